@@ -1,0 +1,50 @@
+import nx from '@nx/eslint-plugin';
+import { defineConfig } from 'eslint/config';
+
+// The dependency rules of the design, as Nx tags on two axes (scope and type):
+// apps may import libs; libs never import apps; `contracts` imports nothing of ours; `mesh`
+// knows nothing of commerce; domain code imports no framework and no I/O.
+const frameworkAndIo = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'etcd3', '@opentelemetry/sdk-*', 'fastify'];
+
+const typeRules = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: frameworkAndIo },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging'] },
+  { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh'] },
+  { sourceTag: 'type:mesh', onlyDependOnLibsWithTags: ['type:mesh'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: frameworkAndIo },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access', 'type:testing'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:testing'] },
+];
+
+const scopeRules = ['cart', 'order', 'inventory', 'payment', 'gateway'].map((scope) => ({
+  sourceTag: `scope:${scope}`,
+  onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+}));
+
+export default defineConfig(
+  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', '.meshmart', 'infra/kafka/libs', '**/*.mjs', '**/*.cjs'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: [...typeRules, ...scopeRules, { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }],
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+);

@@ -1,0 +1,2 @@
+export { isWorkload, workloads } from './services';
+export type { Workload } from './services';

@@ -1,0 +1,2 @@
+export { createKafka } from './kafka-client';
+export type { KafkaClientOptions } from './kafka-client';

@@ -1,0 +1,1 @@
+export { ensureDatabase, pingPostgres } from './ensure-database';

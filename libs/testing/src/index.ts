@@ -1,0 +1,14 @@
+export { dockerAvailable, startContainerStack, stackImages } from './containers';
+export type { ContainerStack } from './containers';
+export { releaseStack, StackUnavailable, useStack } from './stack';
+export {
+  databaseUrl,
+  defaultStateDir,
+  findWorkspaceRoot,
+  readStackFile,
+  stackEndpointsFromEnv,
+  stackEndpointsToEnv,
+  stackEnvNames,
+  stackFilePath,
+} from './stack-endpoints';
+export type { StackEndpoints } from './stack-endpoints';

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { findWorkspaceRoot } from '@meshmart/testing';
+import type { ComponentStatus } from './stack/component';
+import { loadStackSettings } from './stack/settings';
+import { LocalStack } from './stack/stack';
+import { runTests } from './test/run-tests';
+
+const usage = `usage: meshmart <command>
+
+  stack up        start Postgres, Kafka, etcd and Prometheus (idempotent)
+  stack down      stop everything the stack started
+  stack status    show each component (exit 3 if any is stopped)
+  test            lint, typecheck, unit, integration and e2e tests, with a closing summary
+
+Ports, the state folder and Postgres are set by environment variables: see README.md.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: false });
+  const [command, sub] = positionals;
+  const root = findWorkspaceRoot(__dirname);
+  const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
+
+  if (command === 'stack' && sub === 'up') {
+    const started = Date.now();
+    const { statuses } = await stack().up();
+    printStatuses(statuses);
+    const fresh = statuses.filter((s) => s.alreadyRunning === false && s.state === 'running');
+    console.log(fresh.length === 0 ? 'stack: already up, nothing started' : `stack: up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    return 0;
+  }
+  if (command === 'stack' && sub === 'down') {
+    await stack().down();
+    console.log('stack: down');
+    return 0;
+  }
+  if (command === 'stack' && sub === 'status') {
+    const statuses = await stack().status();
+    printStatuses(statuses);
+    return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
+  }
+  if (command === 'test') return runTests(root, stack());
+  console.error(usage);
+  return command === undefined || command === 'help' ? 0 : 2;
+}
+
+function printStatuses(statuses: readonly ComponentStatus[]): void {
+  for (const s of statuses) {
+    const detail = s.state === 'external' ? 'external server' : s.pid ? `pid ${s.pid}` : '';
+    console.log(`  ${s.name.padEnd(11)} ${s.state.padEnd(8)} ${redact(s.endpoint).padEnd(44)} ${detail}`);
+  }
+}
+
+function redact(endpoint: string): string {
+  return endpoint.replace(/(\/\/[^:/@]+:)[^@]+@/, '$1***@');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`meshmart: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

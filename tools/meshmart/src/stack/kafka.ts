@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKafka } from '@meshmart/messaging';
+import { logLevel } from 'kafkajs';
+import type { ComponentContext, ComponentStatus, StackComponent } from './component';
+import { type Daemon, isPortOpen, runningPid, spawnDaemon, stopDaemon, waitUntilReady } from './processes';
+import { requireJava, requireTool } from './required-tool';
+
+const READY_TOPIC = 'meshmart.stack.ready';
+
+/**
+ * A real Apache Kafka broker, single-node KRaft (broker and controller in one JVM), from the
+ * Maven Central jars of infra/kafka/pom.xml. Storage is formatted once per state folder.
+ */
+export class KafkaComponent implements StackComponent {
+  readonly name = 'kafka';
+  private readonly dir: string;
+  private readonly infraDir: string;
+  private readonly daemon: Daemon;
+
+  constructor(private readonly ctx: ComponentContext) {
+    this.dir = join(ctx.settings.stateDir, 'kafka');
+    this.infraDir = join(ctx.settings.workspaceRoot, 'infra', 'kafka');
+    this.daemon = { pidFile: join(this.dir, 'kafka.pid'), logFile: join(this.dir, 'kafka.log') };
+  }
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.ctx.settings.ports.kafka}`];
+  }
+
+  async up(): Promise<ComponentStatus> {
+    if (runningPid(this.daemon.pidFile)) {
+      await this.probe();
+      return { ...(await this.status()), alreadyRunning: true };
+    }
+    requireJava();
+    const { kafka, kafkaController } = this.ctx.settings.ports;
+    for (const port of [kafka, kafkaController]) {
+      if (await isPortOpen(port)) throw new Error(`port ${port} is taken by another process: move Kafka with MESHMART_KAFKA_PORT / MESHMART_KAFKA_CONTROLLER_PORT`);
+    }
+    this.fetchJars();
+    mkdirSync(this.dir, { recursive: true });
+    const properties = this.writeServerProperties();
+    this.formatStorageOnce(properties);
+    const pid = spawnDaemon(this.daemon, 'java', [...this.jvmArgs(), 'kafka.Kafka', properties]);
+    await waitUntilReady(() => this.probe(), { what: 'Kafka', timeoutMs: 90_000, intervalMs: 1_000, pid, logFile: this.daemon.logFile });
+    return { ...(await this.status()), alreadyRunning: false };
+  }
+
+  async down(): Promise<void> {
+    await stopDaemon(this.daemon, 30_000);
+  }
+
+  async status(): Promise<ComponentStatus> {
+    const pid = runningPid(this.daemon.pidFile);
+    const endpoint = this.brokers.join(',');
+    return pid ? { name: this.name, state: 'running', endpoint, pid } : { name: this.name, state: 'stopped', endpoint };
+  }
+
+  /** Fetches the broker's jars once; again only when the pom changes. */
+  private fetchJars(): void {
+    const pom = join(this.infraDir, 'pom.xml');
+    const libs = join(this.infraDir, 'libs');
+    const marker = join(libs, '.pom.sha256');
+    const digest = createHash('sha256').update(readFileSync(pom)).digest('hex');
+    if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
+    requireTool('mvn', ['--version'], 'apt-get install maven');
+    this.ctx.progress('fetching the Kafka broker jars from Maven Central (once)…');
+    const result = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime', '-Dmdep.overWriteReleases=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (result.status !== 0) throw new Error(`mvn could not fetch the Kafka jars:\n${result.stdout}${result.stderr}`);
+    writeFileSync(marker, digest);
+  }
+
+  private writeServerProperties(): string {
+    const { kafka, kafkaController } = this.ctx.settings.ports;
+    const file = join(this.dir, 'server.properties');
+    const lines = [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
+      `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${kafka}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `log.dirs=${join(this.dir, 'data')}`,
+      'num.partitions=3',
+      // Topics are created on purpose (by the services' messaging set-up), never by a typo.
+      'auto.create.topics.enable=false',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=10',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  }
+
+  private formatStorageOnce(properties: string): void {
+    if (existsSync(join(this.dir, 'data', 'meta.properties'))) return;
+    const clusterId = randomBytes(16).toString('base64url');
+    const result = spawnSync('java', [...this.jvmArgs(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`formatting Kafka storage failed:\n${result.stdout}${result.stderr}`);
+  }
+
+  private jvmArgs(): string[] {
+    return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.infraDir, 'log4j.properties')}`, '-cp', join(this.infraDir, 'libs', '*')];
+  }
+
+  /** Ready means a topic exists and a message makes the whole trip, producer to consumer. */
+  private async probe(): Promise<void> {
+    const kafka = createKafka({ clientId: 'meshmart-stack', brokers: this.brokers, retries: 1, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId: `meshmart-stack-${randomUUID()}` });
+    try {
+      await admin.connect();
+      const topics = await admin.listTopics();
+      if (!topics.includes(READY_TOPIC)) await admin.createTopics({ topics: [{ topic: READY_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+      const marker = randomUUID();
+      await producer.connect();
+      await producer.send({ topic: READY_TOPIC, messages: [{ value: marker }] });
+      await consumer.connect();
+      await consumer.subscribe({ topic: READY_TOPIC, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('produced a message but did not consume it within 20s')), 20_000);
+        consumer
+          .run({
+            eachMessage: async ({ message }) => {
+              if (message.value?.toString() === marker) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+    }
+  }
+}
