@@ -14,7 +14,8 @@ const typeRules = [
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh'] },
   { sourceTag: 'type:mesh', onlyDependOnLibsWithTags: ['type:mesh'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: frameworkAndIo },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access'] },
+  // libs/testing serves every other project's tests, so it may depend on nothing they are.
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access', 'type:testing'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:testing'] },
 ];
@@ -24,6 +25,18 @@ const scopeRules = ['cart', 'order', 'inventory', 'payment', 'gateway'].map((sco
   onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
 }));
 
+const boundaries = (constraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allowCircularSelfDependency: false, banTransitiveDependencies: false, depConstraints: constraints },
+];
+
+const allConstraints = [...typeRules, ...scopeRules, { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }];
+
+// Tests of any project may use libs/testing, and nothing else beyond what their project may.
+const testConstraints = allConstraints.map((rule) =>
+  rule.sourceTag.startsWith('type:') && rule.sourceTag !== 'type:testing' ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] } : rule,
+);
+
 export default defineConfig(
   { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', '.meshmart', 'infra/kafka/libs', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
@@ -32,19 +45,15 @@ export default defineConfig(
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allowCircularSelfDependency: false,
-          banTransitiveDependencies: false,
-          depConstraints: [...typeRules, ...scopeRules, { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(allConstraints),
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
   },
 );

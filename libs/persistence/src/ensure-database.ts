@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 
-const DUPLICATE_DATABASE = '42P04';
+// A racing CREATE DATABASE fails with 42P04 if the other committed first, or with a unique
+// violation on pg_database (23505) if both were in flight: either way the database exists.
+const ALREADY_EXISTS = new Set(['42P04', '23505']);
 const SAFE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -21,8 +23,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
       await client.query(`CREATE DATABASE "${database}"`);
       return true;
     } catch (error) {
-      // Two processes creating the same database at once: the loser sees 42P04, which is fine.
-      if ((error as { code?: string }).code === DUPLICATE_DATABASE) return false;
+      if (ALREADY_EXISTS.has((error as { code?: string }).code ?? '')) return false;
       throw error;
     }
   } finally {

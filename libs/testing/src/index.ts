@@ -1,3 +1,5 @@
+export { startApp } from './app-process';
+export type { AppProcess } from './app-process';
 export { dockerAvailable, startContainerStack, stackImages } from './containers';
 export type { ContainerStack } from './containers';
 export { releaseStack, StackUnavailable, useStack } from './stack';

@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { findWorkspaceRoot } from './stack-endpoints';
+
+export interface AppProcess {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  /** Everything the app printed so far. */
+  output(): string;
+  /** SIGTERM, then the exit code (null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts one app of `apps/` as its own Node process, exactly as `nx serve` does, and resolves
+ * once it prints its `listening on <url>` line. PORT defaults to 0 (any free port).
+ */
+export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000): Promise<AppProcess> {
+  const root = findWorkspaceRoot();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.base.json'), PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start within ${startTimeoutMs / 1000}s:\n${output}`));
+    }, startTimeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = new RegExp(`${name} listening on (http\\S+)`).exec(output)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve({
+        name,
+        url,
+        process: child,
+        output: () => output,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${String(code)} before it listened:\n${output}`));
+    });
+  });
+}
