@@ -3,6 +3,7 @@ import { findWorkspaceRoot } from '@meshmart/testing';
 import type { ComponentStatus } from './stack/component';
 import { loadStackSettings } from './stack/settings';
 import { LocalStack } from './stack/stack';
+import { runDemo } from './demo/demo';
 import { runTests } from './test/run-tests';
 
 const usage = `usage: meshmart <command>
@@ -11,6 +12,7 @@ const usage = `usage: meshmart <command>
   stack down      stop everything the stack started
   stack status    show each component (exit 3 if any is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
+  demo            the stack and every service, until Ctrl-C
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
@@ -39,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
   }
   if (command === 'test') return runTests(root, stack());
+  if (command === 'demo') return runDemo(stack());
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
 }
