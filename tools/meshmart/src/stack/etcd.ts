@@ -1,38 +1,36 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
-import type { ComponentContext, ComponentStatus, StackComponent } from './component';
-import { type Daemon, isPortOpen, runningPid, spawnDaemon, stopDaemon, waitUntilReady } from './processes';
+import type { ComponentContext } from './component';
+import { DaemonComponent } from './daemon-component';
+import { spawnDaemon } from './processes';
 import { requireTool } from './required-tool';
 
 /** etcd, the registry of the local mesh: Debian's `etcd-server`, or any etcd on PATH. */
-export class EtcdComponent implements StackComponent {
+export class EtcdComponent extends DaemonComponent {
   readonly name = 'etcd';
-  private readonly dir: string;
-  private readonly daemon: Daemon;
+  readonly endpoint: string;
 
-  constructor(private readonly ctx: ComponentContext) {
-    this.dir = join(ctx.settings.stateDir, 'etcd');
-    this.daemon = { pidFile: join(this.dir, 'etcd.pid'), logFile: join(this.dir, 'etcd.log') };
+  constructor(ctx: ComponentContext) {
+    super(ctx, 'etcd');
+    this.endpoint = `http://127.0.0.1:${ctx.settings.ports.etcd}`;
   }
 
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.ctx.settings.ports.etcd}`;
-  }
-
-  async up(): Promise<ComponentStatus> {
-    if (runningPid(this.daemon.pidFile)) {
-      await this.probe();
-      return { ...(await this.status()), alreadyRunning: true };
-    }
+  protected checkInstalled(): void {
     requireTool('etcd', ['--version'], 'apt-get install etcd-server');
-    const { etcd, etcdPeer } = this.ctx.settings.ports;
-    for (const port of [etcd, etcdPeer]) {
-      if (await isPortOpen(port)) throw new Error(`port ${port} is taken by another process: move etcd with MESHMART_ETCD_PORT / MESHMART_ETCD_PEER_PORT`);
-    }
+  }
+
+  protected ports(): [number, string][] {
+    return [
+      [this.ctx.settings.ports.etcd, 'MESHMART_ETCD_PORT'],
+      [this.ctx.settings.ports.etcdPeer, 'MESHMART_ETCD_PEER_PORT'],
+    ];
+  }
+
+  protected async start(): Promise<number> {
     mkdirSync(this.dir, { recursive: true });
-    const peer = `http://127.0.0.1:${etcdPeer}`;
-    const pid = spawnDaemon(this.daemon, 'etcd', [
+    const peer = `http://127.0.0.1:${this.ctx.settings.ports.etcdPeer}`;
+    return spawnDaemon(this.daemon, 'etcd', [
       '--name', 'meshmart',
       '--data-dir', join(this.dir, 'data'),
       '--listen-client-urls', this.endpoint,
@@ -43,21 +41,10 @@ export class EtcdComponent implements StackComponent {
       '--logger', 'zap',
       '--log-outputs', 'stderr',
     ]);
-    await waitUntilReady(() => this.probe(), { what: 'etcd', timeoutMs: 30_000, pid, logFile: this.daemon.logFile });
-    return { ...(await this.status()), alreadyRunning: false };
   }
 
-  async down(): Promise<void> {
-    await stopDaemon(this.daemon);
-  }
-
-  async status(): Promise<ComponentStatus> {
-    const pid = runningPid(this.daemon.pidFile);
-    return pid ? { name: this.name, state: 'running', endpoint: this.endpoint, pid } : { name: this.name, state: 'stopped', endpoint: this.endpoint };
-  }
-
-  /** Ready means a write and a read go through, not just an open port. */
-  private async probe(): Promise<void> {
+  /** Ready means a write and a read go through. */
+  protected async probe(): Promise<void> {
     const client = new Etcd3({ hosts: this.endpoint, dialTimeout: 2_000 });
     try {
       const key = 'meshmart/stack/ready';

@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '@meshmart/messaging';
 import { logLevel } from 'kafkajs';
-import type { ComponentContext, ComponentStatus, StackComponent } from './component';
-import { type Daemon, isPortOpen, runningPid, spawnDaemon, stopDaemon, waitUntilReady } from './processes';
+import type { ComponentContext } from './component';
+import { DaemonComponent } from './daemon-component';
+import { spawnDaemon } from './processes';
 import { requireJava, requireTool } from './required-tool';
 
 const READY_TOPIC = 'meshmart.stack.ready';
@@ -14,49 +15,40 @@ const READY_TOPIC = 'meshmart.stack.ready';
  * A real Apache Kafka broker, single-node KRaft (broker and controller in one JVM), from the
  * Maven Central jars of infra/kafka/pom.xml. Storage is formatted once per state folder.
  */
-export class KafkaComponent implements StackComponent {
+export class KafkaComponent extends DaemonComponent {
   readonly name = 'kafka';
-  private readonly dir: string;
+  readonly endpoint: string;
+  protected override readonly readyTimeoutMs = 90_000;
+  protected override readonly stopGraceMs = 30_000;
   private readonly infraDir: string;
-  private readonly daemon: Daemon;
 
-  constructor(private readonly ctx: ComponentContext) {
-    this.dir = join(ctx.settings.stateDir, 'kafka');
+  constructor(ctx: ComponentContext) {
+    super(ctx, 'kafka');
     this.infraDir = join(ctx.settings.workspaceRoot, 'infra', 'kafka');
-    this.daemon = { pidFile: join(this.dir, 'kafka.pid'), logFile: join(this.dir, 'kafka.log') };
+    this.endpoint = this.brokers.join(',');
   }
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.ctx.settings.ports.kafka}`];
   }
 
-  async up(): Promise<ComponentStatus> {
-    if (runningPid(this.daemon.pidFile)) {
-      await this.probe();
-      return { ...(await this.status()), alreadyRunning: true };
-    }
+  protected checkInstalled(): void {
     requireJava();
-    const { kafka, kafkaController } = this.ctx.settings.ports;
-    for (const port of [kafka, kafkaController]) {
-      if (await isPortOpen(port)) throw new Error(`port ${port} is taken by another process: move Kafka with MESHMART_KAFKA_PORT / MESHMART_KAFKA_CONTROLLER_PORT`);
-    }
+  }
+
+  protected ports(): [number, string][] {
+    return [
+      [this.ctx.settings.ports.kafka, 'MESHMART_KAFKA_PORT'],
+      [this.ctx.settings.ports.kafkaController, 'MESHMART_KAFKA_CONTROLLER_PORT'],
+    ];
+  }
+
+  protected async start(): Promise<number> {
     this.fetchJars();
     mkdirSync(this.dir, { recursive: true });
     const properties = this.writeServerProperties();
     this.formatStorageOnce(properties);
-    const pid = spawnDaemon(this.daemon, 'java', [...this.jvmArgs(), 'kafka.Kafka', properties]);
-    await waitUntilReady(() => this.probe(), { what: 'Kafka', timeoutMs: 90_000, intervalMs: 1_000, pid, logFile: this.daemon.logFile });
-    return { ...(await this.status()), alreadyRunning: false };
-  }
-
-  async down(): Promise<void> {
-    await stopDaemon(this.daemon, 30_000);
-  }
-
-  async status(): Promise<ComponentStatus> {
-    const pid = runningPid(this.daemon.pidFile);
-    const endpoint = this.brokers.join(',');
-    return pid ? { name: this.name, state: 'running', endpoint, pid } : { name: this.name, state: 'stopped', endpoint };
+    return spawnDaemon(this.daemon, 'java', [...this.jvmArgs(), 'kafka.Kafka', properties]);
   }
 
   /** Fetches the broker's jars once; again only when the pom changes. */
@@ -111,7 +103,7 @@ export class KafkaComponent implements StackComponent {
   }
 
   /** Ready means a topic exists and a message makes the whole trip, producer to consumer. */
-  private async probe(): Promise<void> {
+  protected async probe(): Promise<void> {
     const kafka = createKafka({ clientId: 'meshmart-stack', brokers: this.brokers, retries: 1, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     const producer = kafka.producer({ allowAutoTopicCreation: false });
