@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
 
-/** Image tags, kept equal to what the local stack runs (Kafka 3.9: see infra/kafka/README.md). */
+/** Image tags, kept equal to what the local stack runs (Kafka: see infra/kafka/README.md). */
 export const stackImages = {
   postgres: 'postgres:16-alpine',
-  kafka: 'apache/kafka:3.9.1',
+  kafka: 'apache/kafka:4.2.0',
   etcd: 'quay.io/coreos/etcd:v3.5.17',
   prometheus: 'prom/prometheus:v2.55.1',
 } as const;

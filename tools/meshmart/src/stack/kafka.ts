@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '@meshmart/messaging';
 import { logLevel } from 'kafkajs';
@@ -60,6 +60,8 @@ export class KafkaComponent extends DaemonComponent {
     if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
     requireTool('mvn', ['--version'], 'apt-get install maven');
     this.ctx.progress('fetching the Kafka broker jars from Maven Central (once)…');
+    // Start from an empty folder: jars of an older version left beside new ones break the classpath.
+    rmSync(libs, { recursive: true, force: true });
     const result = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime', '-Dmdep.overWriteReleases=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (result.status !== 0) throw new Error(`mvn could not fetch the Kafka jars:\n${result.stdout}${result.stderr}`);
     writeFileSync(marker, digest);
@@ -99,7 +101,7 @@ export class KafkaComponent extends DaemonComponent {
   }
 
   private jvmArgs(): string[] {
-    return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(this.infraDir, 'log4j.properties')}`, '-cp', join(this.infraDir, 'libs', '*')];
+    return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(this.infraDir, 'log4j2.properties')}`, '-cp', join(this.infraDir, 'libs', '*')];
   }
 
   /** Ready means a topic exists and a message makes the whole trip, producer to consumer. */

@@ -14,7 +14,7 @@ export function requireTool(command: string, versionArgs: readonly string[], ins
   return `${result.stdout}${result.stderr}`;
 }
 
-/** Java 17 or newer runs Kafka 3.9's broker. */
+/** Java 17 or newer runs the Kafka 4 broker. */
 export function requireJava(): void {
   const install = 'apt-get install openjdk-17-jre-headless';
   const output = requireTool('java', ['-version'], install);
