@@ -4,6 +4,7 @@ import { ConfigResourceTypes, type Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useStack } from '@meshmart/testing';
 import { createKafka } from './kafka-client';
+import { ensureTopics } from './topics';
 
 /**
  * kafkajs 2.2.4 against the stack's broker, request by request: every Kafka API the platform
@@ -17,10 +18,7 @@ describe('kafkajs speaks to the broker', () => {
 
   beforeAll(async () => {
     kafka = createKafka({ clientId: 'compat-spec', brokers: (await useStack()).kafka.brokers, logLevel: logLevel.NOTHING });
-    const a = admin();
-    await a.connect();
-    await a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-    await a.disconnect();
+    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { Etcd3 } from 'etcd3';
 import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '@meshmart/messaging';
+import { createKafka, ensureTopics } from '@meshmart/messaging';
 import { databaseUrl, type StackEndpoints, useStack } from '@meshmart/testing';
 import { serviceDatabases } from './postgres';
 
@@ -38,8 +38,8 @@ describe('Kafka', () => {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     const consumer = kafka.consumer({ groupId: `stack-int-spec-${randomUUID()}` });
     try {
+      await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
       await admin.connect();
-      expect(await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true })).toBe(true);
       const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
       expect(metadata?.partitions).toHaveLength(2);
 

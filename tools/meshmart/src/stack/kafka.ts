@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKafka } from '@meshmart/messaging';
+import { createKafka, ensureTopics } from '@meshmart/messaging';
 import { logLevel } from 'kafkajs';
 import type { ComponentContext } from './component';
 import { DaemonComponent } from './daemon-component';
@@ -107,13 +107,10 @@ export class KafkaComponent extends DaemonComponent {
   /** Ready means a topic exists and a message makes the whole trip, producer to consumer. */
   protected async probe(): Promise<void> {
     const kafka = createKafka({ clientId: 'meshmart-stack', brokers: this.brokers, retries: 1, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     const consumer = kafka.consumer({ groupId: `meshmart-stack-${randomUUID()}` });
     try {
-      await admin.connect();
-      const topics = await admin.listTopics();
-      if (!topics.includes(READY_TOPIC)) await admin.createTopics({ topics: [{ topic: READY_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+      await ensureTopics(kafka, [{ topic: READY_TOPIC }], 10_000);
       const marker = randomUUID();
       await producer.connect();
       await producer.send({ topic: READY_TOPIC, messages: [{ value: marker }] });
@@ -133,7 +130,7 @@ export class KafkaComponent extends DaemonComponent {
           .catch(reject);
       });
     } finally {
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
     }
   }
 }
