@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { runService } from '@meshmart/mesh';
 import { AppModule } from './app.module';
+import { mesh } from './mesh';
 
-runService({ service: 'gateway', module: AppModule, defaultPort: 8080 }).catch((error: unknown) => {
+runService({ mesh, module: AppModule, defaultPort: 8080, listener: 'plain' }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,9 +1,109 @@
-export { InvalidServiceConfig, loadServiceConfig, serviceConfigSchema } from './config/service-config';
-export type { ServiceConfig } from './config/service-config';
+// Public API of @meshmart/mesh. Everything else under src/ is internal.
+
+// NestJS face and server side
+export { AccessDenied } from './authz/access-denied';
+export { MeshAuthorizationGuard } from './authz/mesh-authorization.guard';
+export { AllowAnyPeer, AllowFrom } from './authz/route-access.decorator';
+export type { RouteAccess } from './authz/route-access.decorator';
 export { HealthController } from './server/health.controller';
 export type { HealthReport } from './server/health.controller';
+export { MeshClient } from './server/mesh-client';
 export { MeshModule } from './server/mesh.module';
 export type { MeshModuleOptions } from './server/mesh.module';
+export { MetricsController } from './server/metrics.controller';
+export { PROBLEM_CONTENT_TYPE, problemType } from './server/problem-document';
+export type { ProblemDocument } from './server/problem-document';
+export { ProblemJsonFilter } from './server/problem-json.filter';
+export type { HasProblem } from './server/problem-json.filter';
+export { currentRequestContext } from './server/request-context';
+export type { MeshRequestContext } from './server/request-context';
 export { runService } from './server/run-service';
 export type { RunningService, RunServiceOptions } from './server/run-service';
-export { SERVICE_NAME } from './server/tokens';
+export { MESH_RUNTIME, SERVICE_NAME } from './server/tokens';
+
+// Configuration and runtime
+export { InvalidMeshConfig, loadMeshConfig, meshConfigSchema } from './config/mesh-config';
+export type { MeshConfig } from './config/mesh-config';
+export { InvalidServiceConfig, loadServiceConfig, serviceConfigSchema } from './config/service-config';
+export type { ServiceConfig } from './config/service-config';
+export { MeshRuntime } from './runtime/mesh-runtime';
+export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
+
+// Errors
+export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
+
+// Authorization
+export { authorizationPolicySchema, authorize, parseAuthorizationPolicy, pathMatches, principalOf } from './authz/authorization-policy';
+export type { AuthorizationDecision, AuthorizationPolicy, AuthorizationRequest, AuthorizationRule } from './authz/authorization-policy';
+export { toIstioAuthorizationPolicy } from './authz/istio-authorization-policy';
+export type { IstioAuthorizationPolicy } from './authz/istio-authorization-policy';
+export { istioPath, policyFromRoutes } from './authz/route-policy';
+export type { DeclaredRoute, IdentityNaming } from './authz/route-policy';
+
+// Identity and mTLS
+export { createMeshCa, issueWorkloadCertificate } from './identity/certificate-authority';
+export type { CreateMeshCaOptions, MeshCa, WorkloadCertificate, WorkloadCertificateRequest } from './identity/certificate-authority';
+export { meshCaFiles, readMeshCa, readWorkloadCertificate, workloadFiles, writeMeshCa, writeWorkloadCertificate } from './identity/certificate-files';
+export type { MeshCaFiles } from './identity/certificate-files';
+export { IdentityMaterialUnusable, InvalidWorkloadIdentity } from './identity/identity-errors';
+export { identityMaterialFromPem, readIdentityMaterial, spiffeIdOfCertificate } from './identity/identity-material';
+export type { IdentityFiles, IdentityMaterial, ReadIdentityOptions } from './identity/identity-material';
+export { MtlsAgent, mtlsAgent } from './identity/mtls-agent';
+export type { MtlsAgentOptions } from './identity/mtls-agent';
+export { attachRotation, mtlsServerOptions, peerSpiffeId } from './identity/mtls-server';
+export type { MtlsServerOptions, SecureContextTarget } from './identity/mtls-server';
+export { DEFAULT_TRUST_DOMAIN, isDnsLabel, parseSpiffeId, spiffeId } from './identity/spiffe';
+export type { ParsedSpiffeId, SpiffeIdParts } from './identity/spiffe';
+export { WorkloadIdentity } from './identity/workload-identity';
+export type { IdentitySource, RotationListener, WorkloadIdentityOptions } from './identity/workload-identity';
+
+// Discovery
+export { DiscoveryFailed, LeaseLost, RegistrationFailed, RegistryClosed } from './discovery/discovery-errors';
+export type { DiscoveryErrorHandler } from './discovery/discovery-errors';
+export { DnsRegistry } from './discovery/dns-registry';
+export type { DnsLookup, DnsRegistryOptions } from './discovery/dns-registry';
+export { EtcdRegistry } from './discovery/etcd-registry';
+export type { EtcdRegistryOptions } from './discovery/etcd-registry';
+export { createRegistry } from './discovery/registry-config';
+export type { CreateRegistryOptions, RegistryConfig } from './discovery/registry-config';
+export type { Registration, Registry, ServiceView } from './discovery/registry';
+export { endpointOf } from './discovery/service-instance';
+export type { ServiceInstance } from './discovery/service-instance';
+export { StaticRegistry } from './discovery/static-registry';
+
+// Balancing
+export { ActiveHealthChecker } from './balancing/health-checker';
+export type { ActiveHealthCheckerOptions } from './balancing/health-checker';
+export { LeastRequestBalancer } from './balancing/least-request-balancer';
+export { createBalancer } from './balancing/load-balancer';
+export type { BalancerOptions, BalancingPolicy, LoadBalancer, PickedInstance } from './balancing/load-balancer';
+export { OutlierDetector } from './balancing/outlier-detector';
+export type { OutlierDetectorOptions, RequestOutcome } from './balancing/outlier-detector';
+export { RandomBalancer } from './balancing/random-balancer';
+export { RoundRobinBalancer } from './balancing/round-robin-balancer';
+export { WeightedRoundRobinBalancer } from './balancing/weighted-round-robin-balancer';
+
+// Resilience
+export { createCallPipeline } from './resilience/call-pipeline';
+export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, RetryEvent } from './resilience/call-pipeline';
+export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
+export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
+export { RetryBudget } from './resilience/retry-budget';
+export type { RetryBudgetOptions } from './resilience/retry-budget';
+
+// Client
+export { UpstreamClient, UpstreamFailed } from './client/upstream-client';
+export type { UpstreamRequestOptions, UpstreamResponse } from './client/upstream-client';
+
+// Telemetry
+export { ISTIO_REQUEST_LABELS } from './telemetry/istio-labels';
+export type { MeshDestination, MeshPeer, MeshReporter, MeshRequestRecord } from './telemetry/istio-labels';
+export { MeshMetrics } from './telemetry/istio-metrics';
+export type { MeshMetricsOptions } from './telemetry/istio-metrics';
+export { injectKafkaHeaders, withKafkaConsumerSpan, withKafkaProducerSpan } from './telemetry/kafka-spans';
+export type { IncomingKafkaHeaders, OutgoingKafkaHeaders } from './telemetry/kafka-spans';
+export { createMeshLogger } from './telemetry/logger';
+export type { MeshLoggerOptions } from './telemetry/logger';
+export { MeshInternalMetrics } from './telemetry/mesh-internal-metrics';
+export { startTracing, withClientSpan, withServerSpan } from './telemetry/tracing';
+export type { HttpSpan, RunningTracing, TracingOptions } from './telemetry/tracing';

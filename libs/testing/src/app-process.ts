@@ -5,6 +5,8 @@ import { findWorkspaceRoot } from './stack-endpoints';
 export interface AppProcess {
   name: string;
   url: string;
+  /** The registry instance id, as the start line says (`… as <id>`). */
+  instanceId: string;
   process: ChildProcess;
   /** Everything the app printed so far. */
   output(): string;
@@ -17,8 +19,16 @@ export interface AppProcess {
  * once it prints its `listening on <url>` line. PORT defaults to 0 (any free port).
  */
 export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000): Promise<AppProcess> {
+  return startService(name, join(findWorkspaceRoot(), 'apps', name, 'src', 'main.ts'), env, startTimeoutMs);
+}
+
+/**
+ * Starts any TypeScript entry point that calls the mesh's `runService` as its own Node process
+ * and resolves once it prints `<name> listening on <url>`.
+ */
+export function startService(name: string, script: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000): Promise<AppProcess> {
   const root = findWorkspaceRoot();
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
     cwd: root,
     env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.base.json'), PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,12 +42,14 @@ export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeout
     }, startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = new RegExp(`${name} listening on (http\\S+)`).exec(output)?.[1];
+      const match = new RegExp(`${name} listening on (http\\S+)(?: as (\\S+))?`).exec(output);
+      const url = match?.[1];
       if (!url) return;
       clearTimeout(timer);
       resolve({
         name,
         url,
+        instanceId: match?.[2] ?? name,
         process: child,
         output: () => output,
         async stop(signal = 'SIGTERM') {

@@ -1,4 +1,4 @@
-export { startApp } from './app-process';
+export { startApp, startService } from './app-process';
 export type { AppProcess } from './app-process';
 export { dockerAvailable, startContainerStack, stackImages } from './containers';
 export type { ContainerStack } from './containers';

@@ -3,6 +3,7 @@ import { findWorkspaceRoot } from '@meshmart/testing';
 import type { ComponentStatus } from './stack/component';
 import { loadStackSettings } from './stack/settings';
 import { LocalStack } from './stack/stack';
+import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
 import { runTests } from './test/run-tests';
 
@@ -13,6 +14,7 @@ const usage = `usage: meshmart <command>
   stack status    show each component (exit 3 if any is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack and every service, until Ctrl-C
+  certs           mesh CA and workload certificates (meshmart certs --help)
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
@@ -42,6 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'test') return runTests(root, stack());
   if (command === 'demo') return runDemo(stack());
+  if (command === 'certs') return runCertsCommand(argv.slice(1));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
 }

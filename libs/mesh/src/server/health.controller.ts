@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { AllowAnyPeer } from '../authz/route-access.decorator';
 import { SERVICE_NAME } from './tokens';
 
 export interface HealthReport {
@@ -6,8 +7,9 @@ export interface HealthReport {
   service: string;
 }
 
-/** Liveness and readiness. Later mesh parts add their checks (registry, certificates). */
+/** Liveness: the process serves. Active health checks of the mesh call it over mTLS. */
 @Controller('health')
+@AllowAnyPeer()
 export class HealthController {
   constructor(@Inject(SERVICE_NAME) private readonly service: string) {}
 

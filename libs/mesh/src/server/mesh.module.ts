@@ -1,22 +1,56 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { MeshAuthorizationGuard } from '../authz/mesh-authorization.guard';
+import { RouteCatalog } from '../authz/route-catalog';
 import { HealthController } from './health.controller';
+import { MeshClient } from './mesh-client';
+import { MetricsController } from './metrics.controller';
+import { ProblemJsonFilter } from './problem-json.filter';
 import { SERVICE_NAME } from './tokens';
 
+/** What an app tells the mesh about itself; one object, shared by its module and its `main.ts`. */
 export interface MeshModuleOptions {
   /** The workload name, as registered in discovery and carried in the SPIFFE ID. */
   service: string;
+  /** The services it calls: `MeshClient.client(name)` works for these. */
+  upstreams?: readonly string[];
 }
 
-/** The NestJS face of the mesh: every app imports it once, in its root module. */
+/**
+ * The NestJS face of the mesh: health and metrics endpoints, the authorization guard, the
+ * problem+json filter and the injectable `MeshClient`. Import it once in the root module; the
+ * process's `MeshRuntime` comes from `runService`.
+ * @example @Module({ imports: [MeshModule.forRoot(meshOptions)] }) export class AppModule {}
+ */
 @Module({})
 export class MeshModule {
   static forRoot(options: MeshModuleOptions): DynamicModule {
+    return MeshModule.build([{ provide: SERVICE_NAME, useValue: options.service }]);
+  }
+
+  /** The same, with options from a factory (e.g. a config service). */
+  static forRootAsync(options: { useFactory: (...args: never[]) => MeshModuleOptions | Promise<MeshModuleOptions>; inject?: never[] }): DynamicModule {
+    return MeshModule.build([
+      { provide: 'MESH_MODULE_OPTIONS', useFactory: options.useFactory, inject: options.inject ?? [] },
+      { provide: SERVICE_NAME, useFactory: (resolved: MeshModuleOptions) => resolved.service, inject: ['MESH_MODULE_OPTIONS'] },
+    ]);
+  }
+
+  private static build(providers: Provider[]): DynamicModule {
     return {
       module: MeshModule,
       global: true,
-      controllers: [HealthController],
-      providers: [{ provide: SERVICE_NAME, useValue: options.service }],
-      exports: [SERVICE_NAME],
+      imports: [DiscoveryModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        ...providers,
+        MeshClient,
+        RouteCatalog,
+        MeshAuthorizationGuard,
+        { provide: APP_GUARD, useExisting: MeshAuthorizationGuard },
+        { provide: APP_FILTER, useClass: ProblemJsonFilter },
+      ],
+      exports: [SERVICE_NAME, MeshClient, MeshAuthorizationGuard],
     };
   }
 }

@@ -1,52 +1,91 @@
-import type { Type } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
+import type { Server as HttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
+import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
+import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
+import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
+import type { MeshModuleOptions } from './mesh.module';
+import { installRequestHooks } from './request-hooks';
+import { MESH_RUNTIME } from './tokens';
 
 export interface RunServiceOptions {
-  /** Workload name, used in logs and, later, identity and discovery. */
-  service: string;
+  /** The same options the app's module gives `MeshModule.forRoot`. */
+  mesh: MeshModuleOptions;
   /** The app's root module. */
   module: Type<unknown>;
   /** Default port when PORT is not set. */
   defaultPort: number;
+  /** Default of MESH_LISTENER: `plain` only for the gateway's public edge. */
+  listener?: 'mtls' | 'plain';
   env?: NodeJS.ProcessEnv;
+  /** Tests inject a span exporter. */
+  tracing?: MeshRuntimeOptions['tracing'];
 }
 
 export interface RunningService {
   app: NestFastifyApplication;
-  config: ServiceConfig;
+  runtime: MeshRuntime;
+  config: MeshConfig;
   url: string;
+  /** The graceful stop: deregister, finish in-flight requests, close. */
+  stop(): Promise<void>;
 }
 
 /**
- * Boots a service on Fastify with validated configuration, a graceful stop and one
- * machine-readable start line (`<service> listening on <url>`), which the demo and the
- * end-to-end tests read to learn the port when PORT=0.
+ * Boots a service behind the mesh: validated configuration, the mesh runtime (identity,
+ * discovery, telemetry), an mTLS listener that follows certificate rotation, registration in
+ * discovery once listening, and a graceful stop on SIGTERM/SIGINT. Prints one line,
+ * `<service> listening on <url>`, that the demo and the end-to-end tests read.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
-  const config = loadServiceConfig(options.env ?? process.env, { PORT: String(options.defaultPort) });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(), { logger: ['error', 'warn'] });
-  await app.listen(config.PORT, config.HOST);
-  stopOnSignal(options.service, app);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.HOST}:${port}`;
-  console.log(`${options.service} listening on ${url}`);
-  return { app, config, url };
+  const config = loadMeshConfig(options.env ?? process.env, { PORT: String(options.defaultPort), MESH_LISTENER: options.listener ?? 'mtls' });
+  const { service } = options.mesh;
+  const runtime = await MeshRuntime.start({ service, upstreams: options.mesh.upstreams ?? [], config, ...(options.tracing ? { tracing: options.tracing } : {}) });
+  try {
+    const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
+    const app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter(https ? { https } : {}), { logger: ['error', 'warn'] });
+    installRequestHooks(app.getHttpAdapter().getInstance(), runtime);
+    await app.listen(config.PORT, config.HOST);
+    if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const instance = await runtime.register(port);
+    const url = `${https ? 'https' : 'http'}://${instance.address}:${port}`;
+    const stop = once(async () => {
+      await runtime.deregister();
+      // Callers' views drop this instance within a watch event; give in-flight picks that moment.
+      await new Promise((resolve) => setTimeout(resolve, config.MESH_DRAIN_MS));
+      await app.close();
+      await runtime.close();
+    });
+    stopOnSignal(service, stop);
+    console.log(`${service} listening on ${url} as ${runtime.instanceId}`);
+    return { app, runtime, config, url, stop };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
 }
 
-/**
- * SIGTERM/SIGINT close the app (in-flight requests finish, module destroy hooks run) and the
- * process exits 0, so orchestrators see a clean stop rather than a death by signal.
- */
-function stopOnSignal(service: string, app: NestFastifyApplication): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+/** Hosts the app's module beside a global module that provides the runtime. */
+function withRuntime(appModule: Type<unknown>, runtime: MeshRuntime): DynamicModule {
+  @Global()
+  @Module({ providers: [{ provide: MESH_RUNTIME, useValue: runtime }], exports: [MESH_RUNTIME] })
+  class MeshRuntimeModule {}
+  return { module: MeshRuntimeModule, imports: [appModule] };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}
+
+/** SIGTERM/SIGINT drain and stop the service; the process exits 0 on a clean stop. */
+function stopOnSignal(service: string, stop: () => Promise<void>): void {
+  const onSignal = (signal: NodeJS.Signals) => {
     console.log(`${service} stopping on ${signal}`);
-    app.close().then(
+    stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`${service} did not stop cleanly`, error);
@@ -54,6 +93,6 @@ function stopOnSignal(service: string, app: NestFastifyApplication): void {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }

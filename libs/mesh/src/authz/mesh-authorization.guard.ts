@@ -1,0 +1,44 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { peerSpiffeId } from '../identity/mtls-server';
+import type { MeshRuntime } from '../runtime/mesh-runtime';
+import { MESH_RUNTIME } from '../server/tokens';
+import { AccessDenied } from './access-denied';
+import { type AuthorizationPolicy, authorize, principalOf } from './authorization-policy';
+import { RouteCatalog } from './route-catalog';
+import { policyFromRoutes } from './route-policy';
+
+/**
+ * Enforces the workload's AuthorizationPolicy on every request of an mTLS listener, by the
+ * caller's verified SPIFFE ID. The policy is built once from the routes' `@AllowFrom`, the
+ * same data that renders the Istio manifests. Off where the listener is the public edge or
+ * Istio enforces it (sidecar mode).
+ */
+@Injectable()
+export class MeshAuthorizationGuard implements CanActivate {
+  private readonly logger = new Logger('MeshAuthorization');
+  private policy: AuthorizationPolicy | undefined;
+
+  constructor(
+    @Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime,
+    private readonly routes: RouteCatalog,
+  ) {}
+
+  /** The policy this workload enforces (built on first use). */
+  currentPolicy(): AuthorizationPolicy {
+    this.policy ??= policyFromRoutes(this.runtime.service, this.routes.routes(), { trustDomain: this.runtime.config.MESH_TRUST_DOMAIN, namespace: this.runtime.config.MESH_NAMESPACE });
+    return this.policy;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const { config } = this.runtime;
+    if (config.MESH_MODE === 'sidecar' || config.MESH_LISTENER === 'plain' || context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const caller = peerSpiffeId(request.raw.socket);
+    const decision = authorize(this.currentPolicy(), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
+    if (decision.allowed) return true;
+    this.runtime.metrics.internal.recordAuthzDenied(this.runtime.service, caller);
+    this.logger.warn(`denied ${caller ?? 'unauthenticated caller'}: ${request.method} ${request.url.split('?')[0]}`);
+    throw new AccessDenied(decision.reason, caller);
+  }
+}

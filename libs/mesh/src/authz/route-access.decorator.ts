@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const ROUTE_ACCESS = 'meshmart:route-access';
+
+/** Which callers a route admits; turned into one AuthorizationPolicy rule per route. */
+export type RouteAccess = { kind: 'workloads'; workloads: string[] } | { kind: 'any-peer' };
+
+/**
+ * Admits calls from the named workloads (their SPIFFE identities) to this route or controller.
+ * Routes without it admit nobody: a service with the mesh denies by default.
+ * @example @AllowFrom('cart-service', 'order-service') @Get('products/:sku')
+ */
+export const AllowFrom = (...workloads: [string, ...string[]]) => SetMetadata(ROUTE_ACCESS, { kind: 'workloads', workloads } satisfies RouteAccess);
+
+/** Admits any caller with a valid mesh certificate (health checks, metrics scrapes). */
+export const AllowAnyPeer = () => SetMetadata(ROUTE_ACCESS, { kind: 'any-peer' } satisfies RouteAccess);

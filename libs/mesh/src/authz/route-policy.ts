@@ -1,0 +1,41 @@
+import { RequestMethod } from '@nestjs/common';
+import type { AuthorizationPolicy, AuthorizationRule } from './authorization-policy';
+import type { RouteAccess } from './route-access.decorator';
+
+/** One route of a Nest app with the access its decorators declare. */
+export interface DeclaredRoute {
+  method: RequestMethod;
+  /** Nest path, with `:params`. */
+  path: string;
+  access: RouteAccess | undefined;
+}
+
+export interface IdentityNaming {
+  trustDomain: string;
+  namespace: string;
+}
+
+/**
+ * Builds the workload's AuthorizationPolicy from its routes: one ALLOW rule per admitted route,
+ * with Nest's `:param` segments as Istio's `{*}`. Routes that admit nobody add no rule, so
+ * they are denied, as everything is by default.
+ */
+export function policyFromRoutes(workload: string, routes: readonly DeclaredRoute[], naming: IdentityNaming): AuthorizationPolicy {
+  const rules: AuthorizationRule[] = [];
+  for (const route of routes) {
+    if (!route.access) continue;
+    const principals = route.access.kind === 'any-peer' ? ['*'] : route.access.workloads.map((w) => `${naming.trustDomain}/ns/${naming.namespace}/sa/${w}`);
+    const methods = route.method === RequestMethod.ALL ? undefined : [RequestMethod[route.method]];
+    rules.push({
+      from: [{ source: { principals } }],
+      to: [{ operation: { ...(methods ? { methods } : {}), paths: [istioPath(route.path)] } }],
+    });
+  }
+  return { workload, rules };
+}
+
+/** `products/:sku/` → `/products/{*}`: Nest's path as an Istio path template. */
+export function istioPath(nestPath: string): string {
+  const segments = nestPath.split('/').filter((segment) => segment.length > 0);
+  return `/${segments.map((segment) => (segment.startsWith(':') ? '{*}' : segment === '*' ? '{**}' : segment)).join('/')}`;
+}

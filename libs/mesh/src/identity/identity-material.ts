@@ -1,0 +1,111 @@
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect polyfill.
+import 'reflect-metadata';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as x509 from '@peculiar/x509';
+import { IdentityMaterialUnusable } from './identity-errors';
+import { parseSpiffeId } from './spiffe';
+
+/** Where a workload's identity lives on disk. */
+export interface IdentityFiles {
+  /** PEM of the mesh CA, the only issuer peers are trusted from. */
+  caFile: string;
+  /** PEM of the workload certificate. */
+  certFile: string;
+  /** PEM (PKCS#8) of the workload's private key. */
+  keyFile: string;
+}
+
+/** A consistent CA, certificate and key, checked to belong together. */
+export interface IdentityMaterial {
+  /** PEM of the mesh CA. */
+  ca: string;
+  /** PEM of the workload certificate. */
+  cert: string;
+  /** PEM of the private key, which matches `cert`. */
+  key: string;
+  /** The certificate's SPIFFE ID (its only URI SAN). */
+  spiffeId: string;
+  notAfter: Date;
+  /** Upper-case hexadecimal, as TLS sockets report it in `getPeerCertificate().serialNumber`. */
+  serialNumber: string;
+  /** SHA-256 fingerprint, colon-separated upper-case hex as in `getPeerCertificate().fingerprint256`. */
+  fingerprint256: string;
+}
+
+export interface ReadIdentityOptions {
+  /** How many reads to try before giving up; default 1. A rotation caught half-way heals on a retry. */
+  attempts?: number;
+  /** Pause between attempts; default 25 ms. */
+  retryDelayMs?: number;
+}
+
+/**
+ * The SPIFFE ID a certificate asserts: its URI SAN, if there is exactly one and it is a valid
+ * SPIFFE ID (as the X.509-SVID spec requires); otherwise `undefined`. Reads the DER with a real
+ * ASN.1 parser rather than Node's SAN text, which is easier to fool.
+ */
+export function spiffeIdOfCertificate(certificate: Uint8Array | string): string | undefined {
+  let parsed: x509.X509Certificate;
+  try {
+    parsed = new x509.X509Certificate(typeof certificate === 'string' ? certificate : Uint8Array.from(certificate));
+  } catch {
+    return undefined;
+  }
+  const sans = parsed.getExtensions<x509.SubjectAlternativeNameExtension>(x509.SubjectAlternativeNameExtension);
+  const uris = sans.flatMap((san) => san.names.items.filter((name) => name.type === 'url').map((name) => name.value));
+  const [uri] = uris;
+  return sans.length === 1 && uris.length === 1 && uri !== undefined && parseSpiffeId(uri) ? uri : undefined;
+}
+
+/**
+ * Checks that PEM texts form one usable identity: the key matches the certificate, the CA signed
+ * the certificate, and the certificate carries a SPIFFE ID.
+ *
+ * @throws IdentityMaterialUnusable naming the first problem found.
+ */
+export function identityMaterialFromPem(pem: { ca: string; cert: string; key: string }): IdentityMaterial {
+  const ca = parseCertificate(pem.ca, 'CA');
+  const cert = parseCertificate(pem.cert, 'workload');
+  let matches: boolean;
+  try {
+    matches = cert.checkPrivateKey(createPrivateKey(pem.key));
+  } catch (cause) {
+    throw new IdentityMaterialUnusable('the private key is not a readable PEM key', { cause });
+  }
+  if (!matches) throw new IdentityMaterialUnusable('the private key does not match the certificate');
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new IdentityMaterialUnusable('the certificate is not signed by the mesh CA');
+  const id = spiffeIdOfCertificate(cert.raw);
+  if (id === undefined) throw new IdentityMaterialUnusable('the certificate carries no single SPIFFE ID URI SAN');
+  return { ca: pem.ca, cert: pem.cert, key: pem.key, spiffeId: id, notAfter: cert.validToDate, serialNumber: cert.serialNumber.toUpperCase(), fingerprint256: cert.fingerprint256 };
+}
+
+/**
+ * Reads and checks an identity from disk, trying again (bounded) while it is inconsistent,
+ * because a writer replaces key and certificate one after the other.
+ *
+ * @throws IdentityMaterialUnusable with the last problem once every attempt failed.
+ */
+export async function readIdentityMaterial(files: IdentityFiles, { attempts = 1, retryDelayMs = 25 }: ReadIdentityOptions = {}): Promise<IdentityMaterial> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
+    try {
+      const [ca, cert, key] = await Promise.all([files.caFile, files.certFile, files.keyFile].map((file) => readFile(file, 'utf8')));
+      return identityMaterialFromPem({ ca: ca ?? '', cert: cert ?? '', key: key ?? '' });
+    } catch (error) {
+      lastError = error;
+      if (attempt < attempts) await sleep(retryDelayMs);
+    }
+  }
+  if (lastError instanceof IdentityMaterialUnusable) throw lastError;
+  throw new IdentityMaterialUnusable(`cannot read the identity files (${files.certFile})`, { cause: lastError });
+}
+
+function parseCertificate(pem: string, what: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (cause) {
+    throw new IdentityMaterialUnusable(`the ${what} certificate is not a readable PEM certificate`, { cause });
+  }
+}

@@ -1,0 +1,150 @@
+import {
+  BulkheadRejectedError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  isBrokenCircuitError,
+  timeout,
+} from 'cockatiel';
+import { ListenerSet } from '../balancing/listener-set';
+import { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, MeshError } from '../errors/mesh-error';
+import {
+  breakerStateOf,
+  createCircuitBreakerPolicy,
+  type BreakerState,
+  type CircuitBreakerOptions,
+} from './circuit-breaker-policy';
+import { Deadline } from './deadline';
+import { type HttpHeaders } from './http-headers';
+import { isRetryableRequest } from './idempotency';
+import { RetryBudget, type RetryBudgetOptions } from './retry-budget';
+import { createRetryPolicy, type BackoffOptions } from './retry-policy';
+
+/** What one try of a call is given: its number, a signal that fires at the deadline, the deadline to forward. */
+export interface CallAttempt {
+  /** 1 for the first try, 2 for the first retry, … */
+  attempt: number;
+  /** Aborts when the deadline passes: hand it to the socket or `fetch` so the work stops too. */
+  signal: AbortSignal;
+  /** The call's effective deadline; send `deadline.toHeaders()` so the callee shares the budget. */
+  deadline: Deadline;
+}
+
+/** The request being made, as far as the pipeline needs to know it. */
+export interface CallRequest {
+  /** HTTP method; with `headers` it decides whether the call may be retried. */
+  method: string;
+  headers: HttpHeaders;
+  /** The caller's own deadline (e.g. from the inbound request); capped to `timeoutMs`. */
+  deadline?: Deadline;
+}
+
+/** A retry about to happen, for metrics and logs. */
+export interface RetryEvent {
+  /** Number of the try about to start (2 for the first retry). */
+  attempt: number;
+  delayMs: number;
+  /** The failure being retried. */
+  error: unknown;
+}
+
+/** Options of {@link createCallPipeline}; every field has the default shown. */
+export interface CallPipelineOptions {
+  /** Longest a call may take, retries included, when the request brings no shorter deadline. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Tries in all, the first included. Default 3. */
+  maxAttempts?: number;
+  /** Default `{ initialMs: 25, maxMs: 1_000 }`. */
+  backoff?: BackoffOptions;
+  /** A budget to share (e.g. per upstream), or options for a new one. Default `new RetryBudget()`. */
+  retryBudget?: RetryBudget | RetryBudgetOptions;
+  /** Default `{ consecutiveFailures: 5, halfOpenAfterMs: 10_000 }`. */
+  breaker?: CircuitBreakerOptions;
+  /** Calls running at once, and waiting for a slot. Default `{ maxConcurrent: 100, maxQueued: 100 }`. */
+  bulkhead?: { maxConcurrent?: number; maxQueued?: number };
+  /** Clock for deadlines and the budget; inject a fake one in tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The resilience stages of every call to one upstream, composed in one order. */
+export interface CallPipeline {
+  /**
+   * Runs `call` through deadline → retry → circuit breaker → bulkhead. Failures are always
+   * `MeshError`s when they come from the pipeline itself (`DeadlineExceeded`, `CircuitOpen`,
+   * `ConcurrencyLimitReached`); otherwise the last try's error is rethrown as it was.
+   */
+  execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T>;
+  breakerState(): BreakerState;
+  /** Registers a listener of breaker state changes; returns its removal. */
+  onBreakerStateChange(listener: (state: BreakerState) => void): () => void;
+  /** Registers a listener of retries; returns its removal. */
+  onRetry(listener: (event: RetryEvent) => void): () => void;
+}
+
+/**
+ * Builds the resilience pipeline of one upstream: one per upstream service, shared by all its
+ * calls (the breaker, bulkhead and budget only work when shared). The algorithms are
+ * cockatiel's; this is the glue that orders them like Envoy's filter chain, reads the mesh's
+ * error flags, and turns cockatiel's rejections into `MeshError`s.
+ *
+ * @example
+ * const inventory = createCallPipeline({ timeoutMs: 2_000 });
+ * const stock = await inventory.execute(
+ *   ({ signal, deadline }) => http.get(url, { signal, headers: deadline.toHeaders() }),
+ *   { method: 'GET', headers: {}, deadline: Deadline.fromHeaders(inbound.headers) },
+ * );
+ */
+export function createCallPipeline(options: CallPipelineOptions = {}): CallPipeline {
+  const { timeoutMs = 10_000, maxAttempts = 3, now = () => Date.now() } = options;
+  const backoff = { initialMs: options.backoff?.initialMs ?? 25, maxMs: options.backoff?.maxMs ?? 1_000 };
+  const budget = options.retryBudget instanceof RetryBudget ? options.retryBudget : new RetryBudget({ now, ...options.retryBudget });
+  const breaker = createCircuitBreakerPolicy(options.breaker);
+  const concurrency = bulkhead(options.bulkhead?.maxConcurrent ?? 100, options.bulkhead?.maxQueued ?? 100);
+  const retryListeners = new ListenerSet<[RetryEvent]>();
+  const breakerListeners = new ListenerSet<[BreakerState]>();
+  breaker.onStateChange((state) => breakerListeners.emit(breakerStateOf(state)));
+
+  async function execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T> {
+    const deadline = request.deadline ? request.deadline.capTo(timeoutMs) : Deadline.after(timeoutMs, now);
+    if (deadline.expired()) throw new DeadlineExceeded('deadline passed before the call started');
+    budget.recordRequest();
+    const retryable = isRetryableRequest(request.method, request.headers);
+    const retry = createRetryPolicy({ maxAttempts: retryable ? maxAttempts : 1, backoff, budget, deadline });
+    const listening = retry.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      retryListeners.emit({ attempt: event.attempt + 1, delayMs: event.delay, error });
+    });
+    // Aggressive: the caller gets its answer at the deadline even if the call ignores the signal.
+    // The signal is aborted only by the deadline, not when the call returns (a body may still stream).
+    const deadlineStage = timeout(deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+    try {
+      return await deadlineStage.execute(({ signal }) =>
+        retry.execute(({ attempt, signal }) => {
+          // A retry whose back-off outlived the deadline must not reach the upstream.
+          if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');
+          return breaker.execute(() => concurrency.execute(() => call({ attempt: attempt + 1, signal, deadline }), signal), signal);
+        }, signal),
+      );
+    } catch (error) {
+      throw asMeshError(error);
+    } finally {
+      listening.dispose();
+    }
+  }
+
+  return {
+    execute,
+    breakerState: () => breakerStateOf(breaker.state),
+    onBreakerStateChange: (listener) => breakerListeners.add(listener),
+    onRetry: (listener) => retryListeners.add(listener),
+  };
+}
+
+/** Cockatiel's rejections as the mesh's errors, so callers handle one family; others pass as they are. */
+function asMeshError(error: unknown): unknown {
+  if (error instanceof MeshError) return error;
+  if (isBrokenCircuitError(error)) return new CircuitOpen('circuit breaker is open', { cause: error });
+  if (error instanceof BulkheadRejectedError) return new ConcurrencyLimitReached('concurrency limit and queue are full', { cause: error });
+  if (error instanceof TaskCancelledError) return new DeadlineExceeded('deadline passed', { cause: error });
+  return error;
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { createBalancer } from '../balancing/load-balancer';
+import { ActiveHealthChecker } from '../balancing/health-checker';
+import { OutlierDetector } from '../balancing/outlier-detector';
+import { UpstreamClient } from '../client/upstream-client';
+import { sendHttp, type TransportTarget } from '../client/http-transport';
+import type { MeshConfig } from '../config/mesh-config';
+import { createRegistry } from '../discovery/registry-config';
+import type { Registration, Registry, ServiceView } from '../discovery/registry';
+import { endpointOf, type ServiceInstance } from '../discovery/service-instance';
+import { workloadFiles } from '../identity/certificate-files';
+import { MtlsAgent } from '../identity/mtls-agent';
+import { spiffeId } from '../identity/spiffe';
+import { WorkloadIdentity } from '../identity/workload-identity';
+import { createCallPipeline } from '../resilience/call-pipeline';
+import { MeshMetrics } from '../telemetry/istio-metrics';
+import type { MeshPeer } from '../telemetry/istio-labels';
+import { type RunningTracing, startTracing } from '../telemetry/tracing';
+
+export interface MeshRuntimeOptions {
+  /** Workload name, e.g. `cart-service`. */
+  service: string;
+  /** Services this one calls; each gets a watched view and a client at start. */
+  upstreams?: readonly string[];
+  config: MeshConfig;
+  /** Tests inject an exporter; otherwise OTLP when configured. */
+  tracing?: Parameters<typeof startTracing>[0]['exporter'];
+}
+
+/**
+ * The mesh of one process, framework-free: its identity, registry, metrics, tracing and one
+ * client per upstream. `runService` starts it before Nest, so the listener can be mTLS from
+ * the first request; `MeshModule` exposes it to the app.
+ */
+export class MeshRuntime {
+  readonly instanceId: string;
+  readonly metrics = new MeshMetrics();
+  private readonly clients = new Map<string, UpstreamClient>();
+  private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
+  private readonly views: ServiceView[] = [];
+  private registration: Registration | undefined;
+  private registrySizeTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly service: string,
+    readonly config: MeshConfig,
+    readonly identity: WorkloadIdentity | undefined,
+    readonly registry: Registry | undefined,
+    private readonly tracing: RunningTracing,
+  ) {
+    this.instanceId = config.MESH_INSTANCE_ID ?? service;
+  }
+
+  static async start(options: MeshRuntimeOptions): Promise<MeshRuntime> {
+    const { config, service } = options;
+    const proxyless = config.MESH_MODE === 'proxyless';
+    const identity = proxyless && config.MESH_CERT_DIR ? await WorkloadIdentity.load(workloadFiles(config.MESH_CERT_DIR, service)) : undefined;
+    const registry = proxyless ? createRegistry({ kind: 'etcd', endpoints: config.ETCD_ENDPOINTS ?? [], prefix: `meshmart/${config.MESH_NAMESPACE}/services/`, leaseTtlSeconds: config.MESH_LEASE_TTL_SECONDS }) : undefined;
+    const instanceId = config.MESH_INSTANCE_ID ?? `${service}-${randomBytes(3).toString('hex')}`;
+    const tracing = startTracing({
+      serviceName: service,
+      serviceInstanceId: instanceId,
+      namespace: config.MESH_NAMESPACE,
+      serviceVersion: config.MESH_VERSION,
+      ...(options.tracing ? { exporter: options.tracing } : {}),
+      ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
+    });
+    const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing);
+    try {
+      for (const upstream of options.upstreams ?? []) await runtime.addUpstream(upstream);
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+    if (identity) runtime.metrics.internal.setCertificateExpiry(service, identity.current().notAfter);
+    return runtime;
+  }
+
+  /** The SPIFFE ID of a workload of this mesh. */
+  spiffeIdOf(workload: string): string {
+    return spiffeId({ trustDomain: this.config.MESH_TRUST_DOMAIN, namespace: this.config.MESH_NAMESPACE, serviceAccount: workload });
+  }
+
+  /** The client of an upstream declared at start. */
+  client(service: string): UpstreamClient {
+    const client = this.clients.get(service);
+    if (!client) throw new Error(`${this.service} did not declare ${service} as an upstream: add it to the mesh options' upstreams`);
+    return client;
+  }
+
+  /** What discovery currently lists for an upstream (diagnostics, tests, the demo). */
+  registryView(service: string): readonly ServiceInstance[] {
+    return this.upstreamParts(service).view.instances();
+  }
+
+  /** Whether outlier detection has ejected an instance of an upstream right now. */
+  isEjected(service: string, instanceId: string): boolean {
+    return this.upstreamParts(service).outliers.isEjected(instanceId);
+  }
+
+  private upstreamParts(service: string) {
+    const parts = this.upstreams.get(service);
+    if (!parts) throw new Error(`${this.service} did not declare ${service} as an upstream`);
+    return parts;
+  }
+
+  /** Announces this instance once it listens; callers find it from now on. */
+  async register(port: number): Promise<ServiceInstance> {
+    const host = this.config.MESH_ADVERTISE_HOST ?? (this.config.HOST === '0.0.0.0' ? '127.0.0.1' : this.config.HOST);
+    const instance: ServiceInstance = {
+      id: this.instanceId,
+      service: this.service,
+      address: host,
+      port,
+      zone: this.config.MESH_ZONE,
+      version: this.config.MESH_VERSION,
+      weight: this.config.MESH_WEIGHT,
+      healthy: true,
+    };
+    if (this.registry) this.registration = await this.registry.register(instance);
+    return instance;
+  }
+
+  /** First step of a graceful stop: leave discovery so no new call picks this instance. */
+  async deregister(): Promise<void> {
+    await this.registration?.deregister();
+    this.registration = undefined;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.registrySizeTimer);
+    await this.deregister();
+    for (const { health } of this.upstreams.values()) health?.stop();
+    await Promise.allSettled(this.views.map((view) => view.close()));
+    await this.registry?.close();
+    this.identity?.close();
+    await this.tracing.shutdown();
+  }
+
+  private source(): MeshPeer {
+    const peer: MeshPeer = { workload: this.service, namespace: this.config.MESH_NAMESPACE, app: this.service, version: this.config.MESH_VERSION };
+    if (this.identity) peer.principal = this.spiffeIdOf(this.service);
+    return peer;
+  }
+
+  private async addUpstream(service: string): Promise<void> {
+    const config = this.config;
+    const proxyless = config.MESH_MODE === 'proxyless';
+    const view = proxyless && this.registry ? await this.registry.watch(service) : sidecarView(service, config.MESH_SIDECAR_URL);
+    this.views.push(view);
+    this.metrics.internal.setRegistryInstances(service, view.instances().length);
+    view.onChange((instances) => this.metrics.internal.setRegistryInstances(service, instances.length));
+
+    const outliers = new OutlierDetector({ consecutiveGatewayErrors: 3, baseEjectionMs: 5_000 });
+    outliers.onEject((instanceId) => this.metrics.internal.recordOutlierEjection(service, instanceId));
+    // In sidecar mode Envoy balances and retries; the library makes one attempt to the sidecar.
+    const pipeline = createCallPipeline({
+      timeoutMs: config.MESH_CALL_TIMEOUT_MS,
+      maxAttempts: proxyless ? config.MESH_RETRY_ATTEMPTS : 1,
+      // The breaker judges the upstream as a whole, by failure ratio: one dead instance among
+      // several is the outlier detector's business and must not cut the healthy ones off.
+      breaker: { failureRatio: { threshold: config.MESH_BREAKER_FAILURE_RATIO, windowMs: 10_000, minimumRps: 5 }, halfOpenAfterMs: 5_000 },
+    });
+    pipeline.onRetry(() => this.metrics.internal.recordRetry(service, 'failure'));
+    pipeline.onBreakerStateChange((state) => this.metrics.internal.setCircuitBreakerState(service, state === 'half_open' ? 'half-open' : state));
+
+    const agent = this.identity ? new MtlsAgent(this.identity, { expectedSpiffeId: this.spiffeIdOf(service) }) : new HttpAgent({ keepAlive: true });
+    const target = (instance: ServiceInstance): TransportTarget =>
+      proxyless ? { origin: `https://${endpointOf(instance)}`, agent } : { origin: config.MESH_SIDECAR_URL.replace('{service}', service), agent };
+    // Active health checks, as Envoy's: GET /health over the same mTLS connection pool.
+    const health = proxyless && config.MESH_HEALTH_CHECK_INTERVAL_MS > 0
+      ? new ActiveHealthChecker({
+          intervalMs: config.MESH_HEALTH_CHECK_INTERVAL_MS,
+          probe: async (instance, signal) => (await sendHttp(target(instance), { method: 'GET', path: '/health', headers: {}, body: undefined, signal })).status === 200,
+        })
+      : undefined;
+    health?.start(() => view.instances());
+    this.upstreams.set(service, { view, outliers, health });
+
+    this.clients.set(
+      service,
+      new UpstreamClient({
+        service,
+        namespace: config.MESH_NAMESPACE,
+        trustDomain: config.MESH_TRUST_DOMAIN,
+        source: this.source(),
+        view,
+        balancer: createBalancer(proxyless ? config.MESH_BALANCER : 'round_robin'),
+        outliers,
+        health,
+        pipeline,
+        metrics: this.metrics,
+        target,
+        mtls: proxyless,
+      }),
+    );
+  }
+}
+
+/** Sidecar mode has one endpoint per upstream: the sidecar (or the Service name) does the rest. */
+function sidecarView(service: string, template: string): ServiceView {
+  const url = new URL(template.replace('{service}', service));
+  const instance: ServiceInstance = { id: `${service}-via-sidecar`, service, address: url.hostname, port: Number(url.port || 80), zone: 'local', version: 'unknown', weight: 1, healthy: true };
+  return { service, instances: () => [instance], onChange: () => () => undefined, close: async () => undefined };
+}

@@ -1,0 +1,51 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MeshError } from '../errors/mesh-error';
+import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from './problem-document';
+
+/** A failure that carries its own problem document (access denied, validation, domain errors). */
+export interface HasProblem {
+  toProblem(instance: string): ProblemDocument;
+}
+
+function hasProblem(error: unknown): error is HasProblem {
+  return typeof error === 'object' && error !== null && typeof (error as Partial<HasProblem>).toProblem === 'function';
+}
+
+/**
+ * The one place where errors become HTTP answers: every error leaves as
+ * `application/problem+json`. Unknown errors say nothing of their internals.
+ */
+@Catch()
+export class ProblemJsonFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemJsonFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(error, request.url.split('?')[0] ?? request.url);
+    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  private toProblem(error: unknown, instance: string): ProblemDocument {
+    if (hasProblem(error)) return error.toProblem(instance);
+    if (error instanceof MeshError) {
+      return { type: problemType(error.code.replaceAll('_', '-')), title: error.name, status: error.status, detail: error.message, instance };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const response = error.getResponse();
+      const detail = typeof response === 'string' ? response : messageOf(response) ?? error.message;
+      return { type: 'about:blank', title: HttpStatus[status]?.replaceAll('_', ' ').toLowerCase() ?? 'error', status, detail, instance };
+    }
+    return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'the server failed to handle the request', instance };
+  }
+}
+
+function messageOf(response: object): string | undefined {
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return typeof message === 'string' ? message : undefined;
+}

@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Deadline } from '../resilience/deadline';
+
+/** What an inbound request hands down to the calls made while handling it. */
+export interface MeshRequestContext {
+  /** The caller's deadline: outbound calls never outlive it. */
+  deadline: Deadline | undefined;
+  /** The caller's SPIFFE ID, when it came over mTLS. */
+  caller: string | undefined;
+}
+
+const storage = new AsyncLocalStorage<MeshRequestContext>();
+
+export function runWithRequestContext<T>(context: MeshRequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+export function currentRequestContext(): MeshRequestContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseSpiffeId } from '../identity/spiffe';
+import { peerSpiffeId } from '../identity/mtls-server';
+import { Deadline } from '../resilience/deadline';
+import type { MeshRuntime } from '../runtime/mesh-runtime';
+import type { MeshPeer } from '../telemetry/istio-labels';
+import { withServerSpan } from '../telemetry/tracing';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem-document';
+import { runWithRequestContext } from './request-context';
+
+/**
+ * The server side of every mesh request, as Fastify hooks around the Nest handlers: a SERVER
+ * span continuing the caller's trace, the caller's deadline (answered with 504 once it passes,
+ * and handed down to outbound calls), and an Istio `reporter="destination"` sample.
+ */
+export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRuntime): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const deadline = Deadline.fromHeaders(request.headers);
+    if (deadline?.expired()) {
+      void sendDeadlineExceeded(reply, request.url);
+      return;
+    }
+    const caller = peerSpiffeId(request.raw.socket);
+    const attributes = { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] ?? request.url, 'server.port': request.socket.localPort ?? 0 };
+    void withServerSpan(`${request.method} ${runtime.service}`, request.headers, attributes, (span) => {
+      const finished = new Promise<void>((resolve) => reply.raw.once('close', () => {
+        span.setResponseStatus(reply.statusCode);
+        resolve();
+      }));
+      if (deadline) stopAtDeadline(deadline, request, reply);
+      // The rest of the chain runs in this async context: span, deadline and caller follow it.
+      runWithRequestContext({ deadline, caller }, done);
+      return finished;
+    });
+  });
+
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const caller = peerSpiffeId(request.raw.socket);
+    runtime.metrics.recordRequest({
+      reporter: 'destination',
+      source: callerPeer(caller),
+      destination: { workload: runtime.service, namespace: runtime.config.MESH_NAMESPACE, service: runtime.service, app: runtime.service, version: runtime.config.MESH_VERSION, ...(runtime.identity ? { principal: runtime.spiffeIdOf(runtime.service) } : {}) },
+      responseCode: reply.statusCode,
+      durationMs: reply.elapsedTime,
+      requestBytes: Number(request.headers['content-length'] ?? 0),
+      responseBytes: Number(reply.getHeader('content-length') ?? 0),
+      mtls: caller !== undefined,
+    });
+    done();
+  });
+}
+
+function callerPeer(caller: string | undefined): MeshPeer {
+  const parsed = caller ? parseSpiffeId(caller) : undefined;
+  if (!parsed || !caller) return { workload: 'unknown', namespace: 'unknown' };
+  return { workload: parsed.serviceAccount, namespace: parsed.namespace, principal: caller, app: parsed.serviceAccount };
+}
+
+/** The callee stops at the caller's deadline: past it, nobody waits for the answer. */
+function stopAtDeadline(deadline: Deadline, request: FastifyRequest, reply: FastifyReply): void {
+  const timer = setTimeout(() => {
+    if (!reply.sent) void sendDeadlineExceeded(reply, request.url);
+  }, Math.max(0, deadline.remainingMs()));
+  timer.unref();
+  reply.raw.once('close', () => clearTimeout(timer));
+}
+
+function sendDeadlineExceeded(reply: FastifyReply, url: string): FastifyReply {
+  return reply
+    .status(504)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send({ type: problemType('deadline-exceeded'), title: 'deadline exceeded', status: 504, detail: "the caller's deadline passed before the answer was ready", instance: url.split('?')[0] });
+}

@@ -1,0 +1,89 @@
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CircuitBreakerState, MeshInternalMetrics } from './mesh-internal-metrics';
+import { setTelemetryFailureHandler, type TelemetryFailure, type TelemetryFailureHandler } from './telemetry-failure';
+import { parsePrometheusText, type PrometheusSample } from './testing/prometheus-text';
+
+describe('MeshInternalMetrics', () => {
+  let registry: Registry;
+  let metrics: MeshInternalMetrics;
+  let failures: TelemetryFailure[];
+  let previousHandler: TelemetryFailureHandler;
+
+  beforeEach(() => {
+    registry = new Registry();
+    metrics = new MeshInternalMetrics(registry);
+    failures = [];
+    previousHandler = setTelemetryFailureHandler((failure) => failures.push(failure));
+  });
+  afterEach(() => setTelemetryFailureHandler(previousHandler));
+
+  /** Every meshmart_* sample of the registry, as a scrape shows it. */
+  const scrape = async (): Promise<PrometheusSample[]> => parsePrometheusText(await registry.metrics());
+
+  it('counts outlier ejections per instance and retries per outcome', async () => {
+    metrics.recordOutlierEjection('inventory-service', '127.0.0.1:7001');
+    metrics.recordOutlierEjection('inventory-service', '127.0.0.1:7001');
+    metrics.recordOutlierEjection('inventory-service', '127.0.0.1:7002');
+    metrics.recordRetry('payment-service', 'success');
+    metrics.recordRetry('payment-service', 'budget_exhausted');
+    metrics.recordRetry('payment-service', 'budget_exhausted');
+
+    expect(await scrape()).toEqual([
+      { name: 'meshmart_outlier_ejections_total', labels: { destination_service: 'inventory-service', instance: '127.0.0.1:7001' }, value: 2 },
+      { name: 'meshmart_outlier_ejections_total', labels: { destination_service: 'inventory-service', instance: '127.0.0.1:7002' }, value: 1 },
+      { name: 'meshmart_retries_total', labels: { destination_service: 'payment-service', outcome: 'success' }, value: 1 },
+      { name: 'meshmart_retries_total', labels: { destination_service: 'payment-service', outcome: 'budget_exhausted' }, value: 2 },
+    ]);
+  });
+
+  it('exports breaker states as 0 closed, 1 open, 2 half-open, keeping only the latest', async () => {
+    const states: [string, CircuitBreakerState][] = [
+      ['inventory-service', 'open'],
+      ['inventory-service', 'half-open'],
+      ['payment-service', 'open'],
+      ['order-service', 'open'],
+      ['order-service', 'closed'],
+    ];
+    for (const [service, state] of states) metrics.setCircuitBreakerState(service, state);
+
+    expect(await scrape()).toEqual([
+      { name: 'meshmart_circuit_breaker_state', labels: { destination_service: 'inventory-service' }, value: 2 },
+      { name: 'meshmart_circuit_breaker_state', labels: { destination_service: 'payment-service' }, value: 1 },
+      { name: 'meshmart_circuit_breaker_state', labels: { destination_service: 'order-service' }, value: 0 },
+    ]);
+  });
+
+  it('tracks registry instances, authorization denials and certificate expiry', async () => {
+    metrics.setRegistryInstances('inventory-service', 3);
+    metrics.setRegistryInstances('inventory-service', 2);
+    metrics.recordAuthzDenied('payment-service', 'spiffe://meshmart.local/ns/meshmart/sa/cart-service');
+    metrics.recordAuthzDenied('payment-service', undefined);
+    metrics.setCertificateExpiry('cart-service', new Date('2030-01-02T03:04:05.678Z'));
+
+    expect(await scrape()).toEqual([
+      { name: 'meshmart_registry_instances', labels: { service: 'inventory-service' }, value: 2 },
+      {
+        name: 'meshmart_authz_denied_total',
+        labels: { destination_workload: 'payment-service', source_principal: 'spiffe://meshmart.local/ns/meshmart/sa/cart-service' },
+        value: 1,
+      },
+      { name: 'meshmart_authz_denied_total', labels: { destination_workload: 'payment-service', source_principal: 'unknown' }, value: 1 },
+      { name: 'meshmart_certificate_expiry_timestamp_seconds', labels: { workload: 'cart-service' }, value: 1893553445 },
+    ]);
+  });
+
+  it('reports impossible updates to the failure handler, throws nothing and keeps the last good value', async () => {
+    metrics.setRegistryInstances('inventory-service', 2);
+    expect(() => metrics.setRegistryInstances('inventory-service', -1)).not.toThrow();
+    expect(() => metrics.setCircuitBreakerState('inventory-service', 'melted' as CircuitBreakerState)).not.toThrow();
+    expect(() => metrics.setCertificateExpiry('cart-service', new Date('not a date'))).not.toThrow();
+
+    expect(failures.map((failure) => failure.operation)).toEqual([
+      'meshmart_registry_instances',
+      'meshmart_circuit_breaker_state',
+      'meshmart_certificate_expiry_timestamp_seconds',
+    ]);
+    expect(await scrape()).toEqual([{ name: 'meshmart_registry_instances', labels: { service: 'inventory-service' }, value: 2 }]);
+  });
+});

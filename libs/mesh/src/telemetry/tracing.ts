@@ -1,0 +1,209 @@
+import { type Attributes, context, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import {
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  ATTR_SERVICE_VERSION,
+} from '@opentelemetry/semantic-conventions';
+import { markSpanFailed, runInSpan } from './span-scope';
+import { guardTelemetry, reportTelemetryFailure } from './telemetry-failure';
+
+export interface TracingOptions {
+  /** `service.name`, e.g. `inventory-service`. */
+  serviceName: string;
+  /** `service.instance.id`, unique per process, e.g. the registry's instance id. */
+  serviceInstanceId: string;
+  /** `service.namespace`; default `meshmart`. */
+  namespace?: string;
+  /** `service.version`; left out when not given. */
+  serviceVersion?: string;
+  /** Where finished spans go (batched), e.g. an `InMemorySpanExporter` in tests. */
+  exporter?: SpanExporter;
+  /** OTLP/HTTP traces endpoint, e.g. `http://127.0.0.1:4318/v1/traces` (batched). */
+  otlpEndpoint?: string;
+}
+
+/** Tracing as started; stop it before the process exits so buffered spans are sent. */
+export interface RunningTracing {
+  /** Sends every span that has ended but is still buffered. */
+  forceFlush(): Promise<void>;
+  /** Flushes, stops the SDK and unregisters it, so tracing can be started again. */
+  shutdown(): Promise<void>;
+}
+
+let running: RunningTracing | undefined;
+
+/**
+ * Starts the OpenTelemetry Node SDK for a service: W3C trace-context propagation, a resource
+ * from the semantic conventions, and no auto-instrumentation (the mesh makes its own spans with
+ * `withServerSpan`, `withClientSpan` and the Kafka helpers, so nothing is traced twice).
+ *
+ * With neither `exporter` nor `otlpEndpoint`, spans are still made and context still
+ * propagates (logs carry trace ids, callees join the caller's trace) but nothing is exported.
+ * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. Starting twice
+ * without a shutdown reports a telemetry failure and returns the tracing already running; a
+ * start that fails reports the failure and returns a handle that does nothing.
+ *
+ * @example
+ * const tracing = startTracing({ serviceName: 'inventory-service', serviceInstanceId: instance.id,
+ *   otlpEndpoint: config.otlpEndpoint });
+ * process.once('SIGTERM', () => void tracing.shutdown());
+ */
+export function startTracing(options: TracingOptions): RunningTracing {
+  if (running) {
+    reportTelemetryFailure('start tracing', new Error('tracing is already started in this process; shut it down first'));
+    return running;
+  }
+  try {
+    const processors = spanProcessorsFor(options);
+    const sdk = new NodeSDK({
+      resource: defaultResource().merge(
+        resourceFromAttributes({
+          [ATTR_SERVICE_NAME]: options.serviceName,
+          [ATTR_SERVICE_NAMESPACE]: options.namespace ?? 'meshmart',
+          [ATTR_SERVICE_INSTANCE_ID]: options.serviceInstanceId,
+          ...(options.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: options.serviceVersion }),
+        }),
+      ),
+      autoDetectResources: false,
+      textMapPropagator: new W3CTraceContextPropagator(),
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      spanProcessors: processors,
+      // Explicitly empty: otherwise the SDK would set up OTLP metric and log exporters from its defaults.
+      metricReaders: [],
+      logRecordProcessors: [],
+      instrumentations: [],
+    });
+    sdk.start();
+    const handle = runningTracing(sdk, processors);
+    running = handle;
+    return handle;
+  } catch (error) {
+    reportTelemetryFailure('start tracing', error);
+    unregisterGlobals();
+    return { forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  }
+}
+
+function spanProcessorsFor({ exporter, otlpEndpoint }: TracingOptions): SpanProcessor[] {
+  const exporters: SpanExporter[] = [];
+  if (exporter) exporters.push(exporter);
+  if (otlpEndpoint) exporters.push(new OTLPTraceExporter({ url: otlpEndpoint }));
+  // A processor that drops spans still gives every span real ids, so context propagates.
+  if (exporters.length === 0) return [new NoopSpanProcessor()];
+  return exporters.map((each) => new BatchSpanProcessor({ exporter: each }));
+}
+
+function runningTracing(sdk: NodeSDK, processors: SpanProcessor[]): RunningTracing {
+  let stopping: Promise<void> | undefined;
+  return {
+    async forceFlush() {
+      try {
+        await Promise.all(processors.map((processor) => processor.forceFlush()));
+      } catch (error) {
+        reportTelemetryFailure('flush spans', error);
+      }
+    },
+    shutdown() {
+      stopping ??= (async () => {
+        try {
+          await sdk.shutdown();
+        } catch (error) {
+          reportTelemetryFailure('shut down tracing', error);
+        } finally {
+          unregisterGlobals();
+          running = undefined;
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+// The SDK's shutdown leaves its provider, propagator and context manager registered, and the
+// API refuses a second registration; clearing them lets tracing start again in this process.
+function unregisterGlobals(): void {
+  trace.disable();
+  propagation.disable();
+  context.disable();
+}
+
+/** The span of one HTTP exchange, handed to the code that performs it. */
+export interface HttpSpan {
+  readonly span: Span;
+  /**
+   * Records `http.response.status_code`, and marks the span failed as the semantic conventions
+   * say: 5xx on the server side, 4xx and 5xx on the client side.
+   */
+  setResponseStatus(statusCode: number): void;
+}
+
+/** Incoming request headers as Node and Fastify give them (names in lower case). */
+export type IncomingHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * Serves one inbound request inside a SERVER span that continues the caller's trace: the
+ * caller's `traceparent` / `tracestate` headers make it the parent. `attributes` use the HTTP
+ * semantic-convention names (`http.request.method`, `url.path`, `http.route`, `server.address`,
+ * `server.port`). `handle` runs with the span active, so outbound calls, Kafka messages and log
+ * lines made while serving join the trace; a throw is recorded on the span and rethrown.
+ *
+ * @example
+ * await withServerSpan('GET /products/:id', request.headers,
+ *   { 'http.request.method': 'GET', 'url.path': '/products/42', 'http.route': '/products/:id' },
+ *   async (http) => { const product = await products.find(id); http.setResponseStatus(200); return product; });
+ */
+export function withServerSpan<T>(
+  name: string,
+  incomingHeaders: IncomingHeaders,
+  attributes: Attributes,
+  handle: (http: HttpSpan) => Promise<T>,
+): Promise<T> {
+  const parent = guardTelemetry('extract trace context', ROOT_CONTEXT, () => propagation.extract(ROOT_CONTEXT, incomingHeaders));
+  return runInSpan(name, { kind: SpanKind.SERVER, attributes }, parent, (span) => handle(httpSpan(span, 500)));
+}
+
+/**
+ * Makes one outbound call inside a CLIENT span, a child of whatever span is active. `call`
+ * gets the headers to send (`traceparent`, and `tracestate` when there is one) so the callee's
+ * server span becomes this span's child. `attributes` use the HTTP semantic-convention names.
+ *
+ * @example
+ * const res = await withClientSpan('GET', { 'http.request.method': 'GET', 'url.path': '/products/42',
+ *   'server.address': host, 'server.port': port },
+ *   async (headers, http) => { const res = await send(url, { headers }); http.setResponseStatus(res.status); return res; });
+ */
+export function withClientSpan<T>(
+  name: string,
+  attributes: Attributes,
+  call: (outgoingHeaders: Record<string, string>, http: HttpSpan) => Promise<T>,
+): Promise<T> {
+  return runInSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active(), (span) => {
+    const outgoingHeaders: Record<string, string> = {};
+    guardTelemetry('inject trace context', undefined, () => propagation.inject(context.active(), outgoingHeaders));
+    return call(outgoingHeaders, httpSpan(span, 400));
+  });
+}
+
+function httpSpan(span: Span, firstFailingStatus: number): HttpSpan {
+  return {
+    span,
+    setResponseStatus(statusCode) {
+      guardTelemetry('set response status', undefined, () => span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode));
+      if (statusCode >= firstFailingStatus) markSpanFailed(span, String(statusCode));
+    },
+  };
+}

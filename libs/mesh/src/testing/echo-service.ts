@@ -1,0 +1,68 @@
+/**
+ * A tiny service behind the real mesh, for the library's integration tests and benchmark:
+ * run as its own process (`node -r @swc-node/register echo-service.ts`), configured by the
+ * same environment as every MeshMart service, plus ECHO_BEHAVIOUR to make it misbehave.
+ */
+import 'reflect-metadata';
+import { Controller, Get, HttpCode, Inject, Module, Post, Query } from '@nestjs/common';
+import { AllowFrom } from '../authz/route-access.decorator';
+import { currentRequestContext } from '../server/request-context';
+import { MeshModule } from '../server/mesh.module';
+import { runService } from '../server/run-service';
+import { SERVICE_NAME } from '../server/tokens';
+import { MESH_RUNTIME } from '../server/tokens';
+import type { MeshRuntime } from '../runtime/mesh-runtime';
+
+/** `ok` (default), `fail` (every call answers 503) or `slow:<ms>` (every call waits first). */
+const behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
+const delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
+
+export interface EchoAnswer {
+  instance: string;
+  caller: string | null;
+  /** The deadline budget the callee saw on arrival, in ms. */
+  deadlineMs: number | null;
+}
+
+@Controller()
+@AllowFrom('mesh-test-client')
+class EchoController {
+  constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
+
+  @Get('echo')
+  async echo(): Promise<EchoAnswer> {
+    const context = currentRequestContext();
+    const deadlineMs = context?.deadline ? Math.round(context.deadline.remainingMs()) : null;
+    if (behaviour === 'fail') throw new ServiceUnavailable();
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs };
+  }
+
+  /** Works for `ms`, unless the caller's deadline passes first (then the mesh answers 504). */
+  @Get('work')
+  async work(@Query('ms') ms: string): Promise<{ instance: string; completed: boolean }> {
+    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+    return { instance: this.runtime.instanceId, completed: true };
+  }
+
+  @Post('orders')
+  @HttpCode(201)
+  create(): { instance: string; service: string } {
+    return { instance: this.runtime.instanceId, service: this.service };
+  }
+}
+
+class ServiceUnavailable extends Error {
+  readonly status = 503;
+  toProblem(instance: string) {
+    return { type: 'about:blank', title: 'service unavailable', status: 503, detail: 'ECHO_BEHAVIOUR=fail', instance };
+  }
+}
+
+@Module({ imports: [MeshModule.forRoot({ service: 'echo-service' })], controllers: [EchoController] })
+class EchoModule {}
+
+runService({ mesh: { service: 'echo-service' }, module: EchoModule, defaultPort: 0 }).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
