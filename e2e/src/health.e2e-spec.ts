@@ -1,8 +1,53 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
-import { type AppProcess, startApp } from '@meshmart/testing';
+import { EtcdRegistry, mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
+import { type AppProcess, findWorkspaceRoot, startApp, useStack } from '@meshmart/testing';
 
-describe('every app starts, answers its health check and stops cleanly', () => {
+const root = findWorkspaceRoot();
+const namespace = `e2e${randomUUID().slice(0, 6)}`;
+const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-certs-'));
+let env: Record<string, string>;
+let registry: EtcdRegistry;
+let client: WorkloadIdentity;
+
+/** GET over mesh mTLS as the `e2e-client` workload, verifying the server is `service`. */
+function meshGet(url: string, service: string): Promise<{ status: number; body: string }> {
+  const agent = mtlsAgent(client, { expectedSpiffeId: spiffeId({ namespace, serviceAccount: service }), keepAlive: false });
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+beforeAll(async () => {
+  const stack = await useStack();
+  // The real CLI makes the mesh CA and every workload's certificate, as the demo does.
+  const certs = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['certs', '--out', certDir, '--namespace', namespace, '--services', [...workloads, 'e2e-client'].join(',')], { encoding: 'utf8' });
+  expect(certs.status, certs.stderr).toBe(0);
+  env = { ETCD_ENDPOINTS: stack.etcd.endpoints.join(','), MESH_CERT_DIR: certDir, MESH_NAMESPACE: namespace };
+  registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });
+  client = await WorkloadIdentity.load(workloadFiles(certDir, 'e2e-client'));
+});
+
+afterAll(async () => {
+  client.close();
+  await registry.close();
+  rmSync(certDir, { recursive: true, force: true });
+});
+
+describe('every app starts behind the mesh, registers, answers health and stops cleanly', () => {
   const running: AppProcess[] = [];
 
   afterAll(async () => {
@@ -10,24 +55,37 @@ describe('every app starts, answers its health check and stops cleanly', () => {
   });
 
   it.each(workloads)('%s', async (name) => {
-    const app = await startApp(name);
+    const app = await startApp(name, env);
     running.push(app);
-    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const isGateway = name === 'gateway';
+    // The gateway is the one public, plaintext listener; every service speaks mTLS only.
+    expect(app.url).toMatch(isGateway ? /^http:\/\/127\.0\.0\.1:\d+$/ : /^https:\/\/127\.0\.0\.1:\d+$/);
 
-    const response = await fetch(`${app.url}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', service: name });
+    const view = await registry.watch(name);
+    expect(view.instances().map((instance) => instance.id)).toEqual([app.instanceId]);
 
-    const missing = await fetch(`${app.url}/no-such-route`);
-    expect(missing.status).toBe(404);
+    const health = isGateway ? await fetch(`${app.url}/health`).then(async (r) => ({ status: r.status, body: await r.text() })) : await meshGet(`${app.url}/health`, name);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok', service: name });
 
-    // Graceful shutdown: SIGTERM closes the server and the process exits 0.
+    if (!isGateway) {
+      const plaintext = fetch(`${app.url.replace('https:', 'http:')}/health`);
+      await expect(plaintext).rejects.toThrow();
+      const missing = await meshGet(`${app.url}/no-such-route`, name);
+      expect(missing.status).toBe(404);
+      expect(JSON.parse(missing.body)).toMatchObject({ status: 404, instance: '/no-such-route' });
+    }
+
+    // Graceful stop: leave discovery first, then close; the process exits 0.
     expect(await app.stop()).toBe(0);
     expect(app.output()).toContain(`${name} stopping on SIGTERM`);
-    await expect(fetch(`${app.url}/health`)).rejects.toThrow();
+    for (let i = 0; i < 20 && view.instances().length > 0; i++) await sleep(50);
+    expect(view.instances()).toEqual([]);
+    await view.close();
   });
 
-  it('refuses to start with an invalid configuration, naming the variable', async () => {
-    await expect(startApp('cart-service', { PORT: 'eighty' }, 30_000)).rejects.toThrow(/PORT/);
+  it('refuses to start with an invalid configuration, naming the variables', async () => {
+    await expect(startApp('cart-service', { ...env, PORT: 'eighty', MESH_BALANCER: 'fastest' }, 30_000)).rejects.toThrow(/invalid configuration: PORT: .*MESH_BALANCER: /);
+    await expect(startApp('cart-service', { PORT: '0', MESH_CERT_DIR: '', ETCD_ENDPOINTS: '' }, 30_000)).rejects.toThrow(/ETCD_ENDPOINTS: .*set ETCD_ENDPOINTS.*MESH_CERT_DIR: .*meshmart certs/);
   });
 });

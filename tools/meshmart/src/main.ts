@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
   }
   if (command === 'test') return runTests(root, stack());
-  if (command === 'demo') return runDemo(stack());
+  if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;

@@ -7,6 +7,11 @@ export interface MeshRequestContext {
   deadline: Deadline | undefined;
   /** The caller's SPIFFE ID, when it came over mTLS. */
   caller: string | undefined;
+  /**
+   * Aborts when nobody waits for the answer any more: the deadline passed or the caller went
+   * away. Long work should watch it and stop.
+   */
+  signal: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<MeshRequestContext>();

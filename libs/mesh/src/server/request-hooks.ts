@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseSpiffeId } from '../identity/spiffe';
 import { peerSpiffeId } from '../identity/mtls-server';
+import { DeadlineExceeded } from '../errors/mesh-error';
 import { Deadline } from '../resilience/deadline';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { MeshPeer } from '../telemetry/istio-labels';
@@ -27,9 +28,13 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
         span.setResponseStatus(reply.statusCode);
         resolve();
       }));
-      if (deadline) stopAtDeadline(deadline, request, reply);
+      const stop = new AbortController();
+      request.raw.once('close', () => {
+        if (!reply.sent) stop.abort(new Error('the caller closed the connection'));
+      });
+      if (deadline) stopAtDeadline(deadline, request, reply, stop);
       // The rest of the chain runs in this async context: span, deadline and caller follow it.
-      runWithRequestContext({ deadline, caller }, done);
+      runWithRequestContext({ deadline, caller, signal: stop.signal }, done);
       return finished;
     });
   });
@@ -56,10 +61,14 @@ function callerPeer(caller: string | undefined): MeshPeer {
   return { workload: parsed.serviceAccount, namespace: parsed.namespace, principal: caller, app: parsed.serviceAccount };
 }
 
-/** The callee stops at the caller's deadline: past it, nobody waits for the answer. */
-function stopAtDeadline(deadline: Deadline, request: FastifyRequest, reply: FastifyReply): void {
+/**
+ * The callee stops at the caller's deadline: past it, nobody waits for the answer. It answers
+ * 504 itself, then aborts the request's signal so the handler's work stops too.
+ */
+function stopAtDeadline(deadline: Deadline, request: FastifyRequest, reply: FastifyReply, stop: AbortController): void {
   const timer = setTimeout(() => {
     if (!reply.sent) void sendDeadlineExceeded(reply, request.url);
+    stop.abort(new DeadlineExceeded("the caller's deadline passed"));
   }, Math.max(0, deadline.remainingMs()));
   timer.unref();
   reply.raw.once('close', () => clearTimeout(timer));

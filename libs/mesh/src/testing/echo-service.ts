@@ -16,6 +16,7 @@ import type { MeshRuntime } from '../runtime/mesh-runtime';
 /** `ok` (default), `fail` (every call answers 503) or `slow:<ms>` (every call waits first). */
 const behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
 const delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
+const work = { completed: 0, abandoned: 0 };
 
 export interface EchoAnswer {
   instance: string;
@@ -38,16 +39,30 @@ class EchoController {
     return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs };
   }
 
-  /** Works for `ms`, unless the caller's deadline passes first (then the mesh answers 504). */
+  /** Works for `ms`, unless nobody waits any more (deadline passed, caller gone): then it stops. */
   @Get('work')
   async work(@Query('ms') ms: string): Promise<{ instance: string; completed: boolean }> {
-    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
-    return { instance: this.runtime.instanceId, completed: true };
+    const signal = currentRequestContext()?.signal;
+    const completed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), Number(ms));
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    work[completed ? 'completed' : 'abandoned'] += 1;
+    return { instance: this.runtime.instanceId, completed };
+  }
+
+  @Get('work-stats')
+  workStats(): typeof work {
+    return work;
   }
 
   @Post('orders')
   @HttpCode(201)
   create(): { instance: string; service: string } {
+    if (behaviour === 'fail') throw new ServiceUnavailable();
     return { instance: this.runtime.instanceId, service: this.service };
   }
 }
