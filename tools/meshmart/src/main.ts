@@ -3,6 +3,7 @@ import { findWorkspaceRoot } from '@meshmart/testing';
 import type { ComponentStatus } from './stack/component';
 import { loadStackSettings } from './stack/settings';
 import { LocalStack } from './stack/stack';
+import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
 import { runTests } from './test/run-tests';
@@ -15,11 +16,12 @@ const usage = `usage: meshmart <command>
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack and every service, until Ctrl-C
   certs           mesh CA and workload certificates (meshmart certs --help)
+  bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: false });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -43,10 +45,25 @@ async function main(argv: readonly string[]): Promise<number> {
     return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
   }
   if (command === 'test') return runTests(root, stack());
+  if (command === 'bench') {
+    if (sub !== 'mesh') throw new Error(`unknown benchmark "${sub ?? ''}": the one there is is \`meshmart bench mesh\``);
+    const { endpoints } = await stack().up();
+    const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds') };
+    console.log(`bench mesh: ${settings.rounds} rounds of ${settings.durationMs / 1000}s at concurrency ${settings.concurrency}`);
+    await runMeshBench({ root, stack: endpoints, ...settings });
+    return 0;
+  }
   if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
+}
+
+function positiveNumber(value: string | boolean | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(number) || number <= 0) throw new Error(`${flag} takes a positive number, not "${String(value)}"`);
+  return number;
 }
 
 function printStatuses(statuses: readonly ComponentStatus[]): void {

@@ -36,8 +36,17 @@ export const meshConfigSchema = serviceConfigSchema
     MESH_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
     MESH_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
     MESH_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-    /** Sidecar mode: where a call to `{service}` goes (the sidecar's outbound route or the Service name). */
-    MESH_SIDECAR_URL: z.string().includes('{service}').default('http://{service}:8080'),
+    /**
+     * Sidecar mode: the plain `http://` origin every call goes to (the sidecar speaks TLS, not
+     * the library). `{service}`, if present, becomes the upstream's name, as in the default
+     * `http://{service}:8080` (a Kubernetes Service name, intercepted by Istio's Envoy).
+     * Without it, every upstream goes to that one address: an outbound listener serving a
+     * single upstream, or a test. No path: the call's own path would silently replace it.
+     */
+    MESH_SIDECAR_URL: z
+      .string()
+      .refine(isSidecarOrigin, { message: 'must be an http:// origin without path, query or credentials, e.g. http://{service}:8080 or http://127.0.0.1:15001' })
+      .default('http://{service}:8080'),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
   })
   .superRefine((config, ctx) => {
@@ -50,6 +59,12 @@ export const meshConfigSchema = serviceConfigSchema
   });
 
 export type MeshConfig = z.infer<typeof meshConfigSchema>;
+
+/** Checks the template as the runtime uses it: with `{service}` replaced by an upstream name. */
+function isSidecarOrigin(template: string): boolean {
+  const url = URL.parse(template.replace('{service}', 'upstream'));
+  return url !== null && url.protocol === 'http:' && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+}
 
 export class InvalidMeshConfig extends Error {
   override readonly name = 'InvalidMeshConfig';

@@ -94,6 +94,19 @@ export class MeshRuntime {
     return this.upstreamParts(service).view.instances();
   }
 
+  /** The upstreams declared at start, in declaration order (readiness reports each). */
+  upstreamServices(): readonly string[] {
+    return [...this.upstreams.keys()];
+  }
+
+  /**
+   * Whether this instance is announced in discovery now: from `register` until `deregister`.
+   * Always false in sidecar mode, where the platform (Docker DNS, Kubernetes) discovers it.
+   */
+  isRegistered(): boolean {
+    return this.registration !== undefined;
+  }
+
   /** Whether outlier detection has ejected an instance of an upstream right now. */
   isEjected(service: string, instanceId: string): boolean {
     return this.upstreamParts(service).outliers.isEjected(instanceId);

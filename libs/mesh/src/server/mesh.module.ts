@@ -1,8 +1,10 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { MeshAuthorizationGuard } from '../authz/mesh-authorization.guard';
 import { RouteCatalog } from '../authz/route-catalog';
 import { HealthController } from './health.controller';
+import { MeshHealthIndicator } from './mesh-health.indicator';
 import { MeshClient } from './mesh-client';
 import { MetricsController } from './metrics.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
@@ -17,9 +19,10 @@ export interface MeshModuleOptions {
 }
 
 /**
- * The NestJS face of the mesh: health and metrics endpoints, the authorization guard, the
- * problem+json filter and the injectable `MeshClient`. Import it once in the root module; the
- * process's `MeshRuntime` comes from `runService`.
+ * The NestJS face of the mesh: health (terminus: liveness and readiness) and metrics
+ * endpoints, the authorization guard, the problem+json filter, the injectable `MeshClient` and
+ * `MeshHealthIndicator` (for apps that add checks of their own). Import it once in the root
+ * module; the process's `MeshRuntime` comes from `runService`.
  * @example @Module({ imports: [MeshModule.forRoot(meshOptions)] }) export class AppModule {}
  */
 @Module({})
@@ -40,17 +43,18 @@ export class MeshModule {
     return {
       module: MeshModule,
       global: true,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, TerminusModule.forRoot()],
       controllers: [HealthController, MetricsController],
       providers: [
         ...providers,
         MeshClient,
+        MeshHealthIndicator,
         RouteCatalog,
         MeshAuthorizationGuard,
         { provide: APP_GUARD, useExisting: MeshAuthorizationGuard },
         { provide: APP_FILTER, useClass: ProblemJsonFilter },
       ],
-      exports: [SERVICE_NAME, MeshClient, MeshAuthorizationGuard],
+      exports: [SERVICE_NAME, MeshClient, MeshAuthorizationGuard, MeshHealthIndicator],
     };
   }
 }

@@ -1,10 +1,11 @@
 /**
  * A tiny service behind the real mesh, for the library's integration tests and benchmark:
  * run as its own process (`node -r @swc-node/register echo-service.ts`), configured by the
- * same environment as every MeshMart service, plus ECHO_BEHAVIOUR to make it misbehave.
+ * same environment as every MeshMart service, plus ECHO_BEHAVIOUR to make it misbehave and
+ * ECHO_UPSTREAMS (comma-separated) to declare upstreams, whose discovery readiness reports.
  */
 import 'reflect-metadata';
-import { Controller, Get, HttpCode, Inject, Module, Post, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Module, Post, Query } from '@nestjs/common';
 import { AllowFrom } from '../authz/route-access.decorator';
 import { currentRequestContext } from '../server/request-context';
 import { MeshModule } from '../server/mesh.module';
@@ -17,12 +18,15 @@ import type { MeshRuntime } from '../runtime/mesh-runtime';
 const behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
 const delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
 const work = { completed: 0, abandoned: 0 };
+const upstreams = (process.env['ECHO_UPSTREAMS'] ?? '').split(',').filter((name) => name.length > 0);
 
 export interface EchoAnswer {
   instance: string;
   caller: string | null;
   /** The deadline budget the callee saw on arrival, in ms. */
   deadlineMs: number | null;
+  /** The W3C trace context the caller sent. */
+  traceparent: string | null;
 }
 
 @Controller()
@@ -31,12 +35,12 @@ class EchoController {
   constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
 
   @Get('echo')
-  async echo(): Promise<EchoAnswer> {
+  async echo(@Headers('traceparent') traceparent?: string): Promise<EchoAnswer> {
     const context = currentRequestContext();
     const deadlineMs = context?.deadline ? Math.round(context.deadline.remainingMs()) : null;
     if (behaviour === 'fail') throw new ServiceUnavailable();
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs };
+    return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs, traceparent: traceparent ?? null };
   }
 
   /** Works for `ms`, unless nobody waits any more (deadline passed, caller gone): then it stops. */
@@ -74,10 +78,12 @@ class ServiceUnavailable extends Error {
   }
 }
 
-@Module({ imports: [MeshModule.forRoot({ service: 'echo-service' })], controllers: [EchoController] })
+const mesh = { service: 'echo-service', upstreams };
+
+@Module({ imports: [MeshModule.forRoot(mesh)], controllers: [EchoController] })
 class EchoModule {}
 
-runService({ mesh: { service: 'echo-service' }, module: EchoModule, defaultPort: 0 }).catch((error: unknown) => {
+runService({ mesh, module: EchoModule, defaultPort: 0 }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppProcess, startService, useStack } from '@meshmart/testing';
 import { createMeshCa, issueWorkloadCertificate } from '../identity/certificate-authority';
-import { writeMeshCa, writeWorkloadCertificate } from '../identity/certificate-files';
+import { workloadFiles, writeMeshCa, writeWorkloadCertificate } from '../identity/certificate-files';
+import { mtlsAgent } from '../identity/mtls-agent';
+import { spiffeId } from '../identity/spiffe';
+import { WorkloadIdentity } from '../identity/workload-identity';
 import { loadMeshConfig } from '../config/mesh-config';
 import { MeshRuntime } from '../runtime/mesh-runtime';
 
-const ECHO_SCRIPT = join(__dirname, 'echo-service.ts');
+/** The echo-service entry point, run as its own process by the test beds. */
+export const ECHO_SCRIPT = join(__dirname, 'echo-service.ts');
 
 /**
  * Real processes behind the real mesh for integration tests: a mesh CA and certificates in a
@@ -60,6 +66,28 @@ export class MeshTestBed {
     const runtime = await MeshRuntime.start({ service, upstreams: ['echo-service'], config });
     this.runtimes.push(runtime);
     return runtime;
+  }
+
+  /**
+   * A bare mTLS GET to one instance by its URL, as workload `as`, checking that `service`
+   * answers: no discovery and no balancing, for asserting on one particular process.
+   */
+  async get(url: string, { as = 'mesh-test-client', service = 'echo-service' } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+    const identity = await WorkloadIdentity.load(workloadFiles(this.certDir, as));
+    const agent = mtlsAgent(identity, { expectedSpiffeId: spiffeId({ namespace: this.namespace, serviceAccount: service }), keepAlive: false });
+    try {
+      return await new Promise((resolve, reject) => {
+        request(url, { agent }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        })
+          .on('error', reject)
+          .end();
+      });
+    } finally {
+      identity.close();
+    }
   }
 
   async close(): Promise<void> {

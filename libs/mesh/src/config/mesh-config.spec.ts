@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidMeshConfig, loadMeshConfig } from './mesh-config';
+
+const sidecar = (url?: string) => loadMeshConfig({ MESH_MODE: 'sidecar', PORT: '0', ...(url === undefined ? {} : { MESH_SIDECAR_URL: url }) });
+
+describe('MESH_SIDECAR_URL', () => {
+  it('defaults to the upstream’s own name, as a Kubernetes Service', () => {
+    expect(sidecar().MESH_SIDECAR_URL).toBe('http://{service}:8080');
+  });
+
+  it('takes `{service}` anywhere in the host, or a fixed address for every upstream', () => {
+    expect(sidecar('http://{service}.mesh.internal:15001').MESH_SIDECAR_URL).toBe('http://{service}.mesh.internal:15001');
+    expect(sidecar('http://127.0.0.1:15001').MESH_SIDECAR_URL).toBe('http://127.0.0.1:15001');
+    expect(sidecar('http://127.0.0.1:15001/').MESH_SIDECAR_URL).toBe('http://127.0.0.1:15001/');
+  });
+
+  it.each([
+    ['https: the library speaks plain HTTP to its sidecar', 'https://{service}:8443'],
+    ['a path: the call’s own path would replace it', 'http://127.0.0.1:15001/{service}'],
+    ['a query', 'http://{service}:8080/?via=sidecar'],
+    ['credentials', 'http://user:secret@{service}:8080'],
+    ['not a URL', '{service}:8080'],
+  ])('refuses %s', (_, url) => {
+    expect(() => sidecar(url)).toThrow(InvalidMeshConfig);
+    expect(() => sidecar(url)).toThrow(/MESH_SIDECAR_URL: must be an http:\/\/ origin/);
+  });
+
+  it('needs neither etcd nor certificates in sidecar mode', () => {
+    const config = sidecar();
+    expect(config.MESH_MODE).toBe('sidecar');
+    expect(config.ETCD_ENDPOINTS).toBeUndefined();
+    expect(config.MESH_CERT_DIR).toBeUndefined();
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { assessMeshHealth, type MeshHealthSnapshot } from './mesh-readiness';
+
+const now = new Date('2030-01-01T12:00:00.000Z');
+const inAnHour = new Date('2030-01-01T13:00:00.000Z');
+
+function snapshot(overrides: Partial<MeshHealthSnapshot> = {}): MeshHealthSnapshot {
+  return { mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2 }, ...overrides };
+}
+
+const statusOf = (parts: ReturnType<typeof assessMeshHealth>) => Object.fromEntries(parts.map((part) => [part.key, part.status]));
+
+describe('assessMeshHealth', () => {
+  it('is ready when registered, with an unexpired certificate and instances of every upstream', () => {
+    expect(assessMeshHealth(snapshot(), now)).toEqual([
+      { key: 'discovery', status: 'up', data: { registered: true, instanceId: 'cart-1' } },
+      { key: 'certificate', status: 'up', data: { expired: false, expiresAt: '2030-01-01T13:00:00.000Z', expiresInSeconds: 3600 } },
+      { key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 2 } } },
+    ]);
+  });
+
+  it('is not ready while unregistered: before `register`, and from the first step of a graceful stop', () => {
+    expect(statusOf(assessMeshHealth(snapshot({ registered: false }), now))).toEqual({ discovery: 'down', certificate: 'up', upstreams: 'up' });
+  });
+
+  it('is not ready once the certificate has expired, at its notAfter instant included', () => {
+    const expired = assessMeshHealth(snapshot({ certificateNotAfter: now }), now).find((part) => part.key === 'certificate');
+    expect(expired).toEqual({ key: 'certificate', status: 'down', data: { expired: true, expiresAt: now.toISOString(), expiresInSeconds: 0 } });
+    const secondBefore = new Date(now.getTime() + 1_000);
+    expect(assessMeshHealth(snapshot({ certificateNotAfter: secondBefore }), now).find((part) => part.key === 'certificate')?.status).toBe('up');
+  });
+
+  it('is not ready proxyless without a certificate: the mTLS listener has nothing to present', () => {
+    expect(assessMeshHealth(snapshot({ certificateNotAfter: undefined }), now)[1]).toEqual({ key: 'certificate', status: 'down', data: { message: 'no workload certificate is loaded' } });
+  });
+
+  it('is only degraded, not unready, when an upstream has no instances', () => {
+    const parts = assessMeshHealth(snapshot({ upstreamInstances: { 'inventory-service': 0, 'payment-service': 1 } }), now);
+    expect(parts[2]).toEqual({ key: 'upstreams', status: 'degraded', data: { instances: { 'inventory-service': 0, 'payment-service': 1 }, withoutInstances: ['inventory-service'] } });
+    expect(parts.some((part) => part.status === 'down')).toBe(false);
+  });
+
+  it('reports an empty upstream list as up', () => {
+    expect(assessMeshHealth(snapshot({ upstreamInstances: {} }), now)[2]).toEqual({ key: 'upstreams', status: 'up', data: { instances: {} } });
+  });
+
+  it('leaves discovery and the certificate to the platform in sidecar mode', () => {
+    const parts = assessMeshHealth(snapshot({ mode: 'sidecar', registered: false, certificateNotAfter: undefined, upstreamInstances: { 'inventory-service': 1 } }), now);
+    expect(parts).toEqual([{ key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 1 } } }]);
+  });
+});

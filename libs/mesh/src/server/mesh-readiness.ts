@@ -1,0 +1,59 @@
+/**
+ * The rules of a mesh instance's readiness, as plain functions of a snapshot: no Nest, no
+ * terminus, no clock of their own, so each rule is tested in milliseconds.
+ */
+
+/** What readiness is judged on, read from the `MeshRuntime` at the moment of the probe. */
+export interface MeshHealthSnapshot {
+  mode: 'proxyless' | 'sidecar';
+  instanceId: string;
+  /** Announced in discovery (proxyless); callers can only find a registered instance. */
+  registered: boolean;
+  /** Expiry of the workload certificate the mTLS listener presents; undefined when none is loaded. */
+  certificateNotAfter: Date | undefined;
+  /** Instances discovery lists for each declared upstream (sidecar mode: 1, the sidecar). */
+  upstreamInstances: Readonly<Record<string, number>>;
+}
+
+/** `up` and `degraded` keep the instance ready (HTTP 200); one `down` part makes it not ready (503). */
+export type MeshHealthStatus = 'up' | 'degraded' | 'down';
+
+/** One reported part of readiness: its key in terminus' body, its status and what it saw. */
+export interface MeshHealthPart {
+  key: 'discovery' | 'certificate' | 'upstreams';
+  status: MeshHealthStatus;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Judges readiness. Proxyless, the library is the data plane, so an instance is ready only
+ * while it is registered (callers find it) and its certificate is unexpired (callers' TLS
+ * accepts it). In sidecar mode both belong to the platform and are not reported. Upstreams
+ * are reported with their instance counts; one without instances only makes the instance
+ * `degraded`, never not ready: an outage of a dependency must not take every caller out of
+ * rotation with it, and the calls that do not need it still work.
+ */
+export function assessMeshHealth(snapshot: MeshHealthSnapshot, now: Date): MeshHealthPart[] {
+  const parts: MeshHealthPart[] = [];
+  if (snapshot.mode === 'proxyless') parts.push(discoveryPart(snapshot), certificatePart(snapshot.certificateNotAfter, now));
+  parts.push(upstreamsPart(snapshot.upstreamInstances));
+  return parts;
+}
+
+function discoveryPart({ registered, instanceId }: MeshHealthSnapshot): MeshHealthPart {
+  return { key: 'discovery', status: registered ? 'up' : 'down', data: { registered, instanceId } };
+}
+
+function certificatePart(notAfter: Date | undefined, now: Date): MeshHealthPart {
+  if (!notAfter) return { key: 'certificate', status: 'down', data: { message: 'no workload certificate is loaded' } };
+  const expiresInSeconds = Math.floor((notAfter.getTime() - now.getTime()) / 1000);
+  const expired = notAfter.getTime() <= now.getTime();
+  return { key: 'certificate', status: expired ? 'down' : 'up', data: { expired, expiresAt: notAfter.toISOString(), expiresInSeconds } };
+}
+
+function upstreamsPart(upstreamInstances: Readonly<Record<string, number>>): MeshHealthPart {
+  const withoutInstances = Object.keys(upstreamInstances).filter((service) => upstreamInstances[service] === 0);
+  const instances = { ...upstreamInstances };
+  if (withoutInstances.length === 0) return { key: 'upstreams', status: 'up', data: { instances } };
+  return { key: 'upstreams', status: 'degraded', data: { instances, withoutInstances } };
+}

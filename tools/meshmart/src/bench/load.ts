@@ -1,0 +1,50 @@
+/** What one closed-loop load run measured. */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  durationMs: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Closed-loop load: `concurrency` workers each send the next request as soon as the last one
+ * answers, for `durationMs`. Latency is measured around each call; failed calls count as errors.
+ */
+export async function runLoad(call: () => Promise<unknown>, options: { concurrency: number; durationMs: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const until = started + options.durationMs;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const durationMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    durationMs,
+    requestsPerSecond: (latencies.length / durationMs) * 1000,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
+}
+
+/** Nearest-rank percentile of sorted values; 0 for none. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] ?? 0;
+}
