@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { ISTIO_REQUEST_LABELS, type IstioRequestLabel, istioRequestLabels, type MeshRequestRecord } from './istio-labels';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { MeshRequestRecord } from './istio-labels';
+import { IstioRequestSeries } from './istio-request-series';
 import { MeshInternalMetrics } from './mesh-internal-metrics';
 import { guardTelemetry, reportTelemetryFailure, TelemetryFailure } from './telemetry-failure';
 
@@ -45,37 +46,15 @@ export class MeshMetrics {
   /** Content type of `metricsText()`, for the `/metrics` response. */
   readonly contentType: string = this.registry.contentType;
 
-  private readonly cluster: string;
-  private readonly requests: Counter<IstioRequestLabel>;
-  private readonly duration: Histogram<IstioRequestLabel>;
-  private readonly requestSize: Histogram<IstioRequestLabel>;
-  private readonly responseSize: Histogram<IstioRequestLabel>;
+  private readonly requests: IstioRequestSeries;
 
   constructor({ cluster = 'unknown', processMetrics = true }: MeshMetricsOptions = {}) {
-    this.cluster = cluster;
-    const registers = [this.registry];
-    const labelNames = ISTIO_REQUEST_LABELS;
-    this.requests = new Counter({ name: 'istio_requests_total', help: 'Requests handled, as Istio counts them.', labelNames, registers });
-    this.duration = new Histogram({
-      name: 'istio_request_duration_milliseconds',
-      help: 'Request duration in milliseconds, as Istio measures it.',
-      buckets: [...ISTIO_DURATION_BUCKETS_MS],
-      labelNames,
-      registers,
-    });
-    this.requestSize = new Histogram({
-      name: 'istio_request_bytes',
-      help: 'HTTP request body sizes in bytes.',
-      buckets: [...ISTIO_SIZE_BUCKETS_BYTES],
-      labelNames,
-      registers,
-    });
-    this.responseSize = new Histogram({
-      name: 'istio_response_bytes',
-      help: 'HTTP response body sizes in bytes.',
-      buckets: [...ISTIO_SIZE_BUCKETS_BYTES],
-      labelNames,
-      registers,
+    this.requests = new IstioRequestSeries(cluster, ISTIO_DURATION_BUCKETS_MS, ISTIO_SIZE_BUCKETS_BYTES);
+    this.requests.registerIn(this.registry, {
+      requests: { name: 'istio_requests_total', help: 'Requests handled, as Istio counts them.', type: 'counter' },
+      duration: { name: 'istio_request_duration_milliseconds', help: 'Request duration in milliseconds, as Istio measures it.', type: 'histogram' },
+      requestBytes: { name: 'istio_request_bytes', help: 'HTTP request body sizes in bytes.', type: 'histogram' },
+      responseBytes: { name: 'istio_response_bytes', help: 'HTTP response body sizes in bytes.', type: 'histogram' },
     });
     this.internal = new MeshInternalMetrics(this.registry);
     if (processMetrics) guardTelemetry('process metrics', undefined, () => collectDefaultMetrics({ register: this.registry }));
@@ -94,11 +73,7 @@ export class MeshMetrics {
           throw new TelemetryFailure('istio_requests_total', new RangeError(`${field} must be a finite number >= 0, got ${String(value)}`));
         }
       }
-      const labels = istioRequestLabels(record, this.cluster);
-      this.requests.inc(labels);
-      this.duration.observe(labels, record.durationMs);
-      this.requestSize.observe(labels, record.requestBytes);
-      this.responseSize.observe(labels, record.responseBytes);
+      this.requests.record(record);
     });
   }
 
