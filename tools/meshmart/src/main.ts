@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { findWorkspaceRoot } from '@meshmart/testing';
 import type { ComponentStatus } from './stack/component';
-import { loadStackSettings } from './stack/settings';
+import { loadStackSettings, redactUrl } from './stack/settings';
 import { LocalStack } from './stack/stack';
 import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
@@ -69,12 +69,8 @@ function positiveNumber(value: string | boolean | undefined, fallback: number, f
 function printStatuses(statuses: readonly ComponentStatus[]): void {
   for (const s of statuses) {
     const detail = s.state === 'external' ? 'external server' : s.pid ? `pid ${s.pid}` : '';
-    console.log(`  ${s.name.padEnd(11)} ${s.state.padEnd(8)} ${redact(s.endpoint).padEnd(44)} ${detail}`);
+    console.log(`  ${s.name.padEnd(11)} ${s.state.padEnd(8)} ${redactUrl(s.endpoint).padEnd(44)} ${detail}`);
   }
-}
-
-function redact(endpoint: string): string {
-  return endpoint.replace(/(\/\/[^:/@]+:)[^@]+@/, '$1***@');
 }
 
 main(process.argv.slice(2)).then(

@@ -18,6 +18,8 @@ import { policyFromRoutes } from './route-policy';
 export class MeshAuthorizationGuard implements CanActivate {
   private readonly logger = new Logger('MeshAuthorization');
   private policy: AuthorizationPolicy | undefined;
+  /** Per handler, the rules of its own route(s) only. */
+  private readonly handlerPolicies = new WeakMap<object, AuthorizationPolicy>();
 
   constructor(
     @Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime,
@@ -26,8 +28,22 @@ export class MeshAuthorizationGuard implements CanActivate {
 
   /** The policy this workload enforces (built on first use). */
   currentPolicy(): AuthorizationPolicy {
-    this.policy ??= policyFromRoutes(this.runtime.service, this.routes.routes(), { trustDomain: this.runtime.config.MESH_TRUST_DOMAIN, namespace: this.runtime.config.MESH_NAMESPACE });
+    this.policy ??= policyFromRoutes(this.runtime.service, this.routes.routes(), this.naming());
     return this.policy;
+  }
+
+  private policyOf(context: ExecutionContext): AuthorizationPolicy {
+    const handler = context.getHandler();
+    let policy = this.handlerPolicies.get(handler);
+    if (!policy) {
+      policy = policyFromRoutes(this.runtime.service, this.routes.routesOf(context.getClass(), handler), this.naming());
+      this.handlerPolicies.set(handler, policy);
+    }
+    return policy;
+  }
+
+  private naming() {
+    return { trustDomain: this.runtime.config.MESH_TRUST_DOMAIN, namespace: this.runtime.config.MESH_NAMESPACE };
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -35,7 +51,9 @@ export class MeshAuthorizationGuard implements CanActivate {
     if (config.MESH_MODE === 'sidecar' || config.MESH_LISTENER === 'plain' || context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const caller = peerSpiffeId(request.raw.socket);
-    const decision = authorize(this.currentPolicy(), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
+    // Only the matched route's own rules decide: a sibling route's template (`/products/{*}`)
+    // must not open a static route (`/products/reservations`) that the router sends elsewhere.
+    const decision = authorize(this.policyOf(context), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
     if (decision.allowed) return true;
     this.runtime.metrics.internal.recordAuthzDenied(this.runtime.service, caller);
     this.logger.warn(`denied ${caller ?? 'unauthenticated caller'}: ${request.method} ${request.url.split('?')[0]}`);

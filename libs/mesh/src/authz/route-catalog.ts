@@ -13,25 +13,29 @@ export class RouteCatalog {
     private readonly reflector: Reflector,
   ) {}
 
+  /** Every route of every controller. */
   routes(): DeclaredRoute[] {
     const routes: DeclaredRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const { instance, metatype } = wrapper;
       if (!instance || !metatype) continue;
-      const classAccess = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, metatype);
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
-        if (typeof handler !== 'function') continue;
-        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (method === undefined) continue;
-        const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler) ?? classAccess;
-        for (const base of pathsOf(Reflect.getMetadata(PATH_METADATA, metatype))) {
-          for (const path of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) {
-            routes.push({ method, path: `${base}/${path}`, access });
-          }
-        }
+        if (typeof handler === 'function') routes.push(...this.routesOf(metatype, handler));
       }
+    }
+    return routes;
+  }
+
+  /** The route(s) one handler serves (several when it lists several paths). */
+  routesOf(controller: object, handler: object): DeclaredRoute[] {
+    const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+    if (method === undefined) return [];
+    const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler as never) ?? this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, controller as never);
+    const routes: DeclaredRoute[] = [];
+    for (const base of pathsOf(Reflect.getMetadata(PATH_METADATA, controller))) {
+      for (const path of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) routes.push({ method, path: `${base}/${path}`, access });
     }
     return routes;
   }

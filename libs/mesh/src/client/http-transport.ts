@@ -30,11 +30,14 @@ export interface TransportTarget {
  * detector and the retry policy recognise; an abort by the deadline rethrows the signal's reason.
  */
 export function sendHttp(target: TransportTarget, request: TransportRequest): Promise<TransportResponse> {
-  const url = new URL(request.path, target.origin);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  assertPlainPath(request.path);
+  const origin = new URL(target.origin);
+  const send = origin.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const headers = { ...request.headers, ...(request.body ? { 'content-length': String(request.body.length) } : {}) };
-    const req = send(url, { method: request.method, headers, agent: target.agent, signal: request.signal }, (res) => {
+    // The path goes out as given: resolving it as a URL would fold `..` or let `//host` pick another origin.
+    const options = { hostname: origin.hostname, port: origin.port, path: request.path, method: request.method, headers, agent: target.agent, signal: request.signal };
+    const req = send(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -48,4 +51,16 @@ export function sendHttp(target: TransportTarget, request: TransportRequest): Pr
 function connectFailure(error: Error, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason ?? error;
   return new UpstreamConnectFailure(`connection to upstream failed: ${error.message}`, { cause: error });
+}
+
+/** A request path, as callers pass it: `/` then no second `/`, no `.`/`..` segment, no spaces. */
+export class InvalidRequestPath extends TypeError {
+  override readonly name = 'InvalidRequestPath';
+}
+
+function assertPlainPath(path: string): void {
+  const segments = path.split('?')[0]?.split('/') ?? [];
+  if (!path.startsWith('/') || path.startsWith('//') || /\s/.test(path) || segments.some((segment) => segment === '.' || segment === '..' || /^%2e(%2e)?$/i.test(segment))) {
+    throw new InvalidRequestPath(`refusing to send request path ${JSON.stringify(path)}: give an absolute path with no "." or ".." segments`);
+  }
 }

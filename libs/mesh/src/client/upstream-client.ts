@@ -89,17 +89,20 @@ export class UpstreamClient {
     if (options.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey;
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     if (body) headers['content-type'] = 'application/json';
-    const deadline = earliest(options.deadline, currentRequestContext()?.deadline);
+    const inbound = currentRequestContext();
+    const deadline = earliest(options.deadline, inbound?.deadline);
+    const started = performance.now();
     try {
       const response = await this.parts.pipeline.execute(
-        ({ signal, deadline: effective }) => this.attempt(method, path, { ...headers, ...effective.toHeaders() }, body, signal),
+        // Calls made for an inbound request stop when nobody waits for that request any more.
+        ({ signal, deadline: effective }) => this.attempt(method, path, { ...headers, ...effective.toHeaders() }, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal),
         { method, headers, ...(deadline ? { deadline } : {}) },
       );
       return response as UpstreamResponse<T>;
     } catch (error) {
       // Failures of the pipeline itself (no attempt was made) are still requests the caller saw.
       if (error instanceof MeshError && !(error instanceof UpstreamServerError) && !(error instanceof UpstreamConnectFailure) && !(error instanceof NoHealthyUpstream)) {
-        this.record(undefined, error.status, flagOf(error), 0, body?.length ?? 0, 0);
+        this.record(undefined, error.status, flagOf(error), performance.now() - started, body?.length ?? 0, 0);
       }
       throw error;
     }

@@ -30,6 +30,8 @@ export const meshConfigSchema = serviceConfigSchema
     MESH_BALANCER: z.enum(['round_robin', 'weighted_round_robin', 'random', 'least_request']).default('least_request'),
     /** Pause between leaving discovery and closing the listener on a graceful stop. */
     MESH_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+    /** Longest a graceful stop waits for in-flight requests before it cuts the connections. */
+    MESH_STOP_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
     /** Active health checks of upstream instances; 0 turns them off. */
     MESH_HEALTH_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /** Share of failed attempts over 10 s (at 5+ requests/s) that opens an upstream's circuit. */

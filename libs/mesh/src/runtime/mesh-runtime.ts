@@ -40,7 +40,7 @@ export class MeshRuntime {
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
   private readonly views: ServiceView[] = [];
   private registration: Registration | undefined;
-  private registrySizeTimer: NodeJS.Timeout | undefined;
+  private readonly agents: { destroy(): void }[] = [];
 
   private constructor(
     readonly service: string,
@@ -142,10 +142,10 @@ export class MeshRuntime {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.registrySizeTimer);
     await this.deregister();
     for (const { health } of this.upstreams.values()) health?.stop();
     await Promise.allSettled(this.views.map((view) => view.close()));
+    for (const agent of this.agents) agent.destroy();
     await this.registry?.close();
     this.identity?.close();
     await this.tracing.shutdown();
@@ -179,6 +179,7 @@ export class MeshRuntime {
     pipeline.onBreakerStateChange((state) => this.metrics.internal.setCircuitBreakerState(service, state === 'half_open' ? 'half-open' : state));
 
     const agent = this.identity ? new MtlsAgent(this.identity, { expectedSpiffeId: this.spiffeIdOf(service) }) : new HttpAgent({ keepAlive: true });
+    this.agents.push(agent);
     const target = (instance: ServiceInstance): TransportTarget =>
       proxyless ? { origin: `https://${endpointOf(instance)}`, agent } : { origin: config.MESH_SIDECAR_URL.replace('{service}', service), agent };
     // Active health checks, as Envoy's: GET /health over the same mTLS connection pool.

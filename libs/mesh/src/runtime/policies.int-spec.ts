@@ -54,6 +54,14 @@ describe('policies of a mesh call, end to end over real sockets', () => {
     expect((await intruder.client('echo-service').get('/health')).status).toBe(200);
   });
 
+  it('decides by the matched route only: a sibling template does not open a static route', async () => {
+    const intruder = await bed.client('intruder');
+    expect((await client.client('echo-service').get('/items/42')).status).toBe(200);
+    expect((await client.client('echo-service').get('/items/secret')).status).toBe(403);
+    expect((await intruder.client('echo-service').get('/items/secret')).status).toBe(200);
+    expect((await intruder.client('echo-service').get('/items/42')).status).toBe(403);
+  });
+
   it('hands the callee the caller’s remaining deadline', async () => {
     const { body } = await client.client('echo-service').get<EchoAnswer>('/echo', { deadline: Deadline.after(800) });
     expect(body.deadlineMs).toBeGreaterThan(400);

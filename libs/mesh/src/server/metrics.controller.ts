@@ -4,7 +4,7 @@ import { AllowAnyPeer } from '../authz/route-access.decorator';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import { MESH_RUNTIME } from './tokens';
 
-/** Prometheus scrapes every instance here, over mTLS with its own workload certificate. */
+/** Istio-compatible and runtime metrics of this instance, for any mesh peer (Prometheus included). */
 @Controller('metrics')
 @AllowAnyPeer()
 export class MetricsController {

@@ -24,8 +24,10 @@ export class ProblemJsonFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.toProblem(error, request.url.split('?')[0] ?? request.url);
-    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    const path = request.url.split('?')[0] ?? request.url;
+    const problem = this.toProblem(error, path);
+    // The path only: a query string may carry tokens.
+    if (problem.status >= 500) this.logger.error(`${request.method} ${path} failed: ${error instanceof Error ? error.stack : String(error)}`);
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 

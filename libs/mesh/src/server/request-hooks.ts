@@ -14,7 +14,12 @@ import { runWithRequestContext } from './request-context';
  * span continuing the caller's trace, the caller's deadline (answered with 504 once it passes,
  * and handed down to outbound calls), and an Istio `reporter="destination"` sample.
  */
-export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRuntime): void {
+export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRuntime, draining: { readonly value: boolean } = { value: false }): void {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining.value) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   fastify.addHook('onRequest', (request, reply, done) => {
     const deadline = Deadline.fromHeaders(request.headers);
     if (deadline?.expired()) {
@@ -29,8 +34,10 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
         resolve();
       }));
       const stop = new AbortController();
-      request.raw.once('close', () => {
-        if (!reply.sent) stop.abort(new Error('the caller closed the connection'));
+      // The response's 'close' before it finished writing means the caller went away (the
+      // request's own 'close' fires as soon as its body is read, so it cannot tell).
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) stop.abort(new Error('the caller closed the connection'));
       });
       if (deadline) stopAtDeadline(deadline, request, reply, stop);
       // The rest of the chain runs in this async context: span, deadline and caller follow it.
@@ -40,6 +47,9 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
+    // Behind a sidecar, Envoy reports this hop with the real peer identity; a second series from
+    // the app would only see the sidecar's plaintext and double Istio's numbers.
+    if (runtime.config.MESH_MODE === 'sidecar') return done();
     const caller = peerSpiffeId(request.raw.socket);
     runtime.metrics.recordRequest({
       reporter: 'destination',

@@ -42,30 +42,45 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const config = loadMeshConfig(options.env ?? process.env, { PORT: String(options.defaultPort), MESH_LISTENER: options.listener ?? 'mtls' });
   const { service } = options.mesh;
   const runtime = await MeshRuntime.start({ service, upstreams: options.mesh.upstreams ?? [], config, ...(options.tracing ? { tracing: options.tracing } : {}) });
+  let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
-    const app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter(https ? { https } : {}), { logger: ['error', 'warn'] });
-    installRequestHooks(app.getHttpAdapter().getInstance(), runtime);
+    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter(https ? { https } : {}), { logger: ['error', 'warn'] });
+    const draining = { value: false };
+    installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await app.listen(config.PORT, config.HOST);
     if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const instance = await runtime.register(port);
     const url = `${https ? 'https' : 'http'}://${instance.address}:${port}`;
+    const started = app;
     const stop = once(async () => {
       await runtime.deregister();
+      // From now on every answer says `connection: close`, so callers stop reusing pooled sockets.
+      draining.value = true;
       // Callers' views drop this instance within a watch event; give in-flight picks that moment.
       await new Promise((resolve) => setTimeout(resolve, config.MESH_DRAIN_MS));
-      await app.close();
+      await closeWithin(started, config.MESH_STOP_TIMEOUT_MS);
       await runtime.close();
     });
     stopOnSignal(service, stop);
     console.log(`${service} listening on ${url} as ${runtime.instanceId}`);
     return { app, runtime, config, url, stop };
   } catch (error) {
+    await app?.close();
     await runtime.close();
     throw error;
   }
+}
+
+/** Closes the app, waiting for in-flight requests at most `timeoutMs`; then cuts what is left. */
+async function closeWithin(app: NestFastifyApplication, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([app.close().then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') (app.getHttpServer() as unknown as { closeAllConnections(): void }).closeAllConnections();
 }
 
 /** Hosts the app's module beside a global module that provides the runtime. */

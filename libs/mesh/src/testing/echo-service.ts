@@ -5,7 +5,7 @@
  * ECHO_UPSTREAMS (comma-separated) to declare upstreams, whose discovery readiness reports.
  */
 import 'reflect-metadata';
-import { Controller, Get, Headers, HttpCode, Inject, Module, Post, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Module, Param, Post, Query } from '@nestjs/common';
 import { AllowFrom } from '../authz/route-access.decorator';
 import { currentRequestContext } from '../server/request-context';
 import { MeshModule } from '../server/mesh.module';
@@ -18,6 +18,8 @@ import type { MeshRuntime } from '../runtime/mesh-runtime';
 const behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
 const delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
 const work = { completed: 0, abandoned: 0 };
+/** Calls that reached a handler, whatever they answered: counts the attempts a callee really saw. */
+let arrivals = 0;
 const upstreams = (process.env['ECHO_UPSTREAMS'] ?? '').split(',').filter((name) => name.length > 0);
 
 export interface EchoAnswer {
@@ -34,8 +36,14 @@ export interface EchoAnswer {
 class EchoController {
   constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
 
+  @Get('arrivals')
+  arrivalsSoFar(): { arrivals: number } {
+    return { arrivals };
+  }
+
   @Get('echo')
   async echo(@Headers('traceparent') traceparent?: string): Promise<EchoAnswer> {
+    arrivals += 1;
     const context = currentRequestContext();
     const deadlineMs = context?.deadline ? Math.round(context.deadline.remainingMs()) : null;
     if (behaviour === 'fail') throw new ServiceUnavailable();
@@ -56,6 +64,18 @@ class EchoController {
     });
     work[completed ? 'completed' : 'abandoned'] += 1;
     return { instance: this.runtime.instanceId, completed };
+  }
+
+  /** Open to the controller's caller; its template must not open the static sibling below. */
+  @Get('items/:id')
+  item(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+
+  @Get('items/secret')
+  @AllowFrom('intruder')
+  secret(): { secret: true } {
+    return { secret: true };
   }
 
   @Get('work-stats')

@@ -21,8 +21,12 @@ export async function runDemo(stack: LocalStack, stateDir: string): Promise<numb
   console.log('demo: starting the services (each registers in etcd and serves over mTLS)');
   const env = { ...stackEndpointsToEnv(endpoints), DATABASE_URL: databaseUrl(endpoints, 'postgres'), ETCD_ENDPOINTS: endpoints.etcd.endpoints.join(','), MESH_CERT_DIR: certDir };
   const apps: AppProcess[] = [];
+  // Settle every start, so the ones that did start are stopped if another one fails.
+  const starts = await Promise.allSettled(workloads.map((name) => startApp(name, env)));
+  for (const start of starts) if (start.status === 'fulfilled') apps.push(start.value);
   try {
-    for (const app of await Promise.all(workloads.map((name) => startApp(name, env)))) apps.push(app);
+    const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const app of apps) {
       console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`);
     }

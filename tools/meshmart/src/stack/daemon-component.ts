@@ -18,11 +18,11 @@ export abstract class DaemonComponent implements StackComponent {
 
   constructor(protected readonly ctx: ComponentContext, folder: string) {
     this.dir = join(ctx.settings.stateDir, folder);
-    this.daemon = { pidFile: join(this.dir, `${folder}.pid`), logFile: join(this.dir, `${folder}.log`) };
+    this.daemon = { pidFile: join(this.dir, `${folder}.pid`), logFile: join(this.dir, `${folder}.log`), commandMarker: this.dir };
   }
 
   async up(): Promise<ComponentStatus> {
-    if (runningPid(this.daemon.pidFile)) {
+    if (runningPid(this.daemon.pidFile, this.daemon.commandMarker)) {
       await this.probe();
       return { ...(await this.status()), alreadyRunning: true };
     }
@@ -40,7 +40,7 @@ export abstract class DaemonComponent implements StackComponent {
   }
 
   async status(): Promise<ComponentStatus> {
-    const pid = runningPid(this.daemon.pidFile);
+    const pid = runningPid(this.daemon.pidFile, this.daemon.commandMarker);
     return pid ? { name: this.name, state: 'running', endpoint: this.endpoint, pid } : { name: this.name, state: 'stopped', endpoint: this.endpoint };
   }
 

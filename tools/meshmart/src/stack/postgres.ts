@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { ensureDatabase, pingPostgres } from '@meshmart/persistence';
 import type { ComponentContext, ComponentStatus, StackComponent } from './component';
+import { redactUrl } from './settings';
 import { runningPid, waitUntilReady } from './processes';
 
 /** One database per service that keeps state (the gateway keeps none). */
@@ -52,7 +53,7 @@ export class PostgresComponent implements StackComponent {
   }
 
   private embeddedPid(): number | undefined {
-    return runningPid(join(this.dataDir, 'postmaster.pid'));
+    return runningPid(join(this.dataDir, 'postmaster.pid'), this.dataDir);
   }
 
   private async startEmbedded(): Promise<string> {
@@ -60,7 +61,7 @@ export class PostgresComponent implements StackComponent {
     mkdirSync(this.dir, { recursive: true });
     this.giveToPostgresUser(this.dir);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
-      this.ctx.progress(`no Postgres answers at ${redact(this.ctx.settings.postgresServerUrl)}: initialising an embedded one in ${this.dataDir}`);
+      this.ctx.progress(`no Postgres answers at ${redactUrl(this.ctx.settings.postgresServerUrl)}: initialising an embedded one in ${this.dataDir}`);
       this.runAsPostgresUser(binaries.initdb, ['-D', this.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], 'initdb');
     }
     const port = this.ctx.settings.ports.embeddedPostgres;
@@ -109,10 +110,4 @@ async function postgresBinaries(): Promise<PostgresBinaries> {
   } catch {
     throw new Error(`no embedded Postgres for ${process.platform}-${process.arch} (${platformPackage}): run \`npm ci\`, or point DATABASE_URL at a server`);
   }
-}
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }

@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Daemon {
   pidFile: string;
   logFile: string;
+  /** A string its command line always contains (its state folder), to tell it from a stale pid's new owner. */
+  commandMarker?: string;
 }
 
 /**
@@ -47,9 +49,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function runningPid(pidFile: string): number | undefined {
+/**
+ * The pid in `pidFile` if that process is alive and, when `commandMarker` is given, its command
+ * line contains it: after a reboot a stale pid file may name somebody else's process, which
+ * `stack down` must never signal.
+ */
+export function runningPid(pidFile: string, commandMarker?: string): number | undefined {
   const pid = readPid(pidFile);
-  return pid !== undefined && isAlive(pid) ? pid : undefined;
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  if (commandMarker === undefined) return pid;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(commandMarker) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -57,7 +70,7 @@ export function runningPid(pidFile: string): number | undefined {
  * (Kafka flushes its log, etcd its WAL), then SIGKILL. Removes the pid file.
  */
 export async function stopDaemon(daemon: Daemon, graceMs = 20_000): Promise<'stopped' | 'not running'> {
-  const pid = runningPid(daemon.pidFile);
+  const pid = runningPid(daemon.pidFile, daemon.commandMarker);
   if (pid === undefined) {
     rmSync(daemon.pidFile, { force: true });
     return 'not running';

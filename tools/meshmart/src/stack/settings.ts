@@ -60,3 +60,15 @@ function postgresUrlFromPgEnv(s: z.infer<typeof stackSettingsSchema>): string {
   if (s.PGPASSWORD) url.password = s.PGPASSWORD;
   return url.toString();
 }
+
+/** A URL fit for a log line: its password, if any, replaced by `***`. Not a URL: returned as is. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
