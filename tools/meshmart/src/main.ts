@@ -16,12 +16,12 @@ const usage = `usage: meshmart <command>
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack and every service, until Ctrl-C
   certs           mesh CA and workload certificates (meshmart certs --help)
-  bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N]
+  bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -48,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'bench') {
     if (sub !== 'mesh') throw new Error(`unknown benchmark "${sub ?? ''}": the one there is is \`meshmart bench mesh\``);
     const { endpoints } = await stack().up();
-    const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds') };
+    const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds'), ratePerSecond: positiveNumber(values['rate'], 1000, '--rate') };
     console.log(`bench mesh: ${settings.rounds} rounds of ${settings.durationMs / 1000}s at concurrency ${settings.concurrency}`);
     await runMeshBench({ root, stack: endpoints, ...settings });
     return 0;

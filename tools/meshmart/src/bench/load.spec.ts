@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, runLoad } from './load';
+import { percentile, runAtRate, runLoad } from './load';
 
 describe('percentile', () => {
   it('takes the nearest rank', () => {
@@ -31,5 +31,21 @@ describe('runLoad', () => {
     expect(result.requests + result.errors).toBe(n);
     expect(result.p50Ms).toBeGreaterThanOrEqual(4);
     expect(result.requestsPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe('runAtRate', () => {
+  it('starts calls at the given rate, not faster when answers are quick', async () => {
+    let calls = 0;
+    const result = await runAtRate(async () => void (calls += 1), { ratePerSecond: 200, durationMs: 250 });
+    expect(calls).toBe(50);
+    expect(result.durationMs).toBeGreaterThanOrEqual(240);
+    expect(result.errors).toBe(0);
+  });
+
+  it('counts a start beyond maxInFlight as an error instead of queueing it', async () => {
+    const result = await runAtRate(() => new Promise((resolve) => setTimeout(resolve, 100)), { ratePerSecond: 400, durationMs: 100, maxInFlight: 5 });
+    expect(result.errors).toBeGreaterThan(0);
+    expect(result.requests + result.errors).toBe(40);
   });
 });

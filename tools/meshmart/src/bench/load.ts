@@ -48,3 +48,39 @@ export function percentile(sorted: readonly number[], q: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank] ?? 0;
 }
+
+/**
+ * Open-loop load: calls start at a fixed rate whatever the answers do, as real traffic does, so
+ * latency is measured without the client saturating (what a per-hop cost is about). At most
+ * `maxInFlight` calls run at once; a start that would exceed it counts as an error.
+ */
+export async function runAtRate(call: () => Promise<unknown>, options: { ratePerSecond: number; durationMs: number; maxInFlight?: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const maxInFlight = options.maxInFlight ?? 256;
+  let errors = 0;
+  let inFlight = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = Math.round((options.ratePerSecond * options.durationMs) / 1000);
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / options.ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (inFlight >= maxInFlight) {
+      errors += 1;
+      continue;
+    }
+    inFlight += 1;
+    const t0 = performance.now();
+    pending.push(
+      call().then(
+        () => void latencies.push(performance.now() - t0),
+        () => void (errors += 1),
+      ).finally(() => void (inFlight -= 1)),
+    );
+  }
+  await Promise.all(pending);
+  const durationMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, errors, durationMs, requestsPerSecond: (latencies.length / durationMs) * 1000, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+}
