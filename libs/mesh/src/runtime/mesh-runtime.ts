@@ -38,7 +38,6 @@ export class MeshRuntime {
   readonly metrics = new MeshMetrics();
   private readonly clients = new Map<string, UpstreamClient>();
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
-  private readonly views: ServiceView[] = [];
   private registration: Registration | undefined;
   private readonly agents: { destroy(): void }[] = [];
 
@@ -144,7 +143,7 @@ export class MeshRuntime {
   async close(): Promise<void> {
     await this.deregister();
     for (const { health } of this.upstreams.values()) health?.stop();
-    await Promise.allSettled(this.views.map((view) => view.close()));
+    await Promise.allSettled([...this.upstreams.values()].map(({ view }) => view.close()));
     for (const agent of this.agents) agent.destroy();
     await this.registry?.close();
     this.identity?.close();
@@ -161,7 +160,6 @@ export class MeshRuntime {
     const config = this.config;
     const proxyless = config.MESH_MODE === 'proxyless';
     const view = proxyless && this.registry ? await this.registry.watch(service) : sidecarView(service, config.MESH_SIDECAR_URL);
-    this.views.push(view);
     this.metrics.internal.setRegistryInstances(service, view.instances().length);
     view.onChange((instances) => this.metrics.internal.setRegistryInstances(service, instances.length));
 

@@ -14,7 +14,10 @@ import { SERVICE_NAME } from './tokens';
 export interface MeshModuleOptions {
   /** The workload name, as registered in discovery and carried in the SPIFFE ID. */
   service: string;
-  /** The services it calls: `MeshClient.client(name)` works for these. */
+  /**
+   * The services it calls: `runService` watches each in discovery and builds its client at
+   * start, so `MeshClient.client(name)` works for these (and fails fast for any other).
+   */
   upstreams?: readonly string[];
 }
 
