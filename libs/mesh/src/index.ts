@@ -28,7 +28,7 @@ export { MESH_RUNTIME, SERVICE_NAME } from './server/tokens';
 // Configuration and runtime
 export { InvalidMeshConfig, loadMeshConfig, meshConfigSchema } from './config/mesh-config';
 export type { MeshConfig } from './config/mesh-config';
-export { InvalidServiceConfig, loadServiceConfig, serviceConfigSchema } from './config/service-config';
+export { serviceConfigSchema } from './config/service-config';
 export type { ServiceConfig } from './config/service-config';
 export { MeshRuntime } from './runtime/mesh-runtime';
 export type { MeshRuntimeOptions } from './runtime/mesh-runtime';

@@ -32,3 +32,27 @@ describe('MESH_SIDECAR_URL', () => {
     expect(config.MESH_CERT_DIR).toBeUndefined();
   });
 });
+
+describe('loadMeshConfig', () => {
+  const sidecar = { MESH_MODE: 'sidecar' };
+
+  it('binds to loopback unless told otherwise', () => {
+    const config = loadMeshConfig({ ...sidecar, PORT: '8081' });
+    expect([config.HOST, config.PORT, config.MESH_NAMESPACE]).toEqual(['127.0.0.1', 8081, 'meshmart']);
+  });
+
+  it('takes per-service defaults, which the environment overrides', () => {
+    expect(loadMeshConfig(sidecar, { PORT: '8083' }).PORT).toBe(8083);
+    expect(loadMeshConfig({ ...sidecar, PORT: '9000' }, { PORT: '8083' }).PORT).toBe(9000);
+  });
+
+  it('names every bad variable at once', () => {
+    const attempt = () => loadMeshConfig({ ...sidecar, PORT: '70000', MESH_NAMESPACE: 'Bad_NS' });
+    expect(attempt).toThrow(InvalidMeshConfig);
+    expect(attempt).toThrow(/PORT: .*MESH_NAMESPACE/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadMeshConfig({ ...sidecar, PORT: '1', HOST: '' }).HOST).toBe('127.0.0.1');
+  });
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * What every MeshMart process reads from its environment, validated once at start-up.
- * Later parts of the mesh (identity, discovery, telemetry) add their own sections here.
+ * What every MeshMart process reads from its environment, validated once at start-up;
+ * `meshConfigSchema` extends it with the mesh's own settings.
  */
 export const serviceConfigSchema = z.object({
   /** Interface to bind. Loopback by default: nothing listens beyond the machine unless asked. */
@@ -14,21 +14,3 @@ export const serviceConfigSchema = z.object({
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
-
-export class InvalidServiceConfig extends Error {
-  override readonly name = 'InvalidServiceConfig';
-}
-
-/** Parses the environment, or throws one error that lists every bad variable. */
-export function loadServiceConfig(env: NodeJS.ProcessEnv, defaults: Partial<Record<keyof ServiceConfig, string>> = {}): ServiceConfig {
-  const parsed = serviceConfigSchema.safeParse({ ...defaults, ...definedOnly(env) });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new InvalidServiceConfig(`invalid configuration: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-}

@@ -1,41 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findWorkspaceRoot, useStack } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/testing';
 import { Etcd3 } from 'etcd3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaseLost } from './discovery-errors';
-import { EtcdRegistry, type EtcdRegistryOptions } from './etcd-registry';
 import { type ServiceInstance } from './service-instance';
 import { type RegisteredInstanceProcessArgs } from './testing/registered-instance-process';
 import { SeverableTcpProxy } from './testing/severable-tcp-proxy';
+import { etcdTestContext } from './testing/etcd-test-context';
 import { listsInstance, waitForInstances } from './testing/wait-for-instances';
 
 const leaseTtlSeconds = 2;
 const processStartTimeoutMs = 30_000;
 
-let endpoints: string[];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  endpoints = (await useStack()).etcd.endpoints;
-});
-
-// One at a time, newest first: a registry closes before the client that deletes its keys.
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-function uniquePrefix(): string {
-  return `meshmart-test/discovery-faults/${randomUUID()}/`;
-}
-
-function registryAt(prefix: string, options: Partial<EtcdRegistryOptions> = {}): EtcdRegistry {
-  const registry = new EtcdRegistry({ endpoints, prefix, ...options });
-  cleanups.push(() => registry.close());
-  return registry;
-}
+const etcd = etcdTestContext('discovery-faults');
+const { registryAt, uniquePrefix } = etcd;
 
 const paymentInstance: ServiceInstance = {
   id: 'payment-1',
@@ -57,7 +37,7 @@ async function startRegisteredProcess(args: RegisteredInstanceProcessArgs): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  cleanups.push(async () => {
+  etcd.onCleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   });
@@ -84,7 +64,7 @@ describe('EtcdRegistry when things go wrong', () => {
   it("drops a SIGKILLed process's instance within lease TTL + 1 s, and takes it back when it restarts", async () => {
     const prefix = uniquePrefix();
     const view = await registryAt(prefix).watch('payment-service');
-    const args = { endpoints, prefix, leaseTtlSeconds, instance: paymentInstance };
+    const args = { endpoints: etcd.endpoints(), prefix, leaseTtlSeconds, instance: paymentInstance };
 
     const first = await startRegisteredProcess(args);
     const [seen] = await waitForInstances(view, listsInstance('payment-1'), 2_000, 'listing the process');
@@ -111,8 +91,8 @@ describe('EtcdRegistry when things go wrong', () => {
     const presence: boolean[] = [];
     view.onChange((instances) => presence.push(listsInstance('payment-1')(instances)));
 
-    const raw = new Etcd3({ hosts: endpoints });
-    cleanups.push(() => Promise.resolve(raw.close()));
+    const raw = new Etcd3({ hosts: etcd.endpoints() });
+    etcd.onCleanup(() => Promise.resolve(raw.close()));
     const key = `${prefix}payment-service/payment-1`;
     const revokedLease = (await raw.get(key).exec()).kvs[0]?.lease;
     expect(revokedLease).toMatch(/^[1-9]\d*$/);
@@ -135,10 +115,10 @@ describe('EtcdRegistry when things go wrong', () => {
 
   it('catches up on every change made while its watch was cut off, once it reconnects', async () => {
     const prefix = uniquePrefix();
-    const [etcdEndpoint] = endpoints;
+    const [etcdEndpoint] = etcd.endpoints();
     if (!etcdEndpoint) throw new Error('the stack has no etcd endpoint');
     const proxy = await SeverableTcpProxy.start(etcdEndpoint);
-    cleanups.push(() => proxy.close());
+    etcd.onCleanup(() => proxy.close());
     const owner = registryAt(prefix);
     const instance = (id: string): ServiceInstance => ({ ...paymentInstance, id });
     const leaving = await owner.register(instance('payment-1'));

@@ -1,39 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { useStack } from '@meshmart/testing';
-import { Etcd3 } from 'etcd3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdRegistry, type EtcdRegistryOptions } from './etcd-registry';
+import { describe, expect, it } from 'vitest';
+import { EtcdRegistry } from './etcd-registry';
 import { type ServiceInstance } from './service-instance';
+import { etcdTestContext } from './testing/etcd-test-context';
 import { listsInstance, waitForInstances } from './testing/wait-for-instances';
 
-let endpoints: string[];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  endpoints = (await useStack()).etcd.endpoints;
-});
-
-// One at a time, newest first: a registry closes before the client that deletes its keys.
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-/** Each test writes under its own prefix, so tests never see each other's keys. */
-function uniquePrefix(): string {
-  return `meshmart-test/discovery/${randomUUID()}/`;
-}
-
-function registryAt(prefix: string, options: Partial<EtcdRegistryOptions> = {}): EtcdRegistry {
-  const registry = new EtcdRegistry({ endpoints, prefix, ...options });
-  cleanups.push(() => registry.close());
-  return registry;
-}
-
-function rawClient(): Etcd3 {
-  const client = new Etcd3({ hosts: endpoints });
-  cleanups.push(() => Promise.resolve(client.close()));
-  return client;
-}
+const etcd = etcdTestContext('discovery');
+const { registryAt, rawClient, uniquePrefix } = etcd;
 
 function inventoryInstance(n: number, overrides: Partial<ServiceInstance> = {}): ServiceInstance {
   return {
@@ -88,7 +60,7 @@ describe('EtcdRegistry against a real etcd', () => {
 
   it('removes everything it registered when closed, and rejects further use', async () => {
     const prefix = uniquePrefix();
-    const owner = new EtcdRegistry({ endpoints, prefix });
+    const owner = new EtcdRegistry({ endpoints: etcd.endpoints(), prefix });
     await owner.register(inventoryInstance(1));
     await owner.register(inventoryInstance(2));
     const view = await registryAt(prefix).watch('inventory-service');
@@ -104,7 +76,7 @@ describe('EtcdRegistry against a real etcd', () => {
   it('skips keys that hold no valid instance and keeps watching', async () => {
     const prefix = uniquePrefix();
     const raw = rawClient();
-    cleanups.push(async () => void (await raw.delete().prefix(prefix).exec()));
+    etcd.onCleanup(async () => void (await raw.delete().prefix(prefix).exec()));
     await raw.put(`${prefix}inventory-service/garbage`).value('{not json');
     const owner = registryAt(prefix);
     await owner.register(inventoryInstance(1));
@@ -139,7 +111,7 @@ describe('EtcdRegistry against a real etcd', () => {
 
   it('leaves nothing behind when closed while a register and a watch are under way', async () => {
     const prefix = uniquePrefix();
-    const owner = new EtcdRegistry({ endpoints, prefix });
+    const owner = new EtcdRegistry({ endpoints: etcd.endpoints(), prefix });
     // Assertions attached at once, so the rejections are handled the moment they happen.
     const registerRejected = expect(owner.register(inventoryInstance(1))).rejects.toMatchObject({ code: 'registry_closed' });
     const watchRejected = expect(owner.watch('inventory-service')).rejects.toMatchObject({ code: 'registry_closed' });

@@ -136,7 +136,11 @@ function writeReport(options: MeshBenchOptions, m: Measured, verdict: Record<str
   };
   writeFileSync(join(dir, 'mesh.json'), `${JSON.stringify(report, null, 2)}\n`);
   const mark = (ok: boolean | undefined) => (ok ? 'met' : 'missed');
-  const row = (label: string, r: LoadResult) => `| ${label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} |`;
+  const table = (direct: LoadResult, mesh: LoadResult) => [
+    '| | req/s | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|',
+    ...([['(a) direct', direct], ['(b) mesh', mesh]] as const).map(([label, r]) => `| ${label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} |`),
+  ];
   const markdown = [
     `# Mesh cost per hop (${report.date.slice(0, 10)}, Node ${process.version}, ${report.machine.cpus ?? '?'} CPUs)`,
     '',
@@ -145,17 +149,11 @@ function writeReport(options: MeshBenchOptions, m: Measured, verdict: Record<str
     '',
     `Saturated: closed loop, ${options.concurrency} concurrent, median of ${options.rounds}×${options.durationMs / 1000}s (client and server share the machine's cores).`,
     '',
-    '| | req/s | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|',
-    row('(a) direct', m.direct),
-    row('(b) mesh', m.mesh),
+    ...table(m.direct, m.mesh),
     '',
     `Per-hop latency: open loop at ${options.ratePerSecond} req/s for ${options.durationMs / 1000}s (nothing saturated).`,
     '',
-    '| | req/s | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|',
-    row('(a) direct', m.directLatency),
-    row('(b) mesh', m.meshLatency),
+    ...table(m.directLatency, m.meshLatency),
     '',
     '| (b) vs (a) | value | target |',
     '|---|---:|---|',
