@@ -9,3 +9,9 @@ export type Workload = (typeof workloads)[number];
 export function isWorkload(name: string): name is Workload {
   return (workloads as readonly string[]).includes(name);
 }
+
+/**
+ * The identity of catalogue administration (seeding products, setting stock): the demo and
+ * the tests act as it; no deployed workload has it, so no service can use it by accident.
+ */
+export const operatorIdentity = 'operator';

@@ -20,6 +20,8 @@ export type { ProblemDocument } from './server/problem-document';
 export { ProblemJsonFilter } from './server/problem-json.filter';
 export type { HasProblem } from './server/problem-json.filter';
 export { currentRequestContext } from './server/request-context';
+export { InvalidRequest, ProblemException, ZodValidationPipe } from './server/validation';
+export type { FieldError } from './server/validation';
 export type { MeshRequestContext } from './server/request-context';
 export { runService } from './server/run-service';
 export type { RunningService, RunServiceOptions } from './server/run-service';

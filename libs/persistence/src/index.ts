@@ -1,1 +1,12 @@
-export { ensureDatabase, pingPostgres } from './ensure-database';
+// Public API of @meshmart/persistence: one DataSource per service database, migrations, the
+// transactional outbox and the inbox.
+export { ensureDatabase, pingPostgres } from './data-source/ensure-database';
+export { migrate, openDataSource } from './data-source/open-data-source';
+export type { OpenDataSourceOptions } from './data-source/open-data-source';
+export { appendToOutbox } from './outbox/outbox';
+export type { NewEvent } from './outbox/outbox';
+export { OutboxRelay } from './outbox/outbox-relay';
+export type { OutboxPublisher, OutboxRecord, OutboxRelayOptions } from './outbox/outbox-relay';
+export { claimMessage } from './inbox/inbox';
+export { defaultDatabaseName, KAFKA, PersistenceModule, persistenceConfigSchema } from './nest/persistence.module';
+export type { PersistenceConfig, PersistenceModuleOptions } from './nest/persistence.module';

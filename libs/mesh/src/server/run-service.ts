@@ -6,6 +6,7 @@ import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
 import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
 import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 import type { MeshModuleOptions } from './mesh.module';
+import { installFastifyProblems } from './fastify-problems';
 import { installRequestHooks } from './request-hooks';
 import { MESH_RUNTIME } from './tokens';
 
@@ -45,9 +46,10 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
-    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter(https ? { https } : {}), { logger: ['error', 'warn'] });
+    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: ['error', 'warn'] });
     const draining = { value: false };
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
+    installFastifyProblems(app.getHttpAdapter().getInstance());
     await app.listen(config.PORT, config.HOST);
     if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
     const address = app.getHttpServer().address();

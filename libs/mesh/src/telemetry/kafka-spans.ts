@@ -49,11 +49,15 @@ export function injectKafkaHeaders<H extends OutgoingKafkaHeaders>(headers: H): 
 }
 
 /**
- * Sends to `topic` inside a PRODUCER span (`send <topic>`), a child of the active span;
- * messages whose headers go through `injectKafkaHeaders` inside `send` carry this span.
+ * Sends to `topic` inside a PRODUCER span (`send <topic>`), a child of the active span or of
+ * the trace in `parent` headers; messages whose headers go through `injectKafkaHeaders`
+ * inside `send` carry this span.
  */
-export function withKafkaProducerSpan<T>(topic: string, send: (span: Span) => Promise<T>): Promise<T> {
-  return runInSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: messagingAttributes(topic, 'send') }, context.active(), send);
+export function withKafkaProducerSpan<T>(topic: string, send: (span: Span) => Promise<T>, parent?: IncomingKafkaHeaders): Promise<T> {
+  // An outbox relay sends long after the request that wrote the event: its trace headers,
+  // stored with the event, make the span a child of that request rather than of the relay.
+  const parentContext = parent ? guardTelemetry('extract kafka headers', context.active(), () => propagation.extract(ROOT_CONTEXT, parent, kafkaHeaderGetter)) : context.active();
+  return runInSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: messagingAttributes(topic, 'send') }, parentContext, send);
 }
 
 /**

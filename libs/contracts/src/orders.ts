@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { skuSchema } from './catalogue';
+import { moneySchema } from './money';
+import { paymentTokenSchema } from './payments';
+import { quantitySchema } from './reservations';
+
+export const userIdSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and . _ @ -, at most 64');
+
+export const pricedLineSchema = z.object({ sku: skuSchema, name: z.string().min(1).max(200), quantity: quantitySchema, unitPrice: moneySchema }).strict();
+export type PricedLine = z.infer<typeof pricedLineSchema>;
+
+/** `POST /orders` (cart-service, with an Idempotency-Key): place an order and start its checkout. */
+export const placeOrderSchema = z
+  .object({ userId: userIdSchema, cartId: z.uuid(), lines: z.array(pricedLineSchema).min(1).max(50), paymentToken: paymentTokenSchema })
+  .strict();
+export type PlaceOrder = z.infer<typeof placeOrderSchema>;
+
+export const orderStatuses = ['PENDING', 'RESERVED', 'PAID', 'CONFIRMED', 'CANCELLED', 'FAILED'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+export const terminalOrderStatuses: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
+
+/** Why an order did not complete. */
+export const orderFailureReasons = ['out_of_stock', 'unknown_product', 'payment_declined', 'payment_timeout', 'reservation_expired', 'saga_timeout'] as const;
+export type OrderFailureReason = (typeof orderFailureReasons)[number];
+
+export const orderSchema = z.object({
+  id: z.uuid(),
+  userId: userIdSchema,
+  status: z.enum(orderStatuses),
+  failureReason: z.enum(orderFailureReasons).optional(),
+  lines: z.array(pricedLineSchema),
+  total: moneySchema,
+  paymentId: z.uuid().optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Order = z.infer<typeof orderSchema>;

@@ -1,0 +1,59 @@
+import type { Producer } from 'kafkajs';
+import { injectKafkaHeaders, withKafkaProducerSpan } from '@meshmart/mesh';
+
+/** The records an outbox relay hands over (see @meshmart/persistence `OutboxRecord`). */
+export interface PublishableRecord {
+  messageId: string;
+  topic: string;
+  key: string;
+  type: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes outbox records with an idempotent producer, each in its own PRODUCER span that
+ * continues the trace stored with the event, carrying `event-type` and `message-id` headers.
+ * One `sendBatch` per call, so records of one key keep their order.
+ */
+export class KafkaOutboxPublisher {
+  constructor(private readonly producer: Producer) {}
+
+  async publish(records: readonly PublishableRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    let release!: (error?: unknown) => void;
+    const sent = new Promise<void>((resolve, reject) => (release = (error) => (error === undefined ? resolve() : reject(error as Error))));
+    const messages: { topic: string; key: string; value: string; headers: Record<string, string> }[] = [];
+    // Each span opens, writes its trace headers into its message, and closes when the batch is acknowledged.
+    const spans = records.map((record) =>
+      withKafkaProducerSpan(
+        record.topic,
+        async () => {
+          messages.push({ topic: record.topic, key: record.key, value: record.value, headers: injectKafkaHeaders({ 'event-type': record.type, 'message-id': record.messageId }) });
+          await sent;
+        },
+        record.headers,
+      ),
+    );
+    // The callbacks above run synchronously up to their first await, so every message is queued now.
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const { topic, ...message } of messages) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    try {
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })) });
+      release();
+    } catch (error) {
+      release(error);
+    }
+    await Promise.all(spans);
+  }
+}
+
+/** The producer an outbox relay needs: idempotent (no duplicates from its own retries), one request in flight (order kept). */
+export function outboxProducerConfig(): { idempotent: true; maxInFlightRequests: 1; allowAutoTopicCreation: false } {
+  return { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false };
+}
+
+/** The active trace as W3C headers, to store with an event written now and continue later. */
+export function currentTraceHeaders(): Record<string, string> {
+  return injectKafkaHeaders({}) as Record<string, string>;
+}

@@ -1,0 +1,105 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Kafka, Producer } from 'kafkajs';
+import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { z } from 'zod';
+import { topics } from '@meshmart/contracts';
+import { createKafka, ensureTopics, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { openDataSource } from '../data-source/open-data-source';
+import { OutboxRelay } from '../outbox/outbox-relay';
+
+/** The Kafka client of the service, for its event consumers. */
+export const KAFKA = Symbol('KAFKA');
+
+const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** What a service's data side reads from its environment, validated at start-up. */
+export const persistenceConfigSchema = z.object({
+  /** The Postgres server (any database on it); the service uses its own database there. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+  /** Default `meshmart_<service>` (e.g. meshmart_order for order-service). */
+  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'host:port')).min(1)),
+});
+export type PersistenceConfig = z.infer<typeof persistenceConfigSchema>;
+
+export interface PersistenceModuleOptions {
+  /** The workload name, e.g. `order-service`: names the database and the Kafka client. */
+  service: string;
+  entities: (abstract new (...args: never[]) => unknown)[] | EntitySchema[];
+  migrations: (new () => MigrationInterface)[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `order-service` → `meshmart_order`. */
+export function defaultDatabaseName(service: string): string {
+  return `meshmart_${service.replace(/-service$/, '').replaceAll('-', '_')}`;
+}
+
+/** Starts the outbox relay once the app is up and stops it (then Kafka, then Postgres) on shutdown. */
+class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject('OUTBOX_PRODUCER') private readonly producer: Producer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.producer.disconnect();
+    await this.dataSource.destroy();
+  }
+}
+
+/**
+ * A service's data side: its own Postgres database (created and migrated at start), its Kafka
+ * client, and the outbox relay publishing what its transactions wrote. Exports `DataSource`,
+ * `OutboxRelay` (nudge it after a commit that wrote events) and `KAFKA`.
+ * @example PersistenceModule.forRoot({ service: 'order-service', entities: [OrderRow], migrations: [CreateOrders1764…] })
+ */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    const config = parseConfig(options.env ?? process.env);
+    const logger = new Logger('OutboxRelay');
+    const providers: Provider[] = [
+      { provide: 'PERSISTENCE_CONFIG', useValue: config },
+      {
+        provide: DataSource,
+        useFactory: () =>
+          openDataSource({ url: config.DATABASE_URL, database: config.DATABASE_NAME ?? defaultDatabaseName(options.service), entities: options.entities, migrations: options.migrations, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.service }),
+      },
+      { provide: KAFKA, useFactory: () => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }) },
+      {
+        provide: 'OUTBOX_PRODUCER',
+        inject: [KAFKA],
+        useFactory: async (kafka: Kafka) => {
+          await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })));
+          const producer = kafka.producer(outboxProducerConfig());
+          await producer.connect();
+          return producer;
+        },
+      },
+      {
+        provide: OutboxRelay,
+        inject: [DataSource, 'OUTBOX_PRODUCER'],
+        useFactory: (dataSource: DataSource, producer: Producer) =>
+          new OutboxRelay(dataSource, new KafkaOutboxPublisher(producer), { onError: (error) => logger.warn(`outbox relay round failed, retrying: ${error instanceof Error ? error.message : String(error)}`) }),
+      },
+      PersistenceLifecycle,
+    ];
+    return { module: PersistenceModule, providers, exports: [DataSource, OutboxRelay, KAFKA] };
+  }
+}
+
+function parseConfig(env: NodeJS.ProcessEnv): PersistenceConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = persistenceConfigSchema.safeParse(present);
+  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return parsed.data;
+}

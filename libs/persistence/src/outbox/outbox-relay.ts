@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+
+/** One outbox row on its way to Kafka. */
+export interface OutboxRecord {
+  messageId: string;
+  topic: string;
+  key: string;
+  type: string;
+  /** The event envelope as JSON text. */
+  value: string;
+  /** Trace headers captured when the event was written. */
+  headers: Record<string, string>;
+}
+
+/** Sends records to the broker in the order given; resolves once the broker has them all. */
+export interface OutboxPublisher {
+  publish(records: readonly OutboxRecord[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  /** Rows per round trip. Default 100. */
+  batchSize?: number;
+  /** How often an idle relay looks for rows nobody nudged it about. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Pause after a failed round (broker or database down). Default 1 s. */
+  retryDelayMs?: number;
+  /** Where relay failures go; the relay keeps going. */
+  onError?: (error: unknown) => void;
+}
+
+// One relay per database publishes at a time, so rows leave in id order: the events of one
+// aggregate reach its partition in the order they were written, whatever the instance count.
+const RELAY_LOCK = 0x6f75_7462; // "outb"
+
+/**
+ * Moves committed outbox rows to Kafka: lock, read a batch in id order, publish, delete, commit.
+ * A crash between publish and commit publishes the batch again on the next round (at least
+ * once); consumers drop the repeats through their inbox. Rows survive restarts because they
+ * are only deleted in the transaction that saw them published.
+ */
+export class OutboxRelay {
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly retryDelayMs: number;
+  /** Rows published since start, for logs and tests. */
+  published = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: OutboxPublisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+  }
+
+  start(): this {
+    this.running ??= this.loop();
+    return this;
+  }
+
+  /** Tells an idle relay that a transaction with events just committed. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /** Finishes the round in progress, then stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.nudge();
+    await this.running;
+  }
+
+  /** One round: publishes up to a batch of rows; returns how many left the outbox. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const [{ locked }] = (await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK])) as [{ locked: boolean }];
+      if (!locked) return 0;
+      const rows = (await tx.query('SELECT id, message_id, topic, key, type, payload::text AS value, headers FROM outbox ORDER BY id LIMIT $1', [this.batchSize])) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      await this.publisher.publish(rows.map((row) => ({ messageId: row.message_id, topic: row.topic, key: row.key, type: row.type, value: row.value, headers: row.headers })));
+      await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      return rows.length;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let moved = 0;
+      try {
+        moved = await this.relayOnce();
+        this.published += moved;
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.idle(this.retryDelayMs);
+        continue;
+      }
+      if (moved < this.batchSize) await this.idle(this.pollIntervalMs);
+    }
+  }
+
+  private async idle(ms: number): Promise<void> {
+    if (this.stopping) return;
+    const controller = new AbortController();
+    this.wake = () => controller.abort();
+    await sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined);
+    this.wake = undefined;
+  }
+}
+
+interface OutboxRow {
+  id: string;
+  message_id: string;
+  topic: string;
+  key: string;
+  type: string;
+  value: string;
+  headers: Record<string, string>;
+}
