@@ -10,3 +10,5 @@ export type { OutboxPublisher, OutboxRecord, OutboxRelayOptions } from './outbox
 export { claimMessage } from './inbox/inbox';
 export { defaultDatabaseName, KAFKA, PersistenceModule, persistenceConfigSchema } from './nest/persistence.module';
 export type { PersistenceConfig, PersistenceModuleOptions } from './nest/persistence.module';
+export { runMigrationCli } from './data-source/migration-cli';
+export type { MigrationCliOptions } from './data-source/migration-cli';
