@@ -14,3 +14,9 @@ export {
   stackFilePath,
 } from './stack-endpoints';
 export type { StackEndpoints } from './stack-endpoints';
+export { demoCatalogue } from './catalogue-seed';
+export { MeshHttpsClient, sendJson } from './mesh-https';
+export type { JsonResponse } from './mesh-https';
+export { defaultReplicas, makeCertificates, startPlatform } from './platform';
+export type { Platform, PlatformOptions } from './platform';
+export { Shopper, shopperToken } from './shopper';

@@ -20,6 +20,8 @@ export interface RunServiceOptions {
   /** Default of MESH_LISTENER: `plain` only for the gateway's public edge. */
   listener?: 'mtls' | 'plain';
   env?: NodeJS.ProcessEnv;
+  /** Runs on the created app before it listens (e.g. to mount OpenAPI docs). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** Tests inject a span exporter. */
   tracing?: MeshRuntimeOptions['tracing'];
 }
@@ -49,7 +51,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: ['error', 'warn'] });
     const draining = { value: false };
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
-    installFastifyProblems(app.getHttpAdapter().getInstance());
+    await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);
     if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
     const address = app.getHttpServer().address();

@@ -65,16 +65,17 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 @Module({})
 export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
-    const config = parseConfig(options.env ?? process.env);
     const logger = new Logger('OutboxRelay');
     const providers: Provider[] = [
-      { provide: 'PERSISTENCE_CONFIG', useValue: config },
+      // Parsed when the app boots (after the mesh's own settings), not when the module is imported.
+      { provide: 'PERSISTENCE_CONFIG', useFactory: () => parseConfig(options.env ?? process.env) },
       {
         provide: DataSource,
-        useFactory: () =>
+        inject: ['PERSISTENCE_CONFIG'],
+        useFactory: (config: PersistenceConfig) =>
           openDataSource({ url: config.DATABASE_URL, database: config.DATABASE_NAME ?? defaultDatabaseName(options.service), entities: options.entities, migrations: options.migrations, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.service }),
       },
-      { provide: KAFKA, useFactory: () => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }) },
+      { provide: KAFKA, inject: ['PERSISTENCE_CONFIG'], useFactory: (config: PersistenceConfig) => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }) },
       {
         provide: 'OUTBOX_PRODUCER',
         inject: [KAFKA],

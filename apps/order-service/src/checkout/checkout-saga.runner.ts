@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
+import { ORDER_CONFIG, type OrderConfig } from '../order-config';
+import { transition } from '../orders/domain/order';
+import { OrderRow } from '../orders/order.entity';
+import { CheckoutSagaRow, sagaStateOf } from './checkout-saga.entity';
+import { afterStep, beforeStep, type SagaState, type StepOutcome } from './domain/checkout-saga';
+import { type SagaOrder, SagaParticipants } from './saga-participants';
+
+/** How long one runner owns a saga; a crashed owner's saga is picked up after it. */
+const LEASE_MS = 30_000;
+
+/**
+ * Drives checkout sagas: takes a saga's lease, runs its steps through the participants,
+ * and after each step persists the saga, the order's status and (at the end) the order's
+ * event in one transaction. Any number of runners (the Kafka consumer, the sweeper, other
+ * instances) may try the same saga: the lease lets one work at a time, and every step is
+ * idempotent, so a saga re-run after a crash repeats nothing.
+ */
+@Injectable()
+export class CheckoutSagaRunner {
+  private readonly logger = new Logger('CheckoutSaga');
+  private readonly owner = randomUUID();
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(SagaParticipants) private readonly participants: SagaParticipants,
+    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+  ) {}
+
+  /** Runs the saga of `orderId` as far as it goes now. Returns false if another runner holds it or it is done. */
+  async advance(orderId: string): Promise<boolean> {
+    const claimed = await this.claim(orderId);
+    if (!claimed) return false;
+    let state = sagaStateOf(claimed);
+    try {
+      const order = await this.db.getRepository(OrderRow).findOneByOrFail({ id: orderId });
+      while (state.step !== 'DONE') {
+        state = beforeStep(state, new Date());
+        const outcome = await this.runStep(state, this.sagaOrder(order, state));
+        const decision = afterStep(state, outcome, new Date());
+        await this.persist(order, decision.state, decision.orderStatus, outcome, decision.retryAt);
+        state = decision.state;
+        if (decision.retryAt) return true;
+      }
+      return true;
+    } finally {
+      await this.db.query('UPDATE checkout_sagas SET lease_until = NULL WHERE order_id = $1', [orderId]);
+    }
+  }
+
+  /** Sagas that are due (a retry time passed, or never started) and not leased, oldest first. */
+  async dueSagas(limit: number): Promise<string[]> {
+    const rows = (await this.db.query(`SELECT order_id FROM checkout_sagas WHERE step <> 'DONE' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $1`, [limit])) as { order_id: string }[];
+    return rows.map((row) => row.order_id);
+  }
+
+  private async claim(orderId: string): Promise<CheckoutSagaRow | undefined> {
+    const [rows] = (await this.db.query(
+      `UPDATE checkout_sagas SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE order_id = $1 AND step <> 'DONE' AND (lease_until IS NULL OR lease_until < now())
+        RETURNING order_id`,
+      [orderId, LEASE_MS],
+    )) as [{ order_id: string }[], number];
+    if (rows.length === 0) return undefined;
+    return this.db.getRepository(CheckoutSagaRow).findOneByOrFail({ orderId });
+  }
+
+  private sagaOrder(order: OrderRow, state: SagaState): SagaOrder {
+    return { id: order.id, lines: order.lines, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentToken: order.paymentToken, paymentId: state.paymentId };
+  }
+
+  private runStep(state: SagaState, order: SagaOrder): Promise<StepOutcome> {
+    switch (state.step) {
+      case 'RESERVE_STOCK':
+        return this.participants.reserveStock(order, this.config.RESERVATION_TTL_SECONDS);
+      case 'AUTHORIZE_PAYMENT':
+        return this.participants.authorizePayment(order);
+      case 'COMMIT_STOCK':
+        return this.participants.commitStock(order);
+      case 'CAPTURE_PAYMENT':
+        return this.participants.capturePayment(order);
+      case 'COMPENSATE':
+        return this.participants.compensate(order);
+      case 'DONE':
+        return Promise.resolve({ kind: 'done' });
+    }
+  }
+
+  private async persist(order: OrderRow, state: SagaState, orderStatus: OrderRow['status'] | undefined, outcome: StepOutcome, retryAt: Date | undefined): Promise<void> {
+    const now = new Date();
+    await this.db.transaction(async (tx) => {
+      await tx.update(CheckoutSagaRow, { orderId: order.id }, {
+        step: state.step,
+        failureReason: state.failureReason ?? null,
+        paymentId: state.paymentId ?? null,
+        attempts: state.attempts,
+        lastError: outcome.kind === 'unavailable' ? outcome.error.slice(0, 500) : null,
+        nextAttemptAt: retryAt ?? now,
+        updatedAt: now,
+      });
+      if (state.paymentId && order.paymentId !== state.paymentId) order.paymentId = state.paymentId;
+      if (orderStatus) {
+        order.status = transition(order.status, orderStatus);
+        if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
+      }
+      order.updatedAt = now;
+      await tx.update(OrderRow, { id: order.id }, { status: order.status, failureReason: order.failureReason, paymentId: order.paymentId, updatedAt: now });
+      if (orderStatus === 'CONFIRMED' && order.paymentId) {
+        await appendToOutbox(tx, { type: 'OrderConfirmed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentId: order.paymentId } });
+      }
+      if (orderStatus === 'FAILED' && order.failureReason) {
+        await appendToOutbox(tx, { type: 'OrderFailed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, reason: order.failureReason } });
+      }
+    });
+    if (orderStatus === 'CONFIRMED' || orderStatus === 'FAILED') {
+      this.relay.nudge();
+      this.logger.log(`order ${order.id} ${orderStatus}${order.failureReason ? ` (${order.failureReason})` : ''}`);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { afterStep, backoffMs, beforeStep, type SagaState, startSaga } from './checkout-saga';
+
+const t0 = new Date('2026-11-25T10:00:00Z');
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const paymentId = '5b0c5f8e-1f7a-4d2b-9a53-0c6f0e1d2a3b';
+
+function run(state: SagaState, ...outcomes: Parameters<typeof afterStep>[1][]) {
+  const statuses: string[] = [];
+  for (const outcome of outcomes) {
+    const decision = afterStep(beforeStep(state, t0), outcome, t0);
+    if (decision.orderStatus) statuses.push(decision.orderStatus);
+    state = decision.state;
+  }
+  return { state, statuses };
+}
+
+describe('the checkout saga', () => {
+  it('reserves, authorizes, commits and captures, moving the order to CONFIRMED', () => {
+    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'done', paymentId }, { kind: 'done' }, { kind: 'done' });
+    expect(state).toMatchObject({ step: 'DONE', paymentId, failureReason: undefined });
+    expect(statuses).toEqual(['RESERVED', 'PAID', 'CONFIRMED']);
+  });
+
+  it('compensates a declined payment and fails the order with the reason', () => {
+    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'refused', reason: 'payment_declined', paymentId }, { kind: 'done' });
+    expect(state).toMatchObject({ step: 'DONE', failureReason: 'payment_declined', paymentId });
+    expect(statuses).toEqual(['RESERVED', 'FAILED']);
+  });
+
+  it('fails an order without stock after a compensation that has nothing to undo', () => {
+    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'refused', reason: 'out_of_stock' }, { kind: 'done' });
+    expect(state).toMatchObject({ step: 'DONE', failureReason: 'out_of_stock' });
+    expect(statuses).toEqual(['FAILED']);
+  });
+
+  it('compensates when the reservation expired before it was committed', () => {
+    const { state } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'done', paymentId }, { kind: 'refused', reason: 'reservation_expired' });
+    expect(state).toMatchObject({ step: 'COMPENSATE', failureReason: 'reservation_expired', paymentId });
+  });
+
+  it('retries an unavailable participant with growing back-off, keeping the step', () => {
+    const first = afterStep(startSaga(t0, 30_000), { kind: 'unavailable', error: 'connect refused' }, t0);
+    expect(first.state).toMatchObject({ step: 'RESERVE_STOCK', attempts: 1 });
+    expect(first.orderStatus).toBeUndefined();
+    const third = afterStep({ ...first.state, attempts: 2 }, { kind: 'unavailable', error: 'x' }, t0);
+    expect(third.retryAt!.getTime() - t0.getTime()).toBeGreaterThanOrEqual(400);
+    expect(backoffMs(20, () => 1)).toBe(5_000);
+    expect(backoffMs(1, () => 0)).toBe(100);
+  });
+
+  it('abandons forward steps past the deadline, but never once stock is committed', () => {
+    const stuck = { ...startSaga(t0, 1_000), step: 'AUTHORIZE_PAYMENT' as const };
+    expect(beforeStep(stuck, at(999)).step).toBe('AUTHORIZE_PAYMENT');
+    expect(beforeStep(stuck, at(1_000))).toMatchObject({ step: 'COMPENSATE', failureReason: 'saga_timeout', attempts: 0 });
+    const committed = { ...stuck, step: 'CAPTURE_PAYMENT' as const };
+    expect(beforeStep(committed, at(60_000)).step).toBe('CAPTURE_PAYMENT');
+  });
+
+  it('treats a refusal of a step that cannot refuse as a bug', () => {
+    const capturing = { ...startSaga(t0, 1_000), step: 'CAPTURE_PAYMENT' as const };
+    expect(() => afterStep(capturing, { kind: 'refused', reason: 'payment_declined' }, t0)).toThrow('cannot be refused');
+  });
+});

@@ -1,0 +1,86 @@
+import type { OrderFailureReason, OrderStatus } from '@meshmart/contracts';
+
+/**
+ * The checkout saga, as data: reserve stock → authorize payment → commit stock → capture
+ * payment, and compensation (release stock, void payment) when any step is refused. Plain
+ * TypeScript: the runner does the I/O and asks this module what comes next.
+ */
+export const sagaSteps = ['RESERVE_STOCK', 'AUTHORIZE_PAYMENT', 'COMMIT_STOCK', 'CAPTURE_PAYMENT', 'COMPENSATE', 'DONE'] as const;
+export type SagaStep = (typeof sagaSteps)[number];
+
+/** What a participant answered to one step. */
+export type StepOutcome =
+  | { kind: 'done'; paymentId?: string }
+  /** A business refusal (no stock, card declined…): nothing will change by retrying. */
+  | { kind: 'refused'; reason: OrderFailureReason; paymentId?: string }
+  /** The participant could not be reached or failed: the same step runs again later. */
+  | { kind: 'unavailable'; error: string };
+
+export interface SagaState {
+  step: SagaStep;
+  /** Set once compensation starts: what the failed order will say. */
+  failureReason: OrderFailureReason | undefined;
+  paymentId: string | undefined;
+  /** Failed tries of the current step. */
+  attempts: number;
+  /** When forward steps stop being tried and the saga compensates with `saga_timeout`. */
+  deadlineAt: Date;
+}
+
+export interface SagaDecision {
+  state: SagaState;
+  /** The order's new status, when it changes. */
+  orderStatus?: OrderStatus;
+  /** When to try again (only after an `unavailable` outcome). */
+  retryAt?: Date;
+}
+
+/** Steps that may still be abandoned: before stock is committed, nothing is final. */
+const abandonable: readonly SagaStep[] = ['RESERVE_STOCK', 'AUTHORIZE_PAYMENT'];
+
+const forward: Partial<Record<SagaStep, { next: SagaStep; orderStatus?: OrderStatus }>> = {
+  RESERVE_STOCK: { next: 'AUTHORIZE_PAYMENT', orderStatus: 'RESERVED' },
+  AUTHORIZE_PAYMENT: { next: 'COMMIT_STOCK', orderStatus: 'PAID' },
+  COMMIT_STOCK: { next: 'CAPTURE_PAYMENT' },
+  CAPTURE_PAYMENT: { next: 'DONE', orderStatus: 'CONFIRMED' },
+  COMPENSATE: { next: 'DONE', orderStatus: 'FAILED' },
+};
+
+/** A fresh saga for a just-placed order. */
+export function startSaga(now: Date, timeoutMs: number): SagaState {
+  return { step: 'RESERVE_STOCK', failureReason: undefined, paymentId: undefined, attempts: 0, deadlineAt: new Date(now.getTime() + timeoutMs) };
+}
+
+/**
+ * The saga before running a step at `now`: a forward step past the deadline turns into
+ * compensation (`saga_timeout`); once stock is committed the saga only goes forward.
+ */
+export function beforeStep(state: SagaState, now: Date): SagaState {
+  if (abandonable.includes(state.step) && now >= state.deadlineAt) return { ...state, step: 'COMPENSATE', failureReason: 'saga_timeout', attempts: 0 };
+  return state;
+}
+
+/** What follows `outcome` of the current step. */
+export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): SagaDecision {
+  if (state.step === 'DONE') return { state };
+  const paymentId = outcome.kind !== 'unavailable' && outcome.paymentId ? outcome.paymentId : state.paymentId;
+  if (outcome.kind === 'unavailable') {
+    const attempts = state.attempts + 1;
+    return { state: { ...state, attempts }, retryAt: new Date(now.getTime() + backoffMs(attempts)) };
+  }
+  if (outcome.kind === 'refused') {
+    if (state.step === 'COMPENSATE') throw new Error('compensation cannot be refused');
+    if (!abandonable.includes(state.step) && state.step !== 'COMMIT_STOCK') throw new Error(`step ${state.step} cannot be refused`);
+    return { state: { ...state, step: 'COMPENSATE', failureReason: outcome.reason, paymentId, attempts: 0 } };
+  }
+  const { next, orderStatus } = forward[state.step] as { next: SagaStep; orderStatus?: OrderStatus };
+  const decided: SagaDecision = { state: { ...state, step: next, paymentId, attempts: 0 } };
+  if (orderStatus) decided.orderStatus = orderStatus;
+  return decided;
+}
+
+/** Jittered exponential back-off between tries of one step: 200 ms doubling, at most 5 s. */
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(5_000, 200 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Money, OrderFailureReason, Payment, PricedLine } from '@meshmart/contracts';
+import { MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
+import type { StepOutcome } from './domain/checkout-saga';
+
+/** What the saga knows of an order when it runs a step. */
+export interface SagaOrder {
+  id: string;
+  lines: readonly PricedLine[];
+  total: Money;
+  paymentToken: string;
+  paymentId: string | undefined;
+}
+
+/** A problem document's type slug (`…/problems/out-of-stock` → `out-of-stock`). */
+function problemSlug(response: UpstreamResponse): string | undefined {
+  const type = (response.body as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' ? type.split('/').pop() : undefined;
+}
+
+function ok(response: UpstreamResponse): boolean {
+  return response.status >= 200 && response.status < 300;
+}
+
+/**
+ * The saga's calls to inventory and payment, through the mesh, each mapped to a StepOutcome.
+ * Every call carries an idempotency key derived from the order and the step, so the mesh may
+ * retry it and a re-run step (after a crash or a lost answer) repeats nothing.
+ */
+@Injectable()
+export class SagaParticipants {
+  private readonly logger = new Logger('CheckoutSaga');
+
+  constructor(@Inject(MeshClient) private readonly mesh: MeshClient) {}
+
+  reserveStock(order: SagaOrder, ttlSeconds: number): Promise<StepOutcome> {
+    const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    return this.call('reserve stock', order.id, async () => {
+      const response = await this.mesh.client('inventory-service').post('/reservations', { body: { orderId: order.id, lines, ttlSeconds }, idempotencyKey: `reserve:${order.id}` });
+      if (ok(response)) return { kind: 'done' };
+      return this.refusal(response, { 'out-of-stock': 'out_of_stock', 'unknown-product': 'unknown_product' });
+    });
+  }
+
+  authorizePayment(order: SagaOrder): Promise<StepOutcome> {
+    return this.call('authorize payment', order.id, async () => {
+      const response = await this.mesh.client('payment-service').post<Payment>('/payments', { body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken }, idempotencyKey: `authorize:${order.id}` });
+      if (!ok(response)) return this.refusal(response, {});
+      const payment = response.body;
+      if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return { kind: 'done', paymentId: payment.id };
+      if (payment.status === 'DECLINED') return { kind: 'refused', reason: 'payment_declined', paymentId: payment.id };
+      if (payment.status === 'FAILED') return { kind: 'refused', reason: 'payment_timeout', paymentId: payment.id };
+      return { kind: 'unavailable', error: `payment ${payment.id} is still ${payment.status}` };
+    });
+  }
+
+  commitStock(order: SagaOrder): Promise<StepOutcome> {
+    return this.call('commit stock', order.id, async () => {
+      const response = await this.mesh.client('inventory-service').post(`/reservations/${order.id}/commit`, { idempotencyKey: `commit:${order.id}` });
+      if (ok(response)) return { kind: 'done' };
+      return this.refusal(response, { 'reservation-released': 'reservation_expired' });
+    });
+  }
+
+  capturePayment(order: SagaOrder): Promise<StepOutcome> {
+    return this.call('capture payment', order.id, async () => {
+      if (!order.paymentId) return { kind: 'unavailable', error: 'no payment to capture' };
+      const response = await this.mesh.client('payment-service').post(`/payments/${order.paymentId}/capture`, { idempotencyKey: `capture:${order.id}` });
+      return ok(response) ? { kind: 'done' } : this.refusal(response, {});
+    });
+  }
+
+  /** Releases the stock and voids every payment of the order; each part is safe to repeat. */
+  compensate(order: SagaOrder): Promise<StepOutcome> {
+    return this.call('compensate', order.id, async () => {
+      const release = await this.mesh.client('inventory-service').post(`/reservations/${order.id}/release`, { idempotencyKey: `release:${order.id}` });
+      // 404: nothing was reserved. 409 `reservation-committed` cannot happen before commit; if it did, stop and say so.
+      if (!ok(release) && release.status !== 404) return this.refusal(release, {});
+      const payments = await this.mesh.client('payment-service').get<Payment[]>(`/payments?orderId=${order.id}`);
+      if (!ok(payments)) return this.refusal(payments, {});
+      for (const payment of payments.body.filter((p) => p.status === 'AUTHORIZED' || p.status === 'PENDING')) {
+        const voided = await this.mesh.client('payment-service').post(`/payments/${payment.id}/void`, { idempotencyKey: `void:${payment.id}` });
+        if (!ok(voided)) return this.refusal(voided, {});
+      }
+      return { kind: 'done' };
+    });
+  }
+
+  /** A 4xx the saga knows is a business refusal; any other answer is treated as unavailability, and logged. */
+  private refusal(response: UpstreamResponse, known: Record<string, OrderFailureReason>): StepOutcome {
+    const slug = problemSlug(response);
+    const reason = slug ? known[slug] : undefined;
+    if (reason) return { kind: 'refused', reason };
+    return { kind: 'unavailable', error: `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})` };
+  }
+
+  private async call(step: string, orderId: string, work: () => Promise<StepOutcome>): Promise<StepOutcome> {
+    try {
+      return await work();
+    } catch (error) {
+      // The mesh already retried what could be retried; the saga tries the step again later.
+      const message = error instanceof MeshError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      this.logger.warn(`order ${orderId}: ${step} failed, will retry: ${message}`);
+      return { kind: 'unavailable', error: message };
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ORDER_CONFIG, type OrderConfig } from '../order-config';
+import { CheckoutSagaRunner } from './checkout-saga.runner';
+
+/**
+ * Finds sagas that are due — a step to retry, a saga whose OrderPlaced event has not arrived,
+ * one whose runner crashed (its lease ran out), one past its deadline — and advances them, so
+ * every checkout reaches a terminal state within the saga timeout.
+ */
+@Injectable()
+export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SagaSweeper');
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(CheckoutSagaRunner) private readonly runner: CheckoutSagaRunner,
+    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.round = this.round.then(() => this.sweep());
+    }, this.config.SAGA_SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+
+  /** One pass: advances up to 20 due sagas, four at a time. */
+  async sweep(): Promise<void> {
+    try {
+      const due = await this.runner.dueSagas(20);
+      for (let i = 0; i < due.length; i += 4) await Promise.all(due.slice(i, i + 4).map((orderId) => this.runner.advance(orderId)));
+    } catch (error) {
+      this.logger.warn(`saga sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthorizePayment, Payment, PaymentStatus } from '@meshmart/contracts';
+import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
+import { PAYMENT_PROVIDER, type PaymentProvider, ProviderTimeout } from '../provider/payment-provider';
+import { requestFingerprint, tokenHint } from './authorization-request';
+import { type PaymentAction, paymentFailureReasons, transition } from './domain/payment-state-machine';
+import { PaymentEntity, toPayment } from './payment.entity';
+
+/** The answer to an authorization: a new payment, the one an earlier call with the key made, or a key reused for another request. */
+export type AuthorizeOutcome = { kind: 'created'; payment: Payment } | { kind: 'replayed'; payment: Payment } | { kind: 'idempotency-key-reused' };
+
+/** The answer to capture, void or refund. `done` includes repeats and no-ops (see the state machine). */
+export type PaymentCommandOutcome = { kind: 'done'; payment: Payment } | { kind: 'unknown-payment' } | { kind: 'refused'; status: PaymentStatus; action: PaymentAction };
+
+/** The command an order sends to an existing payment. */
+export type PaymentCommand = 'capture' | 'void' | 'refund';
+
+/** What the service needs of the outbox relay: a nudge once events are committed. */
+export type OutboxNudge = Pick<OutboxRelay, 'nudge'>;
+
+/** How a pending authorization settles, from the provider's answer or silence. */
+type Settlement = { action: 'approve'; reference: string } | { action: 'decline' | 'fail'; reason: string };
+
+/**
+ * Payments: authorization (exactly once per idempotency key, across instances), capture, void
+ * and refund, each state change written with its event in one transaction (outbox).
+ */
+@Injectable()
+export class PaymentsService {
+  private readonly logger = new Logger('PaymentsService');
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(OutboxRelay) private readonly relay: OutboxNudge,
+  ) {}
+
+  /**
+   * Authorizes `request` once per `idempotencyKey`. The first caller inserts the row and, holding
+   * its lock, asks the provider; concurrent callers with the same key (here or on another
+   * instance) wait on the insert and then read the settled payment. The row is committed only
+   * settled, so a crash in between leaves nothing and the retry starts afresh.
+   * @param signal aborts when the caller stops waiting; the provider stops waiting too.
+   */
+  async authorize(idempotencyKey: string, request: AuthorizePayment, signal?: AbortSignal): Promise<AuthorizeOutcome> {
+    const fingerprint = requestFingerprint(request);
+    const outcome = await this.db.transaction(async (tx): Promise<AuthorizeOutcome> => {
+      const id = randomUUID();
+      await tx.query(
+        `INSERT INTO payments (id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint)
+         VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [id, request.orderId, idempotencyKey, fingerprint, request.amount.amountMinor, request.amount.currency, tokenHint(request.paymentToken)],
+      );
+      const row = await tx.getRepository(PaymentEntity).findOneOrFail({ where: { idempotencyKey }, lock: { mode: 'pessimistic_write' } });
+      if (row.requestFingerprint !== fingerprint) return { kind: 'idempotency-key-reused' };
+      if (row.status !== 'PENDING') return { kind: 'replayed', payment: toPayment(row) };
+      const settlement = await this.askProvider(idempotencyKey, request, signal);
+      await this.apply(tx, row, settlement.action, settlement.action === 'approve' ? { providerReference: settlement.reference } : { failureReason: settlement.reason });
+      if (settlement.action === 'fail') this.logger.warn(`payment ${row.id} of order ${row.orderId} failed: ${settlement.reason}`);
+      return { kind: row.id === id ? 'created' : 'replayed', payment: toPayment(row) };
+    });
+    if (outcome.kind === 'created') this.relay.nudge();
+    return outcome;
+  }
+
+  /** Takes the authorized money. Repeating it answers the captured payment. */
+  capture(paymentId: string): Promise<PaymentCommandOutcome> {
+    return this.command(paymentId, 'capture');
+  }
+
+  /** Releases an authorization; a declined or failed payment is answered unchanged (nothing to release). */
+  void(paymentId: string): Promise<PaymentCommandOutcome> {
+    return this.command(paymentId, 'void');
+  }
+
+  /** Gives captured money back. */
+  refund(paymentId: string): Promise<PaymentCommandOutcome> {
+    return this.command(paymentId, 'refund');
+  }
+
+  /** One payment, or undefined. */
+  async find(paymentId: string): Promise<Payment | undefined> {
+    const row = await this.db.getRepository(PaymentEntity).findOneBy({ id: paymentId });
+    return row ? toPayment(row) : undefined;
+  }
+
+  /** The payments of an order, oldest first. */
+  async listByOrder(orderId: string): Promise<Payment[]> {
+    const rows = await this.db.getRepository(PaymentEntity).find({ where: { orderId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map(toPayment);
+  }
+
+  private async command(paymentId: string, action: PaymentCommand): Promise<PaymentCommandOutcome> {
+    const { outcome, moved } = await this.db.transaction(async (tx): Promise<{ outcome: PaymentCommandOutcome; moved: boolean }> => {
+      // The lock orders concurrent commands on one payment: the second sees the first's result.
+      const row = await tx.getRepository(PaymentEntity).findOne({ where: { id: paymentId }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return { outcome: { kind: 'unknown-payment' }, moved: false };
+      const step = transition(row.status, action);
+      if (step.kind === 'refused') return { outcome: { kind: 'refused', status: row.status, action }, moved: false };
+      if (step.kind === 'unchanged') return { outcome: { kind: 'done', payment: toPayment(row) }, moved: false };
+      // The provider is asked while the row is locked, so it is asked once; if it fails, the
+      // transaction rolls back and the payment stays as it was, to be retried.
+      await this.tellProvider(row, action);
+      await this.apply(tx, row, action, {});
+      return { outcome: { kind: 'done', payment: toPayment(row) }, moved: true };
+    });
+    if (moved) this.relay.nudge();
+    return outcome;
+  }
+
+  private async askProvider(idempotencyKey: string, request: AuthorizePayment, signal: AbortSignal | undefined): Promise<Settlement> {
+    try {
+      const answer = await this.provider.authorize({ idempotencyKey, amount: request.amount, paymentToken: request.paymentToken, ...(signal ? { signal } : {}) });
+      return answer.outcome === 'approved' ? { action: 'approve', reference: answer.reference } : { action: 'decline', reason: answer.reason || paymentFailureReasons.cardDeclined };
+    } catch (error) {
+      // Silence is an outcome (FAILED); any other provider error rolls the authorization back.
+      if (error instanceof ProviderTimeout) return { action: 'fail', reason: paymentFailureReasons.providerTimeout };
+      throw error;
+    }
+  }
+
+  private async tellProvider(row: PaymentEntity, action: PaymentCommand): Promise<void> {
+    const reference = row.providerReference;
+    // AUTHORIZED and CAPTURED payments always carry the provider's reference.
+    if (reference === null) throw new Error(`payment ${row.id} is ${row.status} without a provider reference`);
+    const amount = { amountMinor: row.amountMinor, currency: row.currency };
+    if (action === 'capture') await this.provider.capture(reference, amount);
+    else if (action === 'void') await this.provider.void(reference);
+    else await this.provider.refund(reference, amount);
+  }
+
+  /** Moves the locked row by `action`, with the event that announces it, in the caller's transaction. */
+  private async apply(tx: EntityManager, row: PaymentEntity, action: PaymentAction, changes: Pick<Partial<PaymentEntity>, 'failureReason' | 'providerReference'>): Promise<void> {
+    const step = transition(row.status, action);
+    if (step.kind !== 'moved') throw new Error(`payment ${row.id}: ${action} does not move ${row.status}`);
+    Object.assign(row, changes, { status: step.to });
+    await tx.getRepository(PaymentEntity).update({ id: row.id }, { status: row.status, ...changes });
+    await this.announce(tx, row);
+  }
+
+  private async announce(tx: EntityManager, row: PaymentEntity): Promise<void> {
+    const ids = { orderId: row.orderId, paymentId: row.id };
+    const amount = { amountMinor: row.amountMinor, currency: row.currency };
+    // Keyed by order: the saga reads one order's payment events in the order they happened.
+    const aggregateId = row.orderId;
+    switch (row.status) {
+      case 'AUTHORIZED':
+        await appendToOutbox(tx, { type: 'PaymentAuthorized', aggregateId, data: { ...ids, amount } });
+        break;
+      case 'DECLINED':
+      case 'FAILED':
+        await appendToOutbox(tx, { type: 'PaymentDeclined', aggregateId, data: { ...ids, reason: row.failureReason ?? row.status.toLowerCase() } });
+        break;
+      case 'CAPTURED':
+        await appendToOutbox(tx, { type: 'PaymentCaptured', aggregateId, data: { ...ids, amount } });
+        break;
+      case 'VOIDED':
+        await appendToOutbox(tx, { type: 'PaymentVoided', aggregateId, data: ids });
+        break;
+      default:
+        // REFUNDED: the contracts have no PaymentRefunded event yet, so nothing is announced.
+        break;
+    }
+  }
+}

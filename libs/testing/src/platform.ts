@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { operatorIdentity, type Workload, workloads } from '@meshmart/contracts';
+import { type AppProcess, startApp } from './app-process';
+import { MeshHttpsClient } from './mesh-https';
+import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
+
+export interface PlatformOptions {
+  stack: StackEndpoints;
+  /** Folder for the mesh CA and workload certificates (made here by the `meshmart certs` CLI). */
+  certDir: string;
+  /** Mesh namespace: the registry prefix and the SPIFFE IDs. Default `meshmart`. */
+  namespace?: string;
+  /** Instances per workload; default one each, two of inventory and payment (as the demo runs). */
+  replicas?: Partial<Record<Workload, number>>;
+  /** Suffix of every service database (`meshmart_order_<suffix>`), to keep a run apart; default none. */
+  databaseSuffix?: string;
+  /** Extra environment for every app (e.g. SAGA_TIMEOUT_MS), or per workload. */
+  env?: Record<string, string>;
+  envOf?: Partial<Record<Workload, Record<string, string>>>;
+  /** Told about each started instance. */
+  onStarted?: (app: AppProcess) => void;
+}
+
+export interface Platform {
+  apps: AppProcess[];
+  gateway: AppProcess;
+  namespace: string;
+  /** The HS256 key of the gateway: sign shoppers' tokens with it. */
+  jwtSecret: string;
+  /** Calls services directly as the `operator` identity (catalogue administration). */
+  operator: MeshHttpsClient;
+  instancesOf(workload: Workload): AppProcess[];
+  /** Starts one more instance of a workload (e.g. to replace a killed one). */
+  startInstance(workload: Workload): Promise<AppProcess>;
+  /** Stops every instance (SIGTERM), and drops the run's databases when it had a suffix. */
+  stop(): Promise<void>;
+}
+
+export const defaultReplicas: Readonly<Record<Workload, number>> = { gateway: 1, 'cart-service': 1, 'order-service': 1, 'inventory-service': 2, 'payment-service': 2 };
+
+function databaseOf(workload: Workload, suffix: string | undefined): string | undefined {
+  if (workload === 'gateway') return undefined;
+  const base = `meshmart_${workload.replace(/-service$/, '')}`;
+  return suffix ? `${base}_${suffix}` : base;
+}
+
+/** Makes the mesh CA and the certificates of every workload and the operator, with the real CLI. */
+export function makeCertificates(certDir: string, namespace: string): void {
+  const root = findWorkspaceRoot();
+  const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', [...workloads, operatorIdentity].join(',')], { encoding: 'utf8', cwd: root });
+  if (result.status !== 0) throw new Error(`meshmart certs failed: ${result.stderr || result.stdout}`);
+}
+
+/**
+ * Starts the whole platform as the demo does: every workload as its own process, registered
+ * in etcd, serving over mTLS (the gateway plaintext, as the public edge), each service on its
+ * own Postgres database, events through Kafka.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const namespace = options.namespace ?? 'meshmart';
+  const jwtSecret = randomBytes(32).toString('base64url');
+  makeCertificates(options.certDir, namespace);
+  const common: Record<string, string> = {
+    ETCD_ENDPOINTS: options.stack.etcd.endpoints.join(','),
+    MESH_CERT_DIR: options.certDir,
+    MESH_NAMESPACE: namespace,
+    DATABASE_URL: options.stack.postgres.url,
+    KAFKA_BROKERS: options.stack.kafka.brokers.join(','),
+    GATEWAY_JWT_SECRET: jwtSecret,
+    ...options.env,
+  };
+  const envOf = (workload: Workload, index: number): Record<string, string> => {
+    const database = databaseOf(workload, options.databaseSuffix);
+    return { ...common, ...(database ? { DATABASE_NAME: database } : {}), MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`, ...options.envOf?.[workload] };
+  };
+  const counters = new Map<Workload, number>();
+  const apps: AppProcess[] = [];
+  const startInstance = async (workload: Workload) => {
+    const index = counters.get(workload) ?? 0;
+    counters.set(workload, index + 1);
+    const app = await startApp(workload, envOf(workload, index));
+    apps.push(app);
+    options.onStarted?.(app);
+    return app;
+  };
+  const replicas = { ...defaultReplicas, ...options.replicas };
+  // The first instance of each service migrates its database; the replicas start after it.
+  const first = await Promise.allSettled(workloads.map((workload) => startInstance(workload)));
+  const more = first.every((start) => start.status === 'fulfilled')
+    ? await Promise.allSettled(workloads.flatMap((workload) => Array.from({ length: replicas[workload] - 1 }, () => startInstance(workload))))
+    : [];
+  const failed = [...first, ...more].find((start): start is PromiseRejectedResult => start.status === 'rejected');
+  const operator = new MeshHttpsClient(options.certDir, operatorIdentity);
+  const stop = async () => {
+    operator.close();
+    await Promise.all(apps.map((app) => app.stop()));
+    if (options.databaseSuffix) await dropDatabases(options.stack.postgres.url, workloads.flatMap((workload) => databaseOf(workload, options.databaseSuffix) ?? []));
+  };
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return {
+    apps,
+    gateway: apps.find((app) => app.name === 'gateway') as AppProcess,
+    namespace,
+    jwtSecret,
+    operator,
+    instancesOf: (workload) => apps.filter((app) => app.name === workload),
+    startInstance,
+    stop,
+  };
+}
+
+async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
