@@ -6,7 +6,6 @@ import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
 import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
 import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 import type { MeshModuleOptions } from './mesh.module';
-import { installFastifyProblems } from './fastify-problems';
 import { installRequestHooks } from './request-hooks';
 import { MESH_RUNTIME } from './tokens';
 
