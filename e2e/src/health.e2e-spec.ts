@@ -36,7 +36,7 @@ beforeAll(async () => {
   // The real CLI makes the mesh CA and every workload's certificate, as the demo does.
   const certs = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['certs', '--out', certDir, '--namespace', namespace, '--services', [...workloads, 'e2e-client'].join(',')], { encoding: 'utf8' });
   expect(certs.status, certs.stderr).toBe(0);
-  env = { ETCD_ENDPOINTS: stack.etcd.endpoints.join(','), MESH_CERT_DIR: certDir, MESH_NAMESPACE: namespace };
+  env = { ETCD_ENDPOINTS: stack.etcd.endpoints.join(','), MESH_CERT_DIR: certDir, MESH_NAMESPACE: namespace, DATABASE_URL: stack.postgres.url, KAFKA_BROKERS: stack.kafka.brokers.join(','), GATEWAY_JWT_SECRET: 'health-check-key-of-at-least-32-chars' };
   registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });
   client = await WorkloadIdentity.load(workloadFiles(certDir, 'e2e-client'));
 });

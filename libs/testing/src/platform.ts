@@ -20,6 +20,10 @@ export interface PlatformOptions {
   /** Extra environment for every app (e.g. SAGA_TIMEOUT_MS), or per workload. */
   env?: Record<string, string>;
   envOf?: Partial<Record<Workload, Record<string, string>>>;
+  /** The gateway's HS256 key; default a fresh random one. */
+  jwtSecret?: string;
+  /** Write each instance's output to `<logDir>/<instance>.log` and detach it, so it outlives this process. */
+  logDir?: string;
   /** Told about each started instance. */
   onStarted?: (app: AppProcess) => void;
 }
@@ -61,7 +65,7 @@ export function makeCertificates(certDir: string, namespace: string): void {
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const namespace = options.namespace ?? 'meshmart';
-  const jwtSecret = randomBytes(32).toString('base64url');
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   makeCertificates(options.certDir, namespace);
   const common: Record<string, string> = {
     ETCD_ENDPOINTS: options.stack.etcd.endpoints.join(','),
@@ -81,7 +85,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const startInstance = async (workload: Workload) => {
     const index = counters.get(workload) ?? 0;
     counters.set(workload, index + 1);
-    const app = await startApp(workload, envOf(workload, index));
+    const env = envOf(workload, index);
+    const app = await startApp(workload, env, 60_000, options.logDir ? join(options.logDir, `${env['MESH_INSTANCE_ID'] ?? workload}.log`) : undefined);
     apps.push(app);
     options.onStarted?.(app);
     return app;

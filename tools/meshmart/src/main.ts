@@ -6,22 +6,23 @@ import { LocalStack } from './stack/stack';
 import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
+import { stopDetachedServices } from './demo/demo-state';
 import { runTests } from './test/run-tests';
 
 const usage = `usage: meshmart <command>
 
   stack up        start Postgres, Kafka, etcd and Prometheus (idempotent)
-  stack down      stop everything the stack started
+  stack down      stop a detached demo's services and everything the stack started
   stack status    show each component (exit 3 if any is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
-  demo            the stack and every service, until Ctrl-C
+  demo            the stack, every service and a scripted shopper, until Ctrl-C [--detach]
   certs           mesh CA and workload certificates (meshmart certs --help)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -35,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'stack' && sub === 'down') {
+    await stopDetachedServices(loadStackSettings(root).stateDir, (line) => console.log(`  … ${line}`));
     await stack().down();
     console.log('stack: down');
     return 0;
@@ -53,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await runMeshBench({ root, stack: endpoints, ...settings });
     return 0;
   }
-  if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir);
+  if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true });
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;

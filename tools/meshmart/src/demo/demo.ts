@@ -1,51 +1,107 @@
-import { workloads } from '@meshmart/contracts';
-import { type AppProcess, databaseUrl, stackEndpointsToEnv, startApp } from '@meshmart/testing';
 import { join } from 'node:path';
-import { runCertsCommand } from '../certs/certs-command';
+import type { Order } from '@meshmart/contracts';
+import { testPaymentTokens } from '@meshmart/contracts';
+import { type AppProcess, demoCatalogue, type Platform, Shopper, startPlatform } from '@meshmart/testing';
 import type { LocalStack } from '../stack/stack';
+import { demoJwtSecret, writeDetachedServices } from './demo-state';
+import { servedRequests } from './served-requests';
+
+export interface DemoOptions {
+  /** Leave everything running and return (stop with `npm run stack:down`). */
+  detach: boolean;
+}
 
 /**
- * `npm run demo`, the foundation's part: the local stack, then every service as its own
- * process, each checked through its health endpoint; runs until Ctrl-C, then stops all.
- * The commerce flow (catalogue, scripted shopper, checkout saga) builds on this.
+ * `npm run demo`: the local stack, every service (two instances of inventory and payment)
+ * registered in etcd and speaking mTLS, a seeded catalogue, and a scripted shopper through a
+ * confirmed checkout and a declined one; then it runs until Ctrl-C and stops everything.
  */
-export async function runDemo(stack: LocalStack, stateDir: string): Promise<number> {
+export async function runDemo(stack: LocalStack, stateDir: string, options: DemoOptions): Promise<number> {
   console.log('demo: starting the local stack');
   const { statuses, endpoints } = await stack.up();
   for (const s of statuses) console.log(`  ${s.name.padEnd(11)} ${s.state}`);
 
   const certDir = join(stateDir, 'certs');
   console.log(`demo: mesh CA and workload certificates in ${certDir}`);
-  if ((await runCertsCommand(['--out', certDir, '--services', workloads.join(',')], { info: () => undefined, error: (line) => console.error(line) })) !== 0) throw new Error('could not make the mesh certificates');
-
-  console.log('demo: starting the services (each registers in etcd and serves over mTLS)');
-  const env = { ...stackEndpointsToEnv(endpoints), DATABASE_URL: databaseUrl(endpoints, 'postgres'), ETCD_ENDPOINTS: endpoints.etcd.endpoints.join(','), MESH_CERT_DIR: certDir };
-  const apps: AppProcess[] = [];
-  // Settle every start, so the ones that did start are stopped if another one fails.
-  const starts = await Promise.allSettled(workloads.map((name) => startApp(name, env)));
-  for (const start of starts) if (start.status === 'fulfilled') apps.push(start.value);
+  console.log('demo: starting the services (each migrates its database, registers in etcd and serves over mTLS)');
+  const jwtSecret = demoJwtSecret(stateDir);
+  const logDir = join(stateDir, 'logs');
+  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
+  if (options.detach) writeDetachedServices(stateDir, platform.apps);
   try {
-    const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const app of apps) {
-      console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`);
-    }
+    await seedCatalogue(platform);
+    await runShopper(platform);
+    await printWhoServed(platform);
   } catch (error) {
-    await Promise.all(apps.map((app) => app.stop()));
+    await platform.stop();
     throw error;
   }
-
-  const gateway = apps.find((app) => app.name === 'gateway');
-  if (gateway) console.log(`\ngateway (public edge): ${gateway.url}/health`);
-  console.log(`Prometheus: ${endpoints.prometheus.url}`);
+  const { gateway } = platform;
+  console.log(`
+Open:
+  API docs      ${gateway.url}/docs
+  catalogue     ${gateway.url}/products
+  Prometheus    ${endpoints.prometheus.url}
+  a query       ${endpoints.prometheus.url}/graph?g0.expr=${encodeURIComponent('sum by (source_workload, destination_workload, response_code) (istio_requests_total{reporter="destination"})')}
+  metrics       each instance's /metrics (mTLS; the gateway's at ${gateway.url}/metrics)
+Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'demo-jwt-secret')} (HS256, iss meshmart-demo, aud meshmart).`);
+  if (options.detach) {
+    console.log(`demo: left running (logs in ${logDir}); \`npm run stack:down\` stops the services and the stack`);
+    return 0;
+  }
   console.log('demo: running; Ctrl-C stops the services and the stack');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   console.log('\ndemo: stopping');
-  await Promise.all(apps.map((app) => app.stop()));
+  await platform.stop();
   await stack.down();
   console.log('demo: stopped');
   return 0;
+}
+
+async function seedCatalogue(platform: Platform): Promise<void> {
+  const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
+  for (const { sku, ...product } of demoCatalogue) {
+    const response = await platform.operator.send('PUT', `${inventory.url}/products/${sku}`, product);
+    if (response.status !== 200) throw new Error(`seeding ${sku} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  console.log(`demo: catalogue seeded (${demoCatalogue.map((p) => p.sku).join(', ')})`);
+}
+
+async function runShopper(platform: Platform): Promise<void> {
+  const shopper = await Shopper.signIn(platform.gateway.url, platform.jwtSecret, 'ada');
+  console.log(`\nshopper ${shopper.userId}:`);
+  const products = await shopper.products();
+  console.log(`  browse     ${products.status}  ${products.body.length} products`);
+  for (const [sku, quantity] of [['MUG-001', 2], ['STK-001', 3]] as const) {
+    const line = await shopper.setLine(sku, quantity);
+    console.log(`  add        ${line.status}  ${quantity} × ${sku}; cart total ${formatMoney(line.body.total)}`);
+  }
+  await checkout(shopper, testPaymentTokens.approve, 'a card that pays');
+  const line = await shopper.setLine('BOOK-001', 1);
+  console.log(`  add        ${line.status}  1 × BOOK-001; cart total ${formatMoney(line.body.total)}`);
+  await checkout(shopper, testPaymentTokens.decline, 'a card that is declined');
+}
+
+async function checkout(shopper: Shopper, paymentToken: string, label: string): Promise<Order> {
+  const placed = await shopper.checkout(paymentToken);
+  if (placed.status !== 201) throw new Error(`checkout answered ${placed.status}: ${JSON.stringify(placed.body)}`);
+  const order = await shopper.settledOrder(placed.body.orderId);
+  console.log(`  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, payment voided)` : `, ${formatMoney(order.total)} captured`}`);
+  return order;
+}
+
+async function printWhoServed(platform: Platform): Promise<void> {
+  console.log('\nwho served (mTLS requests each instance answered, from its own istio_requests_total):');
+  for (const app of platform.apps.filter((a) => a.name !== 'gateway')) {
+    const counts = await servedRequests(platform, app);
+    const text = [...counts].map(([source, count]) => `${count} from ${source}`).join(', ') || 'none yet';
+    console.log(`  ${app.instanceId.padEnd(28)} ${text}`);
+  }
+}
+
+function formatMoney(money: { amountMinor: number; currency: string }): string {
+  return `${(money.amountMinor / 100).toFixed(2)} ${money.currency}`;
 }
