@@ -5,7 +5,7 @@ export interface MeshTraffic {
   requests: Map<string, number>;
   /** Requests answered per instance id. */
   servedBy: Map<string, number>;
-  /** Samples of service-to-service traffic whose connection_security_policy is not mutual_tls. */
+  /** Samples of service-to-service traffic not over mutual TLS (server side) or to an unverified identity (client side). */
   notMutualTls: string[];
 }
 
@@ -23,8 +23,14 @@ export async function meshTraffic(platform: Platform): Promise<MeshTraffic> {
       const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]));
       const count = Number(match[2]);
       const internal = labels['source_workload'] !== 'unknown' && labels['source_workload'] !== 'operator' && labels['destination_workload'] !== 'gateway';
-      if (internal && labels['connection_security_policy'] !== 'mutual_tls') traffic.notMutualTls.push(line);
-      if (labels['reporter'] !== 'destination' || !internal) continue;
+      if (!internal) continue;
+      // As in Istio, only the server side knows the connection's policy (the client reports
+      // `unknown`); the client side shows it verified the server's SPIFFE identity instead.
+      if (labels['reporter'] === 'source') {
+        if (!labels['destination_principal']?.startsWith('spiffe://')) traffic.notMutualTls.push(line);
+        continue;
+      }
+      if (labels['connection_security_policy'] !== 'mutual_tls') traffic.notMutualTls.push(line);
       const edge = `${labels['source_workload']}→${labels['destination_workload']}`;
       traffic.requests.set(edge, (traffic.requests.get(edge) ?? 0) + count);
       traffic.servedBy.set(app.instanceId, (traffic.servedBy.get(app.instanceId) ?? 0) + count);

@@ -10,5 +10,7 @@ export function mountOpenApi(app: NestFastifyApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // The mesh's own endpoints (health, metrics) are for operators, not part of the shoppers' API.
+  for (const path of Object.keys(document.paths)) if (/^\/(health|metrics)(\/|$)/.test(path)) delete document.paths[path];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }
