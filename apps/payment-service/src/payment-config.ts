@@ -10,13 +10,16 @@ export const paymentConfigSchema = z.object({
 });
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 
+/** The Nest token of the validated `PaymentConfig`. */
+export const PAYMENT_CONFIG = Symbol('PAYMENT_CONFIG');
+
 /**
  * Parses the environment, or throws one error naming every bad variable. Empty variables
  * count as unset, so `FOO=` falls back to the default.
  * @example loadPaymentConfig({ PAYMENT_PROVIDER_TIMEOUT_MS: '300' }); // { PAYMENT_PROVIDER_TIMEOUT_MS: 300 }
  */
-export function loadPaymentConfig(env: NodeJS.ProcessEnv = process.env): PaymentConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+export function loadPaymentConfig(env: NodeJS.ProcessEnv): PaymentConfig {
+  const present = Object.fromEntries(Object.keys(paymentConfigSchema.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
   const parsed = paymentConfigSchema.safeParse(present);
   if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data;

@@ -7,12 +7,12 @@ import { CatalogueService } from './catalogue.service';
 
 const skuParams = z.object({ sku: skuSchema });
 
-/** `?skus=A,B` (or `?skus=A&skus=B`): at most 100 skus. */
+/** `?skus=A,B` (or `?skus=A&skus=B`): at most 100 skus; an empty `?skus=` selects nothing. */
 const listQuery = z.object({
   skus: z
     .union([z.string(), z.array(z.string())])
     .transform((value) => [value].flat().flatMap((item) => item.split(',')).map((sku) => sku.trim()).filter(Boolean))
-    .pipe(z.array(skuSchema).min(1).max(100))
+    .pipe(z.array(skuSchema).max(100))
     .optional(),
 });
 

@@ -8,6 +8,7 @@ export class CatalogueService {
 
   /** Products in sku order: all of them, or those of `skus` that exist. */
   async list(skus?: readonly string[]): Promise<Product[]> {
+    if (skus?.length === 0) return [];
     const rows = await this.db.manager.find(ProductRow, { where: skus ? { sku: In([...skus]) } : {}, order: { sku: 'ASC' } });
     return rows.map(productOf);
   }

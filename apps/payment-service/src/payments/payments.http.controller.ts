@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type AuthorizePayment, authorizePaymentSchema, operatorIdentity, type Payment } from '@meshmart/contracts';
@@ -12,7 +12,8 @@ const byOrderQuerySchema = z.object({ orderId: z.uuid() }).strict();
 
 /**
  * The payments API. Only order-service moves money; operators may look. Bodies, parameters and
- * the Idempotency-Key are validated before anything is written.
+ * the Idempotency-Key are validated before anything is written. Capture, void and refund need
+ * no key: repeating them is harmless by the state machine.
  */
 @Controller('payments')
 export class PaymentsHttpController {
@@ -21,19 +22,26 @@ export class PaymentsHttpController {
   /** 201 with the new payment (AUTHORIZED, DECLINED or FAILED); 200 with the same one for a repeat of the request. */
   @Post()
   @AllowFrom('order-service')
-  async authorize(@IdempotencyKey() key: string, @Body(new ZodValidationPipe(authorizePaymentSchema)) body: AuthorizePayment, @Res() reply: FastifyReply): Promise<void> {
+  async authorize(
+    @IdempotencyKey() key: string,
+    @Body(new ZodValidationPipe(authorizePaymentSchema)) body: AuthorizePayment,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Payment> {
     const outcome = await this.payments.authorize(key, body, currentRequestContext()?.signal);
     if (outcome.kind === 'idempotency-key-reused') throw paymentProblems.idempotencyKeyReused();
-    // Nest would force 201 on every POST; a replay must say 200, so this handler answers itself.
-    await reply.status(outcome.kind === 'created' ? 201 : 200).send(outcome.payment);
+    // A replay says 200, so the caller can tell it made nothing new.
+    void reply.status(outcome.kind === 'created' ? HttpStatus.CREATED : HttpStatus.OK);
+    return outcome.payment;
   }
 
+  /** 200 with the payments of `?orderId=<uuid>`, oldest first. */
   @Get()
   @AllowFrom('order-service', operatorIdentity)
   list(@Query(new ZodValidationPipe(byOrderQuerySchema)) query: z.infer<typeof byOrderQuerySchema>): Promise<Payment[]> {
     return this.payments.listByOrder(query.orderId);
   }
 
+  /** 200 Payment; 404 `unknown-payment`. */
   @Get(':id')
   @AllowFrom('order-service', operatorIdentity)
   async get(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
@@ -42,8 +50,9 @@ export class PaymentsHttpController {
     return payment;
   }
 
+  /** 200 CAPTURED (also when it already was); 409 `invalid-payment-transition` from any other state. */
   @Post(':id/capture')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async capture(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
     return paymentOrProblem(id, await this.payments.capture(id));
@@ -51,14 +60,15 @@ export class PaymentsHttpController {
 
   /** Also 200 for a DECLINED or FAILED payment, unchanged: compensation may void blindly. */
   @Post(':id/void')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async void(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
     return paymentOrProblem(id, await this.payments.void(id));
   }
 
+  /** 200 REFUNDED (also when it already was); 409 unless CAPTURED. */
   @Post(':id/refund')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async refund(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
     return paymentOrProblem(id, await this.payments.refund(id));

@@ -47,14 +47,14 @@ class CountingPaymentProvider implements PaymentProvider {
 const database = `meshmart_payment_${randomBytes(4).toString('hex')}`;
 let stack: StackEndpoints;
 // Two DataSources on one database: two instances of the service, as two processes would have.
-let dataSources: DataSource[] = [];
+let dataSources: [DataSource, DataSource];
 
 /** Two service instances sharing one provider (one PSP), each with its own pool. */
 function instances(latencyMs = 0, inner: PaymentProvider = new DeterministicPaymentProvider({ timeoutMs: 50 })) {
   const provider = new CountingPaymentProvider(inner, latencyMs);
   const nudges = { count: 0 };
   const relay = { nudge: () => void nudges.count++ };
-  const services = dataSources.map((db) => new PaymentsService(db, provider, relay)) as [PaymentsService, PaymentsService];
+  const services = [new PaymentsService(dataSources[0], provider, relay), new PaymentsService(dataSources[1], provider, relay)] as const;
   return { provider, nudges, services, first: services[0] };
 }
 
@@ -69,17 +69,18 @@ function paymentOf(outcome: AuthorizeOutcome) {
 
 /** The outbox rows about one order, oldest first (no relay runs here, so they all stay). */
 async function outboxEvents(orderId: string): Promise<EventEnvelope[]> {
-  const rows = (await dataSources[0]!.query('SELECT payload FROM outbox WHERE key = $1 ORDER BY id', [orderId])) as { payload: EventEnvelope }[];
+  const rows = (await dataSources[0].query('SELECT payload FROM outbox WHERE key = $1 ORDER BY id', [orderId])) as { payload: EventEnvelope }[];
   return rows.map((row) => row.payload);
 }
 
 beforeAll(async () => {
   stack = await useStack();
-  dataSources = await Promise.all([1, 2].map(() => openDataSource({ url: stack.postgres.url, database, entities, migrations, poolSize: 10 })));
+  const open = () => openDataSource({ url: stack.postgres.url, database, entities, migrations, poolSize: 10 });
+  dataSources = await Promise.all([open(), open()]);
 });
 
 afterAll(async () => {
-  await Promise.all(dataSources.map((db) => db.destroy()));
+  await Promise.all((dataSources ?? []).map((db) => db.destroy()));
   const admin = new Client({ connectionString: stack.postgres.url });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -91,15 +92,16 @@ describe('authorization, exactly once per idempotency key', () => {
     const { provider, nudges, services } = instances(100);
     const key = `checkout:${randomUUID()}`;
     const request = authorizeRequest();
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => services[i % 2]!.authorize(key, request)));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => services[i % 2 === 0 ? 0 : 1].authorize(key, request)));
 
     expect(provider.calls.authorize).toBe(1);
     expect(outcomes.filter((outcome) => outcome.kind === 'created')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome.kind === 'replayed')).toHaveLength(7);
     const payments = outcomes.map(paymentOf);
     expect(new Set(payments.map((payment) => payment.id)).size).toBe(1);
-    expect(payments[0]).toEqual({ id: payments[0]!.id, orderId: request.orderId, status: 'AUTHORIZED', amount: request.amount, providerReference: referenceFor(key) });
-    const rows = (await dataSources[1]!.query('SELECT count(*)::int AS count FROM payments WHERE idempotency_key = $1', [key])) as [{ count: number }];
+    expect(new Set(payments.map((payment) => payment.status))).toEqual(new Set(['AUTHORIZED']));
+    expect(payments[0]).toEqual({ id: expect.any(String), orderId: request.orderId, status: 'AUTHORIZED', amount: request.amount, providerReference: referenceFor(key) });
+    const rows = (await dataSources[1].query('SELECT count(*)::int AS count FROM payments WHERE idempotency_key = $1', [key])) as [{ count: number }];
     expect(rows[0].count).toBe(1);
     expect((await outboxEvents(request.orderId)).map((event) => event.type)).toEqual(['PaymentAuthorized']);
     expect(nudges.count).toBe(1);
@@ -138,7 +140,7 @@ describe('authorization, exactly once per idempotency key', () => {
     const token = 'tok_secret4242abcd';
     const request = authorizeRequest(token);
     const { id } = paymentOf(await instances().first.authorize(randomUUID(), request));
-    const [row] = (await dataSources[0]!.query('SELECT row_to_json(p)::text AS json, token_hint FROM payments p WHERE id = $1', [id])) as [{ json: string; token_hint: string }];
+    const [row] = (await dataSources[0].query('SELECT row_to_json(p)::text AS json, token_hint FROM payments p WHERE id = $1', [id])) as [{ json: string; token_hint: string }];
     expect(row.json).not.toContain('secret4242');
     expect(row.token_hint).toBe('tok_*');
     expect(JSON.stringify(await outboxEvents(request.orderId))).not.toContain('secret4242');
@@ -249,18 +251,19 @@ describe('an idempotency key reused for another request', () => {
     const key = randomUUID();
     const request = authorizeRequest();
     const original = paymentOf(await first.authorize(key, request));
+    const otherOrder = randomUUID();
     const variants: AuthorizePayment[] = [
       { ...request, amount: { amountMinor: request.amount.amountMinor + 1, currency: 'EUR' } },
       { ...request, amount: { ...request.amount, currency: 'USD' } },
       { ...request, paymentToken: testPaymentTokens.decline },
-      { ...request, orderId: randomUUID() },
+      { ...request, orderId: otherOrder },
     ];
     for (const variant of variants) expect(await services[1].authorize(key, variant)).toEqual({ kind: 'idempotency-key-reused' });
 
     expect(provider.calls.authorize).toBe(1);
     expect(nudges.count).toBe(1);
     expect(await first.find(original.id)).toEqual(original);
-    expect(await first.listByOrder(variants[3]!.orderId)).toEqual([]);
+    expect(await first.listByOrder(otherOrder)).toEqual([]);
     expect((await outboxEvents(request.orderId)).map((event) => event.type)).toEqual(['PaymentAuthorized']);
   });
 });

@@ -1,5 +1,5 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { PaymentConfig } from '../payment-config';
+import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PAYMENT_CONFIG, type PaymentConfig } from '../payment-config';
 import { DeterministicPaymentProvider } from '../provider/deterministic-payment-provider';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../provider/payment-provider';
 import { PaymentsHttpController } from './payments.http.controller';
@@ -21,20 +21,14 @@ class PaymentProviderLifecycle implements OnModuleInit, OnApplicationShutdown {
 /**
  * The payments feature: its HTTP API, its service and the payment provider, bound to
  * `PAYMENT_PROVIDER` (the deterministic one; a real PSP's adapter replaces this binding).
- * Needs `PersistenceModule` (DataSource, OutboxRelay) in the app.
- * @example PaymentsModule.forRoot(loadPaymentConfig())
+ * Needs `PersistenceModule` (DataSource, OutboxRelay) and `PAYMENT_CONFIG` in the app.
  */
-@Module({})
-export class PaymentsModule {
-  static forRoot(config: PaymentConfig): DynamicModule {
-    return {
-      module: PaymentsModule,
-      controllers: [PaymentsHttpController],
-      providers: [
-        { provide: PAYMENT_PROVIDER, useFactory: () => new DeterministicPaymentProvider({ timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }) },
-        PaymentProviderLifecycle,
-        PaymentsService,
-      ],
-    };
-  }
-}
+@Module({
+  controllers: [PaymentsHttpController],
+  providers: [
+    { provide: PAYMENT_PROVIDER, inject: [PAYMENT_CONFIG], useFactory: (config: PaymentConfig) => new DeterministicPaymentProvider({ timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }) },
+    PaymentProviderLifecycle,
+    PaymentsService,
+  ],
+})
+export class PaymentsModule {}

@@ -47,19 +47,19 @@ export class PaymentsService {
   async authorize(idempotencyKey: string, request: AuthorizePayment, signal?: AbortSignal): Promise<AuthorizeOutcome> {
     const fingerprint = requestFingerprint(request);
     const outcome = await this.db.transaction(async (tx): Promise<AuthorizeOutcome> => {
-      const id = randomUUID();
       await tx.query(
         `INSERT INTO payments (id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint)
          VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [id, request.orderId, idempotencyKey, fingerprint, request.amount.amountMinor, request.amount.currency, tokenHint(request.paymentToken)],
+        [randomUUID(), request.orderId, idempotencyKey, fingerprint, request.amount.amountMinor, request.amount.currency, tokenHint(request.paymentToken)],
       );
       const row = await tx.getRepository(PaymentEntity).findOneOrFail({ where: { idempotencyKey }, lock: { mode: 'pessimistic_write' } });
       if (row.requestFingerprint !== fingerprint) return { kind: 'idempotency-key-reused' };
+      // Rows commit only settled, so a PENDING one is the row this transaction just inserted.
       if (row.status !== 'PENDING') return { kind: 'replayed', payment: toPayment(row) };
       const settlement = await this.askProvider(idempotencyKey, request, signal);
       await this.apply(tx, row, settlement.action, settlement.action === 'approve' ? { providerReference: settlement.reference } : { failureReason: settlement.reason });
       if (settlement.action === 'fail') this.logger.warn(`payment ${row.id} of order ${row.orderId} failed: ${settlement.reason}`);
-      return { kind: row.id === id ? 'created' : 'replayed', payment: toPayment(row) };
+      return { kind: 'created', payment: toPayment(row) };
     });
     if (outcome.kind === 'created') this.relay.nudge();
     return outcome;
