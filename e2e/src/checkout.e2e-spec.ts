@@ -79,7 +79,7 @@ describe('checkout through the gateway, the mesh and the saga', () => {
     for (const s of shoppers) expect((await s.setLine(product.sku, 1)).status).toBe(200);
     const placed = await Promise.all(shoppers.map((s) => s.checkout(testPaymentTokens.approve)));
     expect(placed.map((p) => p.status)).toEqual(Array(50).fill(201));
-    const orders = await Promise.all(placed.map((p, i) => shoppers[i]!.settledOrder(p.body.orderId, 90_000)));
+    const orders = await Promise.all(shoppers.map((s, i) => s.settledOrder(placed[i]?.body.orderId ?? '', 90_000)));
     expect(orders.filter((o) => o.status === 'CONFIRMED')).toHaveLength(10);
     const failed = orders.filter((o) => o.status === 'FAILED');
     expect(failed).toHaveLength(40);

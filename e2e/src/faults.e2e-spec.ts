@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Order, terminalOrderStatuses, testPaymentTokens } from '@meshmart/contracts';
-import { Shopper } from '@meshmart/testing';
+import { type AppProcess, Shopper } from '@meshmart/testing';
 import { type PlatformContext, startPlatformContext } from './platform-context';
 
 const SAGA_TIMEOUT_MS = 15_000;
@@ -19,15 +19,15 @@ describe('a service instance killed during checkout traffic', () => {
     const product = await ctx.product(1_000);
     const shoppers = await Promise.all(Array.from({ length: 30 }, () => Shopper.signIn(ctx.platform.gateway.url, ctx.platform.jwtSecret)));
     for (const s of shoppers) expect((await s.setLine(product.sku, 1)).status).toBe(200);
-    const [payment] = ctx.platform.instancesOf('payment-service');
-    const [inventory] = ctx.platform.instancesOf('inventory-service');
+    const [payment] = ctx.platform.instancesOf('payment-service') as [AppProcess];
+    const [inventory] = ctx.platform.instancesOf('inventory-service') as [AppProcess];
     // Checkouts start in waves; one instance of payment and one of inventory die in the middle, without a goodbye.
     const checkouts = shoppers.map(async (s, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 40));
       return { shopper: s, placed: await s.checkout(testPaymentTokens.approve) };
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await Promise.all([payment!.stop('SIGKILL'), inventory!.stop('SIGKILL')]);
+    await Promise.all([payment.stop('SIGKILL'), inventory.stop('SIGKILL')]);
     const placed = await Promise.all(checkouts);
     expect(placed.map((p) => p.placed.status)).toEqual(Array(30).fill(201));
 

@@ -48,6 +48,7 @@ export const eventSchemas = {
   PaymentDeclined: z.object({ ...orderRef, paymentId: z.uuid(), reason: z.string() }),
   PaymentCaptured: z.object({ ...orderRef, paymentId: z.uuid(), amount: moneySchema }),
   PaymentVoided: z.object({ ...orderRef, paymentId: z.uuid() }),
+  PaymentRefunded: z.object({ ...orderRef, paymentId: z.uuid(), amount: moneySchema }),
 } as const;
 export type EventType = keyof typeof eventSchemas;
 export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
@@ -64,6 +65,7 @@ export const topicOfEvent: Record<EventType, Topic> = {
   PaymentDeclined: topics.payments,
   PaymentCaptured: topics.payments,
   PaymentVoided: topics.payments,
+  PaymentRefunded: topics.payments,
 };
 
 export function isEventType(type: string): type is EventType {

@@ -11,7 +11,13 @@ export type PricedLine = z.infer<typeof pricedLineSchema>;
 
 /** `POST /orders` (cart-service, with an Idempotency-Key): place an order and start its checkout. */
 export const placeOrderSchema = z
-  .object({ userId: userIdSchema, cartId: z.uuid(), lines: z.array(pricedLineSchema).min(1).max(50), paymentToken: paymentTokenSchema })
+  .object({
+    userId: userIdSchema,
+    cartId: z.uuid(),
+    // One line per product: inventory reserves per sku and refuses a request that names one twice.
+    lines: z.array(pricedLineSchema).min(1).max(50).refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, 'each sku at most once'),
+    paymentToken: paymentTokenSchema,
+  })
   .strict();
 export type PlaceOrder = z.infer<typeof placeOrderSchema>;
 

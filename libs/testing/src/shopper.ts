@@ -16,7 +16,7 @@ export class Shopper {
     private readonly token: string,
   ) {}
 
-  static async signIn(gatewayUrl: string, jwtSecret: string, userId: string = `shopper-${randomUUID().slice(0, 8)}`): Promise<Shopper> {
+  static async signIn(gatewayUrl: string, jwtSecret: string, userId = `shopper-${randomUUID().slice(0, 8)}`): Promise<Shopper> {
     return new Shopper(gatewayUrl, userId, await shopperToken(jwtSecret, userId));
   }
 

@@ -1,11 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { type Cart, type Checkout, type CheckoutResult, checkoutSchema, type SetCartLine, setCartLineSchema, skuSchema, userIdSchema } from '@meshmart/contracts';
-import { AllowFrom, IDEMPOTENCY_KEY_HEADER, ProblemException, ZodValidationPipe } from '@meshmart/mesh';
+import { AllowFrom, IdempotencyKey, ZodValidationPipe } from '@meshmart/mesh';
 import { CartsService } from './carts.service';
 
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
 const userId = new ZodValidationPipe(userIdSchema);
 const sku = new ZodValidationPipe(skuSchema);
 
@@ -33,10 +31,7 @@ export class CartsHttpController {
   /** 201 with the new order; 200 with the same order when the key was used before. */
   @Post('checkout')
   @HttpCode(201)
-  async checkout(@Param('userId', userId) user: string, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckoutResult> {
-    if (!key || !idempotencyKeySchema.safeParse(key).success) {
-      throw new ProblemException(400, 'idempotency-key-required', 'idempotency key required', `send an ${IDEMPOTENCY_KEY_HEADER} header of 1–100 letters, digits or . _ : -`);
-    }
+  async checkout(@Param('userId', userId) user: string, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckoutResult> {
     const outcome = await this.carts.checkout(user, body.paymentToken, key);
     if (outcome.kind === 'repeated') void reply.status(200);
     return outcome.result;

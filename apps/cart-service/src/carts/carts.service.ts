@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Cart, CheckoutResult, Order, PricedLine } from '@meshmart/contracts';
@@ -77,7 +77,7 @@ export class CartsService {
   }
 
   private async placeOrder(userId: string, cartId: string, lines: PricedLine[], paymentToken: string, key: string): Promise<Order> {
-    const response = await this.mesh.client('order-service').post<Order>('/orders', { body: { userId, cartId, lines, paymentToken }, idempotencyKey: `checkout:${userId}:${key}` });
+    const response = await this.mesh.client('order-service').post<Order>('/orders', { body: { userId, cartId, lines, paymentToken }, idempotencyKey: orderKey(userId, key) });
     if (response.status === 200 || response.status === 201) return response.body;
     // order-service validated what the cart sent: a 4xx here is a bug of ours, not the shopper's.
     throw new Error(`order-service refused the order (${response.status}): ${JSON.stringify(response.body).slice(0, 300)}`);
@@ -94,4 +94,9 @@ export class CartsService {
     cart.updatedAt = new Date();
     await tx.update(CartRow, { id: cart.id }, { status: cart.status, lines: cart.lines, checkoutKey: cart.checkoutKey, orderId: cart.orderId, updatedAt: cart.updatedAt });
   }
+}
+
+/** The key of the order a checkout places: one per user and checkout key, of fixed length whatever the two are. */
+function orderKey(userId: string, key: string): string {
+  return `checkout:${createHash('sha256').update(`${userId}\n${key}`).digest('hex')}`;
 }

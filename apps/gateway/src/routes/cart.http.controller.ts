@@ -1,15 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { cartSchema, type Checkout, checkoutResultSchema, checkoutSchema, type SetCartLine, setCartLineSchema, skuSchema } from '@meshmart/contracts';
-import { IDEMPOTENCY_KEY_HEADER, ProblemException, ZodValidationPipe } from '@meshmart/mesh';
+import { IdempotencyKey, ZodValidationPipe } from '@meshmart/mesh';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ShopperThrottlerGuard } from '../auth/shopper-throttler.guard';
 import { openApiSchema } from '../docs/openapi-schema';
 import { UpstreamRelay } from './upstream-relay';
-
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
 
 function userOf(request: AuthenticatedRequest): string {
   return encodeURIComponent((request.shopper as { userId: string }).userId);
@@ -48,10 +45,7 @@ export class CartHttpController {
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'one key per checkout attempt; repeats return the same order' })
   @ApiBody({ schema: openApiSchema(checkoutSchema) })
   @ApiOkResponse({ schema: openApiSchema(checkoutResultSchema) })
-  checkout(@Req() request: AuthenticatedRequest, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    if (!key || !idempotencyKeySchema.safeParse(key).success) {
-      throw new ProblemException(400, 'idempotency-key-required', 'idempotency key required', 'send an Idempotency-Key header of 1–100 letters, digits or . _ : -');
-    }
+  checkout(@Req() request: AuthenticatedRequest, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     return this.relay.forward(reply, 'cart-service', 'POST', `/carts/${userOf(request)}/checkout`, { body, idempotencyKey: key });
   }
 }

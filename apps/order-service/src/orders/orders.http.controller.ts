@@ -1,12 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type Order, type PlaceOrder, placeOrderSchema, userIdSchema } from '@meshmart/contracts';
-import { AllowFrom, IDEMPOTENCY_KEY_HEADER, ProblemException, ZodValidationPipe } from '@meshmart/mesh';
+import { AllowFrom, IdempotencyKey, ProblemException, ZodValidationPipe } from '@meshmart/mesh';
 import { MixedCurrencies } from './domain/order';
 import { OrdersService } from './orders.service';
-
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);
 
 @Controller()
 export class OrdersHttpController {
@@ -16,10 +14,7 @@ export class OrdersHttpController {
   @AllowFrom('cart-service')
   @Post('orders')
   @HttpCode(201)
-  async place(@Body(new ZodValidationPipe(placeOrderSchema)) body: PlaceOrder, @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<Order> {
-    if (!key || !idempotencyKeySchema.safeParse(key).success) {
-      throw new ProblemException(400, 'idempotency-key-required', 'idempotency key required', `send an ${IDEMPOTENCY_KEY_HEADER} header of 1–200 letters, digits or . _ : -`);
-    }
+  async place(@Body(new ZodValidationPipe(placeOrderSchema)) body: PlaceOrder, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Order> {
     let result;
     try {
       result = await this.orders.place(body, key);

@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type AuthorizePayment, authorizePaymentSchema, operatorIdentity, type Payment } from '@meshmart/contracts';
-import { AllowFrom, currentRequestContext, ZodValidationPipe } from '@meshmart/mesh';
-import { IdempotencyKey } from './idempotency-key';
+import { AllowFrom, currentRequestContext, ZodValidationPipe, IdempotencyKey } from '@meshmart/mesh';
 import { paymentOrProblem, paymentProblems } from './payment-problems';
 import { PaymentsService } from './payments.service';
 

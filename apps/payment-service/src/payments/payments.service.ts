@@ -159,8 +159,11 @@ export class PaymentsService {
       case 'VOIDED':
         await appendToOutbox(tx, { type: 'PaymentVoided', aggregateId, data: ids });
         break;
+      case 'REFUNDED':
+        await appendToOutbox(tx, { type: 'PaymentRefunded', aggregateId, data: { ...ids, amount } });
+        break;
       default:
-        // REFUNDED: the contracts have no PaymentRefunded event yet, so nothing is announced.
+        // PENDING is never committed: a payment row is written settled or not at all.
         break;
     }
   }

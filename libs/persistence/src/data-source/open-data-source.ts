@@ -40,7 +40,8 @@ export async function openDataSource(options: OpenDataSourceOptions): Promise<Da
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failed queries reach the caller as errors; logging them too would also log expected ones (a repeated idempotency key).
+    logging: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? options.database,
   });

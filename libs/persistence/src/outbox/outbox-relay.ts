@@ -91,16 +91,15 @@ export class OutboxRelay {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      let moved = 0;
-      try {
-        moved = await this.relayOnce();
-        this.published += moved;
-      } catch (error) {
+      const moved = await this.relayOnce().catch((error: unknown) => {
         this.options.onError?.(error);
-        await this.idle(this.retryDelayMs);
-        continue;
+        return undefined;
+      });
+      if (moved === undefined) await this.idle(this.retryDelayMs);
+      else {
+        this.published += moved;
+        if (moved < this.batchSize) await this.idle(this.pollIntervalMs);
       }
-      if (moved < this.batchSize) await this.idle(this.pollIntervalMs);
     }
   }
 

@@ -1,7 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { IDEMPOTENCY_KEY_HEADER, ProblemException } from '@meshmart/mesh';
+import { IDEMPOTENCY_KEY_HEADER } from '../resilience/idempotency';
+import { ProblemException } from './validation';
 
 /** 1–200 characters of `[A-Za-z0-9._:-]`: room for a UUID or `checkout:<order>:<attempt>`, nothing to escape in logs. */
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProblemException } from '@meshmart/mesh';
+import { ProblemException } from './validation';
 import { parseIdempotencyKey } from './idempotency-key';
 
 describe('parseIdempotencyKey', () => {

@@ -1,0 +1,64 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlaceOrder, testPaymentTokens } from '@meshmart/contracts';
+import { openDataSource, type OutboxPublisher, OutboxRelay } from '@meshmart/persistence';
+import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { entities, migrations } from '../data';
+import { loadOrderConfig } from '../order-config';
+import { OrdersService } from './orders.service';
+
+const database = `meshmart_order_test_${randomBytes(4).toString('hex')}`;
+let stack: StackEndpoints;
+let db: DataSource;
+let orders: OrdersService;
+
+const unusedPublisher: OutboxPublisher = { publish: () => Promise.reject(new Error('this spec runs no relay')) };
+
+function command(userId: string): PlaceOrder {
+  return { userId, cartId: randomUUID(), paymentToken: testPaymentTokens.approve, lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amountMinor: 1_250, currency: 'EUR' } }] };
+}
+
+beforeAll(async () => {
+  stack = await useStack();
+  db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
+  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), loadOrderConfig({}));
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  const admin = new Client({ connectionString: stack.postgres.url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.end();
+});
+
+describe('placing orders against Postgres', () => {
+  it('writes the order, its saga and OrderPlaced together, once per idempotency key even under concurrency', async () => {
+    const placing = command('ada');
+    const results = await Promise.all(Array.from({ length: 6 }, () => orders.place(placing, 'key-1')));
+    expect(results.filter((r) => r.kind === 'placed')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'repeated')).toHaveLength(5);
+    const ids = new Set(results.map((r) => (r.kind === 'key-reused' ? r.orderId : r.order.id)));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const [saga] = (await db.query('SELECT step FROM checkout_sagas WHERE order_id = $1', [id])) as { step: string }[];
+    expect(saga?.step).toBe('RESERVE_STOCK');
+    const events = (await db.query('SELECT type, key FROM outbox')) as { type: string; key: string }[];
+    expect(events).toEqual([{ type: 'OrderPlaced', key: id }]);
+    const [order] = await orders.history('ada');
+    expect(order).toMatchObject({ id, status: 'PENDING', total: { amountMinor: 2_500, currency: 'EUR' } });
+    expect(JSON.stringify(order)).not.toContain(testPaymentTokens.approve);
+  });
+
+  it('refuses a key reused for another cart, and shows no user another user’s order', async () => {
+    const first = await orders.place(command('bob'), 'key-2');
+    expect(first.kind).toBe('placed');
+    const reused = await orders.place(command('bob'), 'key-2');
+    expect(reused.kind).toBe('key-reused');
+    if (first.kind !== 'placed') return;
+    expect(await orders.find('bob', first.order.id)).toMatchObject({ id: first.order.id });
+    expect(await orders.find('eve', first.order.id)).toBeUndefined();
+  });
+});
