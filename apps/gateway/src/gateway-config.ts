@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@meshmart/mesh';
 import { z } from 'zod';
 
 /** The gateway's own settings, validated once at start-up. */
@@ -21,7 +22,5 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = gatewayConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value)));
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
+  return parseEnvironment(gatewayConfigSchema, env);
 }

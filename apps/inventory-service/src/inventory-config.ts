@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@meshmart/mesh';
 import { z } from 'zod';
 
 /** What inventory-service reads from its environment beyond the mesh and persistence settings. */
@@ -18,8 +19,5 @@ export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');
  * @example const config = loadInventoryConfig(process.env); config.INVENTORY_RESERVATION_TTL_SECONDS // 900
  */
 export function loadInventoryConfig(env: NodeJS.ProcessEnv): InventoryConfig {
-  const present = Object.fromEntries(Object.keys(inventoryConfigSchema.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
-  const parsed = inventoryConfigSchema.safeParse(present);
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
+  return parseEnvironment(inventoryConfigSchema, env);
 }

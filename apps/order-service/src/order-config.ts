@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@meshmart/mesh';
 import { z } from 'zod';
 
 /** order-service's own settings, validated once at start-up. */
@@ -13,7 +14,5 @@ export type OrderConfig = z.infer<typeof orderConfigSchema>;
 export const ORDER_CONFIG = Symbol('ORDER_CONFIG');
 
 export function loadOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
-  const parsed = orderConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value)));
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
+  return parseEnvironment(orderConfigSchema, env);
 }

@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@meshmart/mesh';
 import { z } from 'zod';
 
 /**
@@ -19,8 +20,5 @@ export const PAYMENT_CONFIG = Symbol('PAYMENT_CONFIG');
  * @example loadPaymentConfig({ PAYMENT_PROVIDER_TIMEOUT_MS: '300' }); // { PAYMENT_PROVIDER_TIMEOUT_MS: 300 }
  */
 export function loadPaymentConfig(env: NodeJS.ProcessEnv): PaymentConfig {
-  const present = Object.fromEntries(Object.keys(paymentConfigSchema.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
-  const parsed = paymentConfigSchema.safeParse(present);
-  if (!parsed.success) throw new Error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return parsed.data;
+  return parseEnvironment(paymentConfigSchema, env);
 }

@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizePayment, operatorIdentity, type Payment, paymentSchema, testPaymentTokens } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, findWorkspaceRoot, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, findWorkspaceRoot, type StackEndpoints, startApp, useStack, dropDatabases } from '@meshmart/testing';
 
 const namespace = `pay${randomUUID().slice(0, 6)}`;
 const database = `meshmart_payment_http_${randomBytes(4).toString('hex')}`;
@@ -79,10 +78,7 @@ afterAll(async () => {
   await app?.stop();
   for (const identity of identities.values()) identity.close();
   rmSync(certDir, { recursive: true, force: true });
-  const admin = new Client({ connectionString: stack.postgres.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases(stack.postgres.url, [database]);
 });
 
 describe('POST /payments over mesh mTLS', () => {

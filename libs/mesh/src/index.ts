@@ -29,7 +29,7 @@ export type { RunningService, RunServiceOptions } from './server/run-service';
 export { MESH_RUNTIME, SERVICE_NAME } from './server/tokens';
 
 // Configuration and runtime
-export { InvalidMeshConfig, loadMeshConfig, meshConfigSchema } from './config/mesh-config';
+export { InvalidMeshConfig, loadMeshConfig, meshConfigSchema, parseEnvironment } from './config/mesh-config';
 export type { MeshConfig } from './config/mesh-config';
 export { serviceConfigSchema } from './config/service-config';
 export type { ServiceConfig } from './config/service-config';

@@ -17,6 +17,6 @@ export type { StackEndpoints } from './stack-endpoints';
 export { demoCatalogue } from './catalogue-seed';
 export { MeshHttpsClient, sendJson } from './mesh-https';
 export type { JsonResponse } from './mesh-https';
-export { defaultReplicas, makeCertificates, startPlatform } from './platform';
+export { defaultReplicas, dropDatabases, makeCertificates, startPlatform } from './platform';
 export type { Platform, PlatformOptions } from './platform';
 export { Shopper, shopperToken } from './shopper';

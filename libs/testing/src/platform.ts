@@ -120,7 +120,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 }
 
-async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+/** Drops databases (closing their connections): what a test that made a throw-away database does after. */
+export async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {

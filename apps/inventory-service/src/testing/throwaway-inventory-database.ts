@@ -1,5 +1,5 @@
+import { dropDatabases } from '@meshmart/testing';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '@meshmart/persistence';
 import { entities, migrations } from '../data';
@@ -48,11 +48,5 @@ export async function openThrowawayInventoryDatabase(serverUrl: string, poolSize
 
 /** Drops a test database, cutting any connection still open to it. */
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await dropDatabases(serverUrl, [name]);
 }

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlaceOrder, testPaymentTokens } from '@meshmart/contracts';
 import { openDataSource, type OutboxPublisher, OutboxRelay } from '@meshmart/persistence';
-import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { entities, migrations } from '../data';
 import { loadOrderConfig } from '../order-config';
 import { OrdersService } from './orders.service';
@@ -28,10 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.destroy();
-  const admin = new Client({ connectionString: stack.postgres.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases(stack.postgres.url, [database]);
 });
 
 describe('placing orders against Postgres', () => {

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizePayment, type EventEnvelope, type Money, testPaymentTokens } from '@meshmart/contracts';
 import { openDataSource } from '@meshmart/persistence';
-import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { entities, migrations } from '../data';
 import { DeterministicPaymentProvider, referenceFor } from '../provider/deterministic-payment-provider';
 import type { PaymentProvider, ProviderAuthorizationDecision, ProviderAuthorizationRequest } from '../provider/payment-provider';
@@ -81,10 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all((dataSources ?? []).map((db) => db.destroy()));
-  const admin = new Client({ connectionString: stack.postgres.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases(stack.postgres.url, [database]);
 });
 
 describe('authorization, exactly once per idempotency key', () => {

@@ -74,10 +74,17 @@ export class InvalidMeshConfig extends Error {
 
 /** Parses the environment, or throws one error naming every bad variable. */
 export function loadMeshConfig(env: NodeJS.ProcessEnv, defaults: Record<string, string> = {}): MeshConfig {
+  return parseEnvironment(meshConfigSchema, env, defaults, InvalidMeshConfig);
+}
+
+/**
+ * Validates a service's settings once, at start-up: empty variables count as unset (so their
+ * defaults apply), and a failure names every bad variable in one message.
+ * @example export const loadOrderConfig = (env = process.env) => parseEnvironment(orderConfigSchema, env);
+ */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, defaults: Record<string, string> = {}, failure: new (message: string) => Error = Error): z.infer<S> {
   const present = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-  const parsed = meshConfigSchema.safeParse({ ...defaults, ...present });
-  if (!parsed.success) {
-    throw new InvalidMeshConfig(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
+  const parsed = schema.safeParse({ ...defaults, ...present });
+  if (!parsed.success) throw new failure(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data;
 }

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Consumer, type Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventEnvelope, topics } from '@meshmart/contracts';
 import { createKafka, ensureTopics, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
-import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { claimMessage } from '../inbox/inbox';
 import { openDataSource } from '../data-source/open-data-source';
 import { appendToOutbox } from './outbox';
@@ -63,10 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.destroy();
-  const admin = new Client({ connectionString: stack.postgres.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabases(stack.postgres.url, [database]);
 });
 
 describe('openDataSource', () => {
