@@ -89,7 +89,7 @@ async function checkout(shopper: Shopper, paymentToken: string, label: string): 
   const placed = await shopper.checkout(paymentToken);
   if (placed.status !== 201) throw new Error(`checkout answered ${placed.status}: ${JSON.stringify(placed.body)}`);
   const order = await shopper.settledOrder(placed.body.orderId);
-  console.log(`  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, payment voided)` : `, ${formatMoney(order.total)} captured`}`);
+  console.log(`  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, nothing captured)` : `, ${formatMoney(order.total)} captured`}`);
   return order;
 }
 
