@@ -96,7 +96,9 @@ export class KafkaComponent extends DaemonComponent {
   private formatStorageOnce(properties: string): void {
     if (existsSync(join(this.dir, 'data', 'meta.properties'))) return;
     const clusterId = randomBytes(16).toString('base64url');
-    const result = spawnSync('java', [...this.jvmArgs(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'], { encoding: 'utf8' });
+    // `--cluster-id=<id>`, one argument: a base64url id may start with '-', which the tool's
+    // parser would take for an option if the id came as an argument of its own.
+    const result = spawnSync('java', [...this.jvmArgs(), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties, '--ignore-formatted'], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`formatting Kafka storage failed:\n${result.stdout}${result.stderr}`);
   }
 
