@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -8,9 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
 import { EtcdRegistry, mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, findWorkspaceRoot, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, serviceEnv, startApp, useStack } from '@meshmart/testing';
 
-const root = findWorkspaceRoot();
 const namespace = `e2e${randomUUID().slice(0, 6)}`;
 const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-certs-'));
 let env: Record<string, string>;
@@ -34,9 +32,8 @@ function meshGet(url: string, service: string): Promise<{ status: number; body: 
 beforeAll(async () => {
   const stack = await useStack();
   // The real CLI makes the mesh CA and every workload's certificate, as the demo does.
-  const certs = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['certs', '--out', certDir, '--namespace', namespace, '--services', [...workloads, 'e2e-client'].join(',')], { encoding: 'utf8' });
-  expect(certs.status, certs.stderr).toBe(0);
-  env = { ETCD_ENDPOINTS: stack.etcd.endpoints.join(','), MESH_CERT_DIR: certDir, MESH_NAMESPACE: namespace, DATABASE_URL: stack.postgres.url, KAFKA_BROKERS: stack.kafka.brokers.join(','), GATEWAY_JWT_SECRET: 'health-check-key-of-at-least-32-chars' };
+  makeCertificates(certDir, namespace, [...workloads, 'e2e-client']);
+  env = { ...serviceEnv(stack, { certDir, namespace }), GATEWAY_JWT_SECRET: 'health-check-key-of-at-least-32-chars' };
   registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });
   client = await WorkloadIdentity.load(workloadFiles(certDir, 'e2e-client'));
 });

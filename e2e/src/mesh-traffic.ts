@@ -1,4 +1,4 @@
-import type { Platform } from '@meshmart/testing';
+import { type Platform, readIstioRequests } from '@meshmart/testing';
 
 export interface MeshTraffic {
   /** `source→destination` → requests, as the destinations reported them. */
@@ -9,19 +9,12 @@ export interface MeshTraffic {
   notMutualTls: string[];
 }
 
-const SAMPLE = /^istio_requests_total\{([^}]*)\}\s+(\d+(?:\.\d+)?)/;
-
 /** Reads `istio_requests_total` from every running service instance's own /metrics, over mTLS as the operator. */
 export async function meshTraffic(platform: Platform): Promise<MeshTraffic> {
   const traffic: MeshTraffic = { requests: new Map(), servedBy: new Map(), notMutualTls: [] };
   for (const app of platform.apps) {
     if (app.process.exitCode !== null || app.process.signalCode !== null) continue;
-    const response = await platform.operator.send<string>('GET', `${app.url}/metrics`, undefined, { accept: 'text/plain' });
-    for (const line of String(response.body).split('\n')) {
-      const match = SAMPLE.exec(line);
-      if (!match?.[1] || !match[2]) continue;
-      const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]));
-      const count = Number(match[2]);
+    for (const { labels, value: count, line } of await readIstioRequests(platform.operator, app)) {
       const internal = labels['source_workload'] !== 'unknown' && labels['source_workload'] !== 'operator' && labels['destination_workload'] !== 'gateway';
       if (!internal) continue;
       // As in Istio, only the server side knows the connection's policy (the client reports

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -8,8 +7,8 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productSchema, reservationSchema } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, findWorkspaceRoot, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
-import { dropDatabase, throwawayDatabaseName } from './testing/throwaway-inventory-database';
+import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
+import { throwawayDatabaseName } from './testing/throwaway-inventory-database';
 
 const callers = ['operator', 'order-service', 'cart-service', 'gateway'] as const;
 type Caller = (typeof callers)[number];
@@ -59,25 +58,15 @@ async function available(sku: string): Promise<number> {
 
 beforeAll(async () => {
   stack = await useStack();
-  // The real CLI makes the mesh CA and the certificates, as the demo does.
-  const certs = spawnSync(join(findWorkspaceRoot(), 'node_modules', '.bin', 'meshmart'), ['certs', '--out', certDir, '--namespace', namespace, '--services', ['inventory-service', ...callers].join(',')], { encoding: 'utf8' });
-  expect(certs.status, certs.stderr).toBe(0);
+  makeCertificates(certDir, namespace, ['inventory-service', ...callers]);
   for (const caller of callers) identities.set(caller, await WorkloadIdentity.load(workloadFiles(certDir, caller)));
-  app = await startApp('inventory-service', {
-    ETCD_ENDPOINTS: stack.etcd.endpoints.join(','),
-    MESH_CERT_DIR: certDir,
-    MESH_NAMESPACE: namespace,
-    DATABASE_URL: stack.postgres.url,
-    DATABASE_NAME: database,
-    KAFKA_BROKERS: stack.kafka.brokers.join(','),
-    INVENTORY_EXPIRY_SWEEP_MS: '100',
-  });
+  app = await startApp('inventory-service', { ...serviceEnv(stack, { certDir, namespace }), DATABASE_NAME: database, INVENTORY_EXPIRY_SWEEP_MS: '100' });
 });
 
 afterAll(async () => {
   await app?.stop();
   for (const identity of identities.values()) identity.close();
-  if (stack) await dropDatabase(stack.postgres.url, database);
+  if (stack) await dropDatabases(stack.postgres.url, [database]);
   rmSync(certDir, { recursive: true, force: true });
 });
 

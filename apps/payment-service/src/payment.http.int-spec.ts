@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -7,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizePayment, operatorIdentity, type Payment, paymentSchema, testPaymentTokens } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, findWorkspaceRoot, type StackEndpoints, startApp, useStack, dropDatabases } from '@meshmart/testing';
+import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
 
 const namespace = `pay${randomUUID().slice(0, 6)}`;
 const database = `meshmart_payment_http_${randomBytes(4).toString('hex')}`;
@@ -60,18 +59,9 @@ function expectProblem(answer: Answer, status: number, slug: string): void {
 
 beforeAll(async () => {
   stack = await useStack();
-  const certs = spawnSync(join(findWorkspaceRoot(), 'node_modules', '.bin', 'meshmart'), ['certs', '--out', certDir, '--namespace', namespace, '--services', ['payment-service', ...callers].join(',')], { encoding: 'utf8' });
-  expect(certs.status, certs.stderr).toBe(0);
+  makeCertificates(certDir, namespace, ['payment-service', ...callers]);
   for (const caller of callers) identities.set(caller, await WorkloadIdentity.load(workloadFiles(certDir, caller)));
-  app = await startApp('payment-service', {
-    ETCD_ENDPOINTS: stack.etcd.endpoints.join(','),
-    MESH_CERT_DIR: certDir,
-    MESH_NAMESPACE: namespace,
-    DATABASE_URL: stack.postgres.url,
-    DATABASE_NAME: database,
-    KAFKA_BROKERS: stack.kafka.brokers.join(','),
-    PAYMENT_PROVIDER_TIMEOUT_MS: '300',
-  });
+  app = await startApp('payment-service', { ...serviceEnv(stack, { certDir, namespace }), DATABASE_NAME: database, PAYMENT_PROVIDER_TIMEOUT_MS: '300' });
 });
 
 afterAll(async () => {

@@ -37,9 +37,13 @@ export class KafkaOutboxPublisher {
     );
     // The callbacks above run synchronously up to their first await, so every message is queued now.
     const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-    for (const { topic, ...message } of messages) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, ...message } of messages) {
+      const group = byTopic.get(topic) ?? [];
+      group.push(message);
+      byTopic.set(topic, group);
+    }
     try {
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })) });
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, group]) => ({ topic, messages: group })) });
       release();
     } catch (error) {
       release(error);

@@ -51,11 +51,22 @@ function databaseOf(workload: Workload, suffix: string | undefined): string | un
   return suffix ? `${base}_${suffix}` : base;
 }
 
-/** Makes the mesh CA and the certificates of every workload and the operator, with the real CLI. */
-export function makeCertificates(certDir: string, namespace: string): void {
+/** Makes the mesh CA and the certificates of `services` (default: every workload and the operator) with the real CLI, as the demo does. */
+export function makeCertificates(certDir: string, namespace: string, services: readonly string[] = [...workloads, operatorIdentity]): void {
   const root = findWorkspaceRoot();
-  const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', [...workloads, operatorIdentity].join(',')], { encoding: 'utf8', cwd: root });
+  const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', services.join(',')], { encoding: 'utf8', cwd: root });
   if (result.status !== 0) throw new Error(`meshmart certs failed: ${result.stderr || result.stdout}`);
+}
+
+/** What every service process needs to reach the stack and join the mesh: etcd, its certificates, Postgres, Kafka. */
+export function serviceEnv(stack: StackEndpoints, mesh: { certDir: string; namespace: string }): Record<string, string> {
+  return {
+    ETCD_ENDPOINTS: stack.etcd.endpoints.join(','),
+    MESH_CERT_DIR: mesh.certDir,
+    MESH_NAMESPACE: mesh.namespace,
+    DATABASE_URL: stack.postgres.url,
+    KAFKA_BROKERS: stack.kafka.brokers.join(','),
+  };
 }
 
 /**
@@ -67,15 +78,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const namespace = options.namespace ?? 'meshmart';
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   makeCertificates(options.certDir, namespace);
-  const common: Record<string, string> = {
-    ETCD_ENDPOINTS: options.stack.etcd.endpoints.join(','),
-    MESH_CERT_DIR: options.certDir,
-    MESH_NAMESPACE: namespace,
-    DATABASE_URL: options.stack.postgres.url,
-    KAFKA_BROKERS: options.stack.kafka.brokers.join(','),
-    GATEWAY_JWT_SECRET: jwtSecret,
-    ...options.env,
-  };
+  const common: Record<string, string> = { ...serviceEnv(options.stack, { certDir: options.certDir, namespace }), GATEWAY_JWT_SECRET: jwtSecret, ...options.env };
   const envOf = (workload: Workload, index: number): Record<string, string> => {
     const database = databaseOf(workload, options.databaseSuffix);
     return { ...common, ...(database ? { DATABASE_NAME: database } : {}), MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`, ...options.envOf?.[workload] };

@@ -30,7 +30,7 @@ export class CartHttpController {
   @ApiBody({ schema: openApiSchema(setCartLineSchema) })
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
   setLine(@Req() request: AuthenticatedRequest, @Param('sku', new ZodValidationPipe(skuSchema)) sku: string, @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'cart-service', 'PUT', `/carts/${userOf(request)}/lines/${sku}`, { body, idempotencyKey: `line:${sku}:${body.quantity}` });
+    return this.relay.forward(reply, 'cart-service', 'PUT', `/carts/${userOf(request)}/lines/${sku}`, { body });
   }
 
   @Delete('lines/:sku')

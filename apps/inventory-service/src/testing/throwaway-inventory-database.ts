@@ -41,12 +41,7 @@ export async function openThrowawayInventoryDatabase(serverUrl: string, poolSize
     },
     async drop() {
       await db.destroy();
-      await dropDatabase(serverUrl, name);
+      await dropDatabases(serverUrl, [name]);
     },
   };
-}
-
-/** Drops a test database, cutting any connection still open to it. */
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await dropDatabases(serverUrl, [name]);
 }
