@@ -112,5 +112,6 @@ export type { IncomingKafkaHeaders, OutgoingKafkaHeaders } from './telemetry/kaf
 export { createMeshLogger } from './telemetry/logger';
 export type { MeshLoggerOptions } from './telemetry/logger';
 export { MeshInternalMetrics } from './telemetry/mesh-internal-metrics';
+export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';
 export { startTracing, withClientSpan, withServerSpan } from './telemetry/tracing';
 export type { HttpSpan, RunningTracing, TracingOptions } from './telemetry/tracing';

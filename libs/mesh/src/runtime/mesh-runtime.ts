@@ -164,7 +164,17 @@ export class MeshRuntime {
     view.onChange((instances) => this.metrics.internal.setRegistryInstances(service, instances.length));
 
     const outliers = new OutlierDetector({ consecutiveGatewayErrors: 3, baseEjectionMs: 5_000 });
-    outliers.onEject((instanceId) => this.metrics.internal.recordOutlierEjection(service, instanceId));
+    const ejected = new Set<string>();
+    this.metrics.internal.watchUpstream(service);
+    outliers.onEject((instanceId) => {
+      ejected.add(instanceId);
+      this.metrics.internal.recordOutlierEjection(service, instanceId);
+      this.metrics.internal.setEjectedInstances(service, ejected.size);
+    });
+    outliers.onReturn((instanceId) => {
+      ejected.delete(instanceId);
+      this.metrics.internal.setEjectedInstances(service, ejected.size);
+    });
     // In sidecar mode Envoy balances and retries; the library makes one attempt to the sidecar.
     const pipeline = createCallPipeline({
       timeoutMs: config.MESH_CALL_TIMEOUT_MS,

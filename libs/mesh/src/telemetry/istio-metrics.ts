@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { MeshRequestRecord } from './istio-labels';
 import { IstioRequestSeries } from './istio-request-series';
 import { MeshInternalMetrics } from './mesh-internal-metrics';
+import { serviceMetricsText } from './service-metrics';
 import { guardTelemetry, reportTelemetryFailure, TelemetryFailure } from './telemetry-failure';
 
 /** Istio's default buckets for `istio_request_duration_milliseconds`. */
@@ -77,10 +78,14 @@ export class MeshMetrics {
     });
   }
 
-  /** The registry in Prometheus text format; empty (a valid, empty scrape) if rendering fails. */
+  /**
+   * The registry in Prometheus text format, followed by the service's own metrics (see
+   * `serviceCounter`); empty (a valid, empty scrape) if rendering fails.
+   */
   async metricsText(): Promise<string> {
     try {
-      return await this.registry.metrics();
+      const [mesh, service] = await Promise.all([this.registry.metrics(), serviceMetricsText()]);
+      return service === '' ? mesh : `${mesh.trimEnd()}\n${service}`;
     } catch (error) {
       reportTelemetryFailure('metrics text', error);
       return '';

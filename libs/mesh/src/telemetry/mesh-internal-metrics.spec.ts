@@ -37,6 +37,20 @@ describe('MeshInternalMetrics', () => {
     ]);
   });
 
+  it('reports the ejected instances of each watched upstream, from 0 before any ejection', async () => {
+    metrics.watchUpstream('inventory-service');
+    metrics.watchUpstream('payment-service');
+    metrics.setEjectedInstances('payment-service', 2);
+    metrics.setEjectedInstances('payment-service', 1);
+
+    expect(await scrape()).toEqual([
+      { name: 'meshmart_outlier_ejected_instances', labels: { destination_service: 'inventory-service' }, value: 0 },
+      { name: 'meshmart_outlier_ejected_instances', labels: { destination_service: 'payment-service' }, value: 1 },
+    ]);
+    metrics.setEjectedInstances('payment-service', -1);
+    expect(failures.map((failure) => failure.message)).toEqual([expect.stringMatching(/whole number >= 0, got -1/)]);
+  });
+
   it('exports breaker states as 0 closed, 1 open, 2 half-open, keeping only the latest', async () => {
     const states: [string, CircuitBreakerState][] = [
       ['inventory-service', 'open'],

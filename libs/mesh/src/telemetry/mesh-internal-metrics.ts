@@ -20,6 +20,7 @@ const circuitBreakerStateValue: Record<CircuitBreakerState, number> = { closed: 
  */
 export class MeshInternalMetrics {
   private readonly outlierEjections: Counter<'destination_service' | 'instance'>;
+  private readonly outlierEjected: Gauge<'destination_service'>;
   private readonly retries: Counter<'destination_service' | 'outcome'>;
   private readonly circuitBreakerState: Gauge<'destination_service'>;
   private readonly registryInstances: Gauge<'service'>;
@@ -32,6 +33,12 @@ export class MeshInternalMetrics {
       name: 'meshmart_outlier_ejections_total',
       help: 'Instances ejected from balancing by passive outlier detection.',
       labelNames: ['destination_service', 'instance'],
+      registers,
+    });
+    this.outlierEjected = new Gauge({
+      name: 'meshmart_outlier_ejected_instances',
+      help: 'Instances of an upstream service currently ejected by outlier detection (as Envoy\'s ejections_active).',
+      labelNames: ['destination_service'],
       registers,
     });
     this.retries = new Counter({
@@ -71,6 +78,19 @@ export class MeshInternalMetrics {
     guardTelemetry('meshmart_outlier_ejections_total', undefined, () =>
       this.outlierEjections.inc({ destination_service: destinationService, instance }),
     );
+  }
+
+  /** `destinationService` is now called: its ejected-instances gauge starts at 0, so it exists before any ejection. */
+  watchUpstream(destinationService: string): void {
+    guardTelemetry('meshmart_outlier_ejected_instances', undefined, () => this.outlierEjected.set({ destination_service: destinationService }, 0));
+  }
+
+  /** `count` instances of `destinationService` are ejected now. */
+  setEjectedInstances(destinationService: string, count: number): void {
+    guardTelemetry('meshmart_outlier_ejected_instances', undefined, () => {
+      if (!Number.isInteger(count) || count < 0) throw new TypeError(`ejected instance count must be a whole number >= 0, got ${count}`);
+      this.outlierEjected.set({ destination_service: destinationService }, count);
+    });
   }
 
   /** A call to `destinationService` was retried and the retry ended with `outcome`. */
