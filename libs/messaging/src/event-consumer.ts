@@ -1,8 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema } from '@meshmart/contracts';
-import { withKafkaConsumerSpan } from '@meshmart/mesh';
+import { serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
+import { monitorConsumerLag } from './consumer-lag';
 import { ensureTopics } from './topics';
+
+/** Why a message was parked on its dead-letter topic. */
+export type DeadLetterReason = 'invalid_envelope' | 'retries_exhausted' | 'not_retryable';
+const deadLetterReasons: readonly DeadLetterReason[] = ['invalid_envelope', 'retries_exhausted', 'not_retryable'];
+
+const consumedCounter = () =>
+  serviceCounter({
+    name: 'meshmart_kafka_messages_consumed_total',
+    help: 'Kafka messages a consumer group finished with: handled, or parked on the dead-letter topic.',
+    labelNames: ['consumergroup', 'topic', 'outcome'],
+  });
+const deadLettersCounter = () =>
+  serviceCounter({
+    name: 'meshmart_kafka_dead_letters_total',
+    help: 'Kafka messages parked on <topic>.dlq, by reason.',
+    labelNames: ['consumergroup', 'topic', 'reason'],
+  });
 
 export interface ConsumedMessage {
   topic: string;
@@ -29,6 +47,10 @@ export interface EventConsumerOptions {
   onDeadLetter?: (topic: string, reason: string, error: unknown) => void;
   /** Start from the earliest offset when the group has none (default true: no event is skipped). */
   fromBeginning?: boolean;
+  /** How often the group's lag is read from the broker into `kafka_consumergroup_lag`. Default 10 000 ms. */
+  lagIntervalMs?: number;
+  /** Told when a lag read fails (the gauge keeps its last values). Default: a process warning. */
+  onLagError?: (error: unknown) => void;
 }
 
 export interface RunningConsumer {
@@ -56,10 +78,19 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
   let stopping = false;
+  const consumed = consumedCounter();
+  const deadLetters = deadLettersCounter();
+  // Every series exists from the start at 0, so rates and alerts see "none yet" rather than nothing.
+  for (const topic of options.topics) {
+    for (const outcome of ['handled', 'dead_lettered']) consumed.inc({ consumergroup: groupId, topic, outcome }, 0);
+    for (const reason of deadLetterReasons) deadLetters.inc({ consumergroup: groupId, topic, reason }, 0);
+  }
 
-  const park = async (topic: string, message: KafkaMessage, partition: number, reason: string, error: unknown) => {
+  const park = async (topic: string, message: KafkaMessage, partition: number, reason: DeadLetterReason, error: unknown) => {
     const headers: IHeaders = { ...message.headers, 'dlq-reason': reason, 'dlq-error': errorText(error), 'dlq-source': `${topic}/${partition}/${message.offset}` };
     await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    deadLetters.inc({ consumergroup: groupId, topic, reason });
+    consumed.inc({ consumergroup: groupId, topic, outcome: 'dead_lettered' });
     options.onDeadLetter?.(topic, reason, error);
   };
 
@@ -70,12 +101,13 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         await park(topic, message, partition, 'invalid_envelope', parsed.error);
         return;
       }
-      const consumed: ConsumedMessage = { topic, partition, offset: message.offset, envelope: parsed.envelope };
+      const delivered: ConsumedMessage = { topic, partition, offset: message.offset, envelope: parsed.envelope };
       await withKafkaConsumerSpan(topic, message.headers, async (span) => {
         span.setAttribute('messaging.message.id', parsed.envelope.id);
         for (let attempt = 1; ; attempt++) {
           try {
-            await options.handle(consumed);
+            await options.handle(delivered);
+            consumed.inc({ consumergroup: groupId, topic, outcome: 'handled' });
             return;
           } catch (error) {
             const retryable = (error as { retryable?: boolean }).retryable !== false;
@@ -93,10 +125,16 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     },
   });
 
+  const lag = monitorConsumerLag(kafka, groupId, options.topics, {
+    intervalMs: options.lagIntervalMs ?? 10_000,
+    onError: options.onLagError ?? ((error) => process.emitWarning(`could not read the lag of ${groupId}: ${errorText(error)}`, 'ConsumerLagWarning')),
+  });
+
   return {
     consumer,
     async stop() {
       stopping = true;
+      await lag.stop();
       await consumer.disconnect();
       await producer.disconnect();
     },

@@ -1,5 +1,8 @@
 import type { Producer } from 'kafkajs';
-import { injectKafkaHeaders, withKafkaProducerSpan } from '@meshmart/mesh';
+import { injectKafkaHeaders, serviceCounter, withKafkaProducerSpan } from '@meshmart/mesh';
+
+const producedCounter = () =>
+  serviceCounter({ name: 'meshmart_kafka_messages_produced_total', help: 'Kafka messages published and acknowledged by every in-sync replica.', labelNames: ['topic'] });
 
 /** The records an outbox relay hands over (see @meshmart/persistence `OutboxRecord`). */
 export interface PublishableRecord {
@@ -17,6 +20,8 @@ export interface PublishableRecord {
  * One `sendBatch` per call, so records of one key keep their order.
  */
 export class KafkaOutboxPublisher {
+  private readonly produced = producedCounter();
+
   constructor(private readonly producer: Producer) {}
 
   async publish(records: readonly PublishableRecord[]): Promise<void> {
@@ -44,6 +49,7 @@ export class KafkaOutboxPublisher {
     }
     try {
       await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, group]) => ({ topic, messages: group })) });
+      for (const [topic, group] of byTopic) this.produced.inc({ topic }, group.length);
       release();
     } catch (error) {
       release(error);
