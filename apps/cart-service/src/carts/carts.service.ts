@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Cart, CheckoutResult, Order, PricedLine } from '@meshmart/contracts';
 import { MeshClient, ProblemException } from '@meshmart/mesh';
 import { CartRow, toCart } from './cart.entity';
+import { cartMetrics, type CheckoutMetricOutcome } from './cart-metrics';
 import { CatalogueClient } from './catalogue.client';
 import { CurrencyMismatch, removeLine, reprice, setLine } from './domain/cart';
 
@@ -56,6 +57,18 @@ export class CartsService {
    * order this one made; order-service dedupes on the key as well.
    */
   async checkout(userId: string, paymentToken: string, key: string): Promise<CheckoutOutcome> {
+    try {
+      const outcome = await this.checkoutOnce(userId, paymentToken, key);
+      cartMetrics.checkouts.inc({ outcome: outcome.kind });
+      return outcome;
+    } catch (error) {
+      const refused = error instanceof ProblemException && (error.slug === 'empty-cart' || error.slug === 'unknown-product');
+      cartMetrics.checkouts.inc({ outcome: refused ? (error.slug.replace('-', '_') as CheckoutMetricOutcome) : 'error' });
+      throw error;
+    }
+  }
+
+  private async checkoutOnce(userId: string, paymentToken: string, key: string): Promise<CheckoutOutcome> {
     return this.db.transaction(async (tx) => {
       const cart = await tx.getRepository(CartRow).findOne({ where: { userId, status: 'OPEN' }, lock: { mode: 'pessimistic_write' } });
       if (!cart || cart.lines.length === 0) {
@@ -86,7 +99,8 @@ export class CartsService {
   /** The open cart, locked for this transaction; created when the user has none. */
   private async openCart(tx: EntityManager, userId: string): Promise<CartRow> {
     const now = new Date();
-    await tx.query(`INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', '[]', $3, $3) ON CONFLICT (user_id) WHERE status = 'OPEN' DO NOTHING`, [randomUUID(), userId, now]);
+    const inserted = (await tx.query(`INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', '[]', $3, $3) ON CONFLICT (user_id) WHERE status = 'OPEN' DO NOTHING RETURNING id`, [randomUUID(), userId, now])) as unknown[];
+    if (inserted.length > 0) cartMetrics.created.inc();
     return tx.getRepository(CartRow).findOneOrFail({ where: { userId, status: 'OPEN' }, lock: { mode: 'pessimistic_write' } });
   }
 

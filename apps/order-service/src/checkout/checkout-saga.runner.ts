@@ -6,6 +6,7 @@ import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { transition } from '../orders/domain/order';
 import { OrderRow } from '../orders/order.entity';
 import { CheckoutSagaRow, sagaStateOf } from './checkout-saga.entity';
+import { checkoutMetrics } from './checkout-metrics';
 import { afterStep, beforeStep, type SagaState, type StepOutcome } from './domain/checkout-saga';
 import { type SagaOrder, SagaParticipants } from './saga-participants';
 
@@ -50,6 +51,14 @@ export class CheckoutSagaRunner {
     } finally {
       await this.db.query('UPDATE checkout_sagas SET lease_until = NULL WHERE order_id = $1', [orderId]);
     }
+  }
+
+  /** How many sagas are unfinished, and how many of those are a minute past their deadline. */
+  async sagaCounts(): Promise<{ inFlight: number; stuck: number }> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS in_flight, (count(*) FILTER (WHERE deadline_at < now() - interval '1 minute'))::int AS stuck FROM checkout_sagas WHERE step <> 'DONE'`,
+    )) as { in_flight: number; stuck: number }[];
+    return { inFlight: row?.in_flight ?? 0, stuck: row?.stuck ?? 0 };
   }
 
   /** Sagas that are due (a retry time passed, or never started) and not leased, oldest first. */
@@ -118,6 +127,8 @@ export class CheckoutSagaRunner {
     });
     if (orderStatus === 'CONFIRMED' || orderStatus === 'FAILED') {
       this.relay.nudge();
+      checkoutMetrics.ordersFinished.inc({ status: orderStatus, reason: order.failureReason ?? 'none' });
+      checkoutMetrics.sagaDuration.observe({ status: orderStatus }, Math.max(0, (now.getTime() - order.createdAt.getTime()) / 1000));
       this.logger.log(`order ${order.id} ${orderStatus}${order.failureReason ? ` (${order.failureReason})` : ''}`);
     }
   }

@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
+import { checkoutMetrics } from './checkout-metrics';
 import { CheckoutSagaRunner } from './checkout-saga.runner';
+
+/** How often the in-flight and stuck saga gauges are re-counted. */
+const GAUGE_REFRESH_MS = 10_000;
 
 /**
  * Finds sagas that are due — a step to retry, a saga whose OrderPlaced event has not arrived,
@@ -12,6 +16,7 @@ export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger('SagaSweeper');
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
+  private countedAt = 0;
 
   constructor(
     @Inject(CheckoutSagaRunner) private readonly runner: CheckoutSagaRunner,
@@ -29,9 +34,15 @@ export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     await this.round;
   }
 
-  /** One pass: advances up to 20 due sagas, four at a time. */
+  /** One pass: advances up to 20 due sagas, four at a time; refreshes the saga gauges every 10 s. */
   async sweep(): Promise<void> {
     try {
+      if (Date.now() - this.countedAt >= GAUGE_REFRESH_MS) {
+        this.countedAt = Date.now();
+        const { inFlight, stuck } = await this.runner.sagaCounts();
+        checkoutMetrics.sagasInFlight.set(inFlight);
+        checkoutMetrics.sagasStuck.set(stuck);
+      }
       const due = await this.runner.dueSagas(20);
       for (let i = 0; i < due.length; i += 4) await Promise.all(due.slice(i, i + 4).map((orderId) => this.runner.advance(orderId)));
     } catch (error) {

@@ -8,6 +8,7 @@ import { startSaga } from '../checkout/domain/checkout-saga';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { orderTotal } from './domain/order';
 import { OrderRow, toOrder } from './order.entity';
+import { checkoutMetrics } from '../checkout/checkout-metrics';
 
 /** What placing an order gave: a new order, the one this key placed before, or a refusal. */
 export type PlaceOrderResult = { kind: 'placed'; order: Order } | { kind: 'repeated'; order: Order } | { kind: 'key-reused'; orderId: string };
@@ -42,6 +43,7 @@ export class OrdersService {
         return toOrder(row);
       });
       this.relay.nudge();
+      checkoutMetrics.ordersPlaced.inc();
       return { kind: 'placed', order };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
