@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { operatorIdentity, type Workload, workloads } from '@meshmart/contracts';
 import { type AppProcess, startApp } from './app-process';
@@ -51,9 +52,19 @@ function databaseOf(workload: Workload, suffix: string | undefined): string | un
   return suffix ? `${base}_${suffix}` : base;
 }
 
-/** Makes the mesh CA and the certificates of `services` (default: every workload and the operator) with the real CLI, as the demo does. */
-export function makeCertificates(certDir: string, namespace: string, services: readonly string[] = [...workloads, operatorIdentity]): void {
+/**
+ * Makes the certificates of `services` (default: every workload and the operator) with the real
+ * CLI, as the demo does. They are issued from `caDir`'s mesh CA when given (the stack's, so its
+ * Prometheus can scrape them), else from a CA made in `certDir`.
+ */
+export function makeCertificates(certDir: string, namespace: string, services: readonly string[] = [...workloads, operatorIdentity], caDir?: string): void {
   const root = findWorkspaceRoot();
+  if (caDir && resolve(caDir) !== resolve(certDir) && !existsSync(join(certDir, 'ca.crt'))) {
+    mkdirSync(certDir, { recursive: true });
+    copyFileSync(join(caDir, 'ca.crt'), join(certDir, 'ca.crt'));
+    copyFileSync(join(caDir, 'ca.key'), join(certDir, 'ca.key'));
+    chmodSync(join(certDir, 'ca.key'), 0o600);
+  }
   const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', services.join(',')], { encoding: 'utf8', cwd: root });
   if (result.status !== 0) throw new Error(`meshmart certs failed: ${result.stderr || result.stdout}`);
 }
@@ -77,7 +88,7 @@ export function serviceEnv(stack: StackEndpoints, mesh: { certDir: string; names
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const namespace = options.namespace ?? 'meshmart';
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
-  makeCertificates(options.certDir, namespace);
+  makeCertificates(options.certDir, namespace, undefined, options.stack.mesh?.caDir);
   const common: Record<string, string> = { ...serviceEnv(options.stack, { certDir: options.certDir, namespace }), GATEWAY_JWT_SECRET: jwtSecret, ...options.env };
   const envOf = (workload: Workload, index: number): Record<string, string> => {
     const database = databaseOf(workload, options.databaseSuffix);

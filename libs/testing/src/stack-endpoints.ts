@@ -18,6 +18,11 @@ export interface StackEndpoints {
     /** Folder Prometheus watches for file service discovery (`*.json` target groups). */
     fileSdDir: string;
   };
+  /**
+   * The stack's mesh CA (`ca.crt`, `ca.key`): Prometheus scrapes with a certificate from it, so
+   * workloads issued from it (the demo's, the tests') are scraped too. Absent: a stack without one.
+   */
+  mesh?: { caDir: string };
 }
 
 /** The environment variables that carry a StackEndpoints, for child processes and tests. */
@@ -28,6 +33,7 @@ export const stackEnvNames = {
   etcd: 'ETCD_ENDPOINTS',
   prometheus: 'PROMETHEUS_URL',
   prometheusFileSd: 'PROMETHEUS_FILE_SD_DIR',
+  meshCaDir: 'MESHMART_MESH_CA_DIR',
 } as const;
 
 export function stackEndpointsToEnv(endpoints: StackEndpoints): Record<string, string> {
@@ -38,6 +44,7 @@ export function stackEndpointsToEnv(endpoints: StackEndpoints): Record<string, s
     [stackEnvNames.etcd]: endpoints.etcd.endpoints.join(','),
     [stackEnvNames.prometheus]: endpoints.prometheus.url,
     [stackEnvNames.prometheusFileSd]: endpoints.prometheus.fileSdDir,
+    ...(endpoints.mesh ? { [stackEnvNames.meshCaDir]: endpoints.mesh.caDir } : {}),
   };
 }
 
@@ -56,6 +63,7 @@ export function stackEndpointsFromEnv(env: NodeJS.ProcessEnv): StackEndpoints | 
     kafka: { brokers: kafka.split(',').map((broker) => broker.trim()) },
     etcd: { endpoints: etcd.split(',').map((endpoint) => endpoint.trim()) },
     prometheus: { url: prometheus, fileSdDir },
+    ...(value(stackEnvNames.meshCaDir) ? { mesh: { caDir: value(stackEnvNames.meshCaDir) as string } } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
 import { stopDetachedServices } from './demo/demo-state';
+import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
 import { runTests } from './test/run-tests';
 
 const usage = `usage: meshmart <command>
@@ -17,6 +18,7 @@ const usage = `usage: meshmart <command>
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack, every service and a scripted shopper, until Ctrl-C [--detach]
   certs           mesh CA and workload certificates (meshmart certs --help)
+  prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
@@ -57,6 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true });
   if (command === 'certs') return runCertsCommand(argv.slice(1));
+  if (command === 'prometheus-sd') return runPrometheusSdCommand(argv.slice(1));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
 }

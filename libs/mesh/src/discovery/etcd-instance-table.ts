@@ -21,6 +21,7 @@ const storedInstanceSchema = z.object({
   version: z.string().default('unknown'),
   weight: z.number().finite().min(0).default(1),
   healthy: z.boolean().default(true),
+  scheme: z.enum(['https', 'http']).optional(),
 });
 
 /**

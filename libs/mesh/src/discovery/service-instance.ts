@@ -17,6 +17,11 @@ export interface ServiceInstance {
   weight: number;
   /** What the instance says of itself; active health checks and outlier detection add their view. */
   healthy: boolean;
+  /**
+   * How it is reached: `https` (mTLS, also when absent) or `http`, a plaintext listener — only
+   * the gateway's public edge has one. Scrapers (Prometheus) read it; balancers do not need it.
+   */
+  scheme?: 'https' | 'http';
 }
 
 /** `address:port`, the key that names an instance's endpoint in logs and metrics. */

@@ -129,6 +129,7 @@ export class MeshRuntime {
       version: this.config.MESH_VERSION,
       weight: this.config.MESH_WEIGHT,
       healthy: true,
+      scheme: this.identity && this.config.MESH_LISTENER === 'mtls' ? 'https' : 'http',
     };
     if (this.registry) this.registration = await this.registry.register(instance);
     return instance;

@@ -5,14 +5,19 @@ import { EtcdComponent } from './etcd';
 import { KafkaComponent } from './kafka';
 import { PostgresComponent } from './postgres';
 import { PrometheusComponent } from './prometheus';
+import { PrometheusSdComponent } from './prometheus-sd';
 import type { StackSettings } from './settings';
 
-/** The local stack: Postgres, Kafka, etcd and Prometheus as local processes. */
+/**
+ * The local stack: Postgres, Kafka, etcd and Prometheus as local processes, and the bridge that
+ * keeps Prometheus's targets equal to the etcd registry.
+ */
 export class LocalStack {
   private readonly postgres: PostgresComponent;
   private readonly kafka: KafkaComponent;
   private readonly etcd: EtcdComponent;
   private readonly prometheus: PrometheusComponent;
+  private readonly prometheusSd: PrometheusSdComponent;
   private readonly components: readonly StackComponent[];
 
   constructor(private readonly settings: StackSettings, progress: (line: string) => void) {
@@ -21,7 +26,8 @@ export class LocalStack {
     this.kafka = new KafkaComponent(ctx);
     this.etcd = new EtcdComponent(ctx);
     this.prometheus = new PrometheusComponent(ctx);
-    this.components = [this.postgres, this.kafka, this.etcd, this.prometheus];
+    this.prometheusSd = new PrometheusSdComponent(ctx, this.etcd.endpoint);
+    this.components = [this.postgres, this.kafka, this.etcd, this.prometheus, this.prometheusSd];
   }
 
   /**
@@ -59,6 +65,7 @@ export class LocalStack {
       kafka: { brokers: this.kafka.brokers },
       etcd: { endpoints: [this.etcd.endpoint] },
       prometheus: { url: this.prometheus.endpoint, fileSdDir: this.prometheus.fileSdDir },
+      mesh: { caDir: this.prometheus.meshCaDir },
     };
   }
 }
