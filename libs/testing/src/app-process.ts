@@ -54,7 +54,8 @@ export function startService(name: string, script: string, env: NodeJS.ProcessEn
     }, startTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = new RegExp(`${name} listening on (http\\S+)(?: as (\\S+))?`).exec(output);
+      // The line is JSON (its `msg`) or plain text; either way the URL and id end at a quote or a space.
+      const match = new RegExp(`${name} listening on (http[^\\s"]+)(?: as ([\\w.-]+))?`).exec(output);
       const url = match?.[1];
       if (!url) return;
       clearTimeout(timer);

@@ -13,6 +13,8 @@ export const serviceConfigSchema = z.object({
   MESH_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('meshmart'),
   /** Largest request body accepted; bigger ones get 413 before any handler runs. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
+  /** Lowest level logged (JSON lines on standard output). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;

@@ -1,10 +1,13 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
 import type { Server as HttpsServer } from 'node:https';
+import type { Logger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
 import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
 import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
+import { createMeshLogger } from '../telemetry/logger';
+import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
 import { installRequestHooks } from './request-hooks';
 import { MESH_RUNTIME } from './tokens';
@@ -37,17 +40,20 @@ export interface RunningService {
 /**
  * Boots a service behind the mesh: validated configuration, the mesh runtime (identity,
  * discovery, telemetry), an mTLS listener that follows certificate rotation, registration in
- * discovery once listening, and a graceful stop on SIGTERM/SIGINT. Prints one line,
- * `<service> listening on <url>`, that the demo and the end-to-end tests read.
+ * discovery once listening, and a graceful stop on SIGTERM/SIGINT. Everything it and Nest log
+ * is JSON (service, instance, trace ids; see `createMeshLogger`), including one line whose
+ * message is `<service> listening on <url> as <instance id>`, that the demo and the tests read.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const config = loadMeshConfig(options.env ?? process.env, { PORT: String(options.defaultPort), MESH_LISTENER: options.listener ?? 'mtls' });
   const { service } = options.mesh;
   const runtime = await MeshRuntime.start({ service, upstreams: options.mesh.upstreams ?? [], config, ...(options.tracing ? { tracing: options.tracing } : {}) });
+  const logger = createMeshLogger({ service, instance: runtime.instanceId, level: config.LOG_LEVEL });
+  logProcessWarnings(logger);
   let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
-    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: ['error', 'warn'] });
+    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await options.configure?.(app);
@@ -67,8 +73,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       await closeWithin(started, config.MESH_STOP_TIMEOUT_MS);
       await runtime.close();
     });
-    stopOnSignal(service, stop);
-    console.log(`${service} listening on ${url} as ${runtime.instanceId}`);
+    stopOnSignal(logger, stop);
+    logger.info({ url }, `${service} listening on ${url} as ${runtime.instanceId}`);
     return { app, runtime, config, url, stop };
   } catch (error) {
     await app?.close();
@@ -100,13 +106,13 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 /** SIGTERM/SIGINT drain and stop the service; the process exits 0 on a clean stop. */
-function stopOnSignal(service: string, stop: () => Promise<void>): void {
+function stopOnSignal(logger: Logger, stop: () => Promise<void>): void {
   const onSignal = (signal: NodeJS.Signals) => {
-    console.log(`${service} stopping on ${signal}`);
+    logger.info({ signal }, `stopping on ${signal}`);
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`${service} did not stop cleanly`, error);
+        logger.error({ err: error }, 'did not stop cleanly');
         process.exit(1);
       },
     );
