@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { stackImages } from '@meshmart/testing';
+import { isDeepStrictEqual } from 'node:util';
+import { enforcedPolicy } from '../authz/enforced-policy';
+import { bindMounts, readComposeFile } from '../compose/compose-file';
+import { generatedFiles } from '../generate';
+import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
+import { composeAppProblems, composeSchemaProblems } from './compose-checks';
+import { envProblems, envSchemasOf } from './env-schemas';
+import { envoyProblems } from './envoy-references';
+import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
+import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
+import { promtoolCheck } from './promtool';
+import { missingTool, runTool } from './tools';
+
+export interface CheckOptions {
+  /** Where the deployment files are (the workspace, or a copy with a fault in it). */
+  root: string;
+  /** Where the apps and libs are read from. */
+  workspaceRoot: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface CheckReport {
+  checks: string[];
+  problems: string[];
+}
+
+/** Runs every check of docker-compose.yml, infra/envoy and k8s; each problem is one precise line. */
+export async function checkDeployment(options: CheckOptions): Promise<CheckReport> {
+  const { root } = options;
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const report: CheckReport = { checks: [], problems: [] };
+  const step = async (name: string, run: () => Promise<string[]> | string[]) => {
+    const problems = await run();
+    report.checks.push(name);
+    report.problems.push(...problems);
+    log(`${problems.length === 0 ? '✓' : '✗'} ${name}`);
+  };
+  const platform = await loadPlatform(options.workspaceRoot);
+
+  await step('generated files are up to date', async () =>
+    (await generatedFiles(options.workspaceRoot)).flatMap((file) => {
+      const path = join(root, file.path);
+      if (!existsSync(path)) return [`${file.path} is missing: run \`npm run deploy:generate\``];
+      return readFileSync(path, 'utf8') === file.content ? [] : [`${file.path} differs from what its sources generate: run \`npm run deploy:generate\``];
+    }),
+  );
+
+  await step('Envoy configs parse and define every cluster and secret they use', () =>
+    platform.workloads.flatMap((workload) => {
+      const file = `infra/envoy/${workload.name}.yaml`;
+      return existsSync(join(root, file)) ? envoyProblems(file, readFileSync(join(root, file), 'utf8')) : [`${file} is missing`];
+    }),
+  );
+
+  const compose = readComposeFile(root);
+  await step('docker-compose.yml validates against the Compose Specification', () => composeSchemaProblems(compose));
+  await step('docker compose config accepts docker-compose.yml (when Docker Compose is installed)', () => {
+    const version = runTool('docker', ['compose', 'version']);
+    if (!version?.ok) {
+      log('  (docker compose is not installed here: the schema check above stands in)');
+      return [];
+    }
+    const run = runTool('docker', ['compose', '--file', join(root, 'docker-compose.yml'), 'config', '--quiet'], root);
+    return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
+  });
+  await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
+  await step('promtool accepts the compose Prometheus config', () => {
+    const prometheus = compose.services['prometheus'];
+    if (!prometheus) return ['docker-compose.yml has no prometheus service'];
+    const files = bindMounts(prometheus).map(([source, target]) => ({ source: join(root, source), target }));
+    return promtool(files, '/etc/prometheus/prometheus.yml', 'docker-compose.yml prometheus', env, log);
+  });
+
+  const rendered = renderOverlays(root);
+  if (!rendered) {
+    const missing = missingTool('kubectl', 'kubectl with kustomize, e.g. the kubectl package of the Kubernetes apt repository', env);
+    if (missing.problem) report.problems.push(missing.problem);
+    if (missing.note) log(missing.note);
+  }
+  for (const overlay of rendered ?? []) {
+    const where = `k8s/overlays/${overlay.overlay}`;
+    if ('error' in overlay) {
+      await step(`kubectl kustomize renders ${where}`, () => [`kubectl kustomize ${where} failed: ${overlay.error}`]);
+      continue;
+    }
+    const objects = overlay.objects;
+    await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
+    await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
+    await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN));
+    await step(`${where}: AuthorizationPolicies equal what the library enforces`, () => policyProblems(objects, platform));
+    await step(`${where}: workloads' environment passes the apps' schemas, images are this version`, () => workloadEnvProblems(objects, platform));
+    await step(`${where}: promtool accepts the Prometheus config`, () => {
+      const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'prometheus');
+      if (!deployment) return [`${where} renders no prometheus Deployment`];
+      return promtool(mountedConfigMaps(objects, deployment), '/etc/prometheus/prometheus.yml', `${where} prometheus`, env, log);
+    });
+    await step(`${where}: monitoring images equal compose's`, () => imageProblems(objects, compose.services));
+  }
+  await step('compose infrastructure images equal the test stack\'s', () =>
+    Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),
+  );
+  return report;
+}
+
+function promtool(files: { source?: string; content?: string; target: string }[], config: string, what: string, env: NodeJS.ProcessEnv, log: (line: string) => void): string[] {
+  const run = promtoolCheck(files, config);
+  if (!run) {
+    const missing = missingTool('promtool', 'apt-get install prometheus', env);
+    if (missing.note) log(missing.note);
+    return missing.problem ? [missing.problem] : [];
+  }
+  return run.ok ? [] : [`promtool check config refuses ${what}: ${run.output}`];
+}
+
+/** The files a Deployment's ConfigMap volumes put in its container, for promtool. */
+function mountedConfigMaps(objects: readonly KubeObject[], deployment: KubeObject) {
+  const spec = (deployment['spec'] as { template: { spec: { volumes?: { name: string; configMap?: { name: string } }[]; containers: { volumeMounts?: { name: string; mountPath: string }[] }[] } } }).template.spec;
+  return spec.containers.flatMap((container) => container.volumeMounts ?? []).flatMap((mount) => {
+    const mapName = spec.volumes?.find((volume) => volume.name === mount.name)?.configMap?.name;
+    const map = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === mapName) as { data?: Record<string, string> } | undefined;
+    return Object.entries(map?.data ?? {}).map(([key, content]) => ({ target: `${mount.mountPath}/${key}`, content }));
+  });
+}
+
+async function policyProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
+  const problems: string[] = [];
+  const policies = objects.filter((object) => object.kind === 'AuthorizationPolicy' && object.metadata.namespace === NAMESPACE);
+  for (const workload of platform.workloads) {
+    const deployed = policies.find((policy) => policy.metadata.name === workload.name);
+    if (workload.edge) {
+      if (deployed) problems.push(`${describe(deployed)}: ${workload.name} is the public edge, where the library enforces no policy`);
+      continue;
+    }
+    const expected = toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE);
+    if (!deployed) problems.push(`no AuthorizationPolicy ${NAMESPACE}/${workload.name}: the library enforces one`);
+    else if (!isDeepStrictEqual(deployed['spec'], expected.spec)) problems.push(`${describe(deployed)} differs from the policy ${workload.name}'s library enforces (its routes' @AllowFrom)`);
+  }
+  return problems;
+}
+
+async function workloadEnvProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
+  const problems: string[] = [];
+  for (const workload of platform.workloads) {
+    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE);
+    if (!deployment) {
+      problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
+      continue;
+    }
+    const container = podTemplateOf(deployment).spec.containers.find((candidate) => candidate.name === workload.name);
+    if (!container) {
+      problems.push(`${describe(deployment)} has no container named ${workload.name}`);
+      continue;
+    }
+    const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
+    problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
+    problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
+    if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
+    const tag = container.image?.split(':').pop();
+    if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
+  }
+  return problems;
+}
+
+function imageProblems(objects: readonly KubeObject[], services: Record<string, { image?: string }>): string[] {
+  return ['prometheus', 'grafana'].flatMap((name) => {
+    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name);
+    const image = deployment ? podTemplateOf(deployment).spec.containers[0]?.image : undefined;
+    return image === services[name]?.image ? [] : [`${name} runs ${image ?? 'nothing'} in Kubernetes and ${services[name]?.image ?? 'nothing'} in compose`];
+  });
+}

@@ -1,0 +1,162 @@
+import type { AuthorizationPolicy } from '@meshmart/mesh';
+import { callPolicy, COMPOSE_TRUST_DOMAIN, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
+import { rbacFilter } from './rbac';
+
+/** Where the `certs` job's volume is mounted in every sidecar (the layout of `meshmart certs`). */
+export const ENVOY_CERT_DIR = '/etc/meshmart/certs';
+export const LOCAL_APP_CLUSTER = 'local-app';
+export const ADMIN_CLUSTER = 'envoy-admin';
+const WORKLOAD_CERT_SECRET = 'workload-certificate';
+const CA_SECRET = 'mesh-ca';
+
+const tlsSocket = (type: 'Downstream' | 'Upstream', context: object) => ({
+  name: 'envoy.transport_sockets.tls',
+  typed_config: { '@type': `type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.${type}TlsContext`, ...context },
+});
+const router = (options: object = {}) => ({ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router', ...options } });
+const socket = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
+const spiffeIdOf = (workload: string) => `spiffe://${COMPOSE_TRUST_DOMAIN}/ns/${NAMESPACE}/sa/${workload}`;
+
+function httpListener(name: string, port: number, address: string, routeConfig: object, filters: object[], extra: { transport_socket?: object; hcm?: object } = {}) {
+  return {
+    name,
+    address: socket(address, port),
+    filter_chains: [
+      {
+        ...(extra.transport_socket ? { transport_socket: extra.transport_socket } : {}),
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+              stat_prefix: name,
+              ...extra.hcm,
+              route_config: { name, ...routeConfig },
+              http_filters: filters,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function staticCluster(name: string, port: number) {
+  return { name, type: 'STATIC', connect_timeout: '1s', load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', port) } }] }] } };
+}
+
+/** One upstream workload: its compose DNS name (every replica answers it), mTLS, balancing, ejection. */
+function upstreamCluster(upstream: WorkloadDeployment) {
+  return {
+    name: upstream.name,
+    type: 'STRICT_DNS',
+    dns_lookup_family: 'V4_ONLY',
+    connect_timeout: '1s',
+    lb_policy: upstream.balancer,
+    load_assignment: { cluster_name: upstream.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(upstream.name, envoyPorts.inbound) } }] }] },
+    circuit_breakers: { thresholds: [{ max_connections: 1024, max_pending_requests: 1024, max_requests: 1024, max_retries: 3 }] },
+    outlier_detection: {
+      consecutive_5xx: outlierPolicy.consecutiveErrors,
+      consecutive_gateway_failure: outlierPolicy.consecutiveErrors,
+      interval: `${outlierPolicy.intervalSeconds}s`,
+      base_ejection_time: `${outlierPolicy.baseEjectionSeconds}s`,
+      max_ejection_percent: outlierPolicy.maxEjectionPercent,
+    },
+    health_checks: [{ timeout: '1s', interval: '5s', unhealthy_threshold: 2, healthy_threshold: 1, http_health_check: { path: '/health' } }],
+    transport_socket: tlsSocket('Upstream', {
+      common_tls_context: {
+        tls_certificate_sds_secret_configs: [{ name: WORKLOAD_CERT_SECRET }],
+        combined_validation_context: {
+          default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: spiffeIdOf(upstream.name) } }] },
+          validation_context_sds_secret_config: { name: CA_SECRET },
+        },
+      },
+    }),
+  };
+}
+
+/**
+ * Retries as the library allows them: idempotent methods and calls with an idempotency key
+ * are retried on 5xx and resets; any other call only when it never reached the upstream.
+ */
+function upstreamRoutes(upstream: string) {
+  const route = (retryOn: string, attempts: number) => ({
+    cluster: upstream,
+    timeout: `${callPolicy.timeoutSeconds}s`,
+    retry_policy: {
+      retry_on: retryOn,
+      num_retries: attempts - 1,
+      per_try_timeout: `${callPolicy.perTryTimeoutSeconds}s`,
+      retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate' } }],
+      host_selection_retry_max_attempts: 3,
+    },
+  });
+  const idempotent = route('5xx,reset,connect-failure,refused-stream', callPolicy.idempotentAttempts);
+  return [
+    { name: 'idempotent-method', match: { prefix: '/', headers: [{ name: ':method', string_match: { safe_regex: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } } }] }, route: idempotent },
+    { name: 'idempotency-key', match: { prefix: '/', headers: [{ name: 'idempotency-key', present_match: true }] }, route: idempotent },
+    { name: 'other', match: { prefix: '/' }, route: route('connect-failure,refused-stream', callPolicy.idempotentAttempts) },
+  ];
+}
+
+/**
+ * The Envoy sidecar of one workload in compose. Listeners: `inbound` (mTLS with the mesh
+ * certificates, RBAC from the library's policy, to the app on loopback) or, for the public
+ * edge, `edge` (plaintext); `outbound` (loopback, one virtual host per upstream named
+ * `<upstream>.sidecar`); `prometheus` (the app's /metrics and Envoy's stats, plaintext, as
+ * Istio's port 15020). Admin stays on loopback.
+ */
+export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly WorkloadDeployment[], policy: AuthorizationPolicy | undefined) {
+  const listeners: object[] = [];
+  const toApp = { virtual_hosts: [{ name: workload.name, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: LOCAL_APP_CLUSTER, timeout: '0s' } }] }] };
+  if (workload.edge) {
+    listeners.push(httpListener('edge', envoyPorts.edge, '0.0.0.0', toApp, [router()], { hcm: { use_remote_address: true } }));
+  } else {
+    if (!policy) throw new Error(`${workload.name} serves over mTLS but has no authorization policy`);
+    listeners.push(
+      httpListener('inbound', envoyPorts.inbound, '0.0.0.0', toApp, [rbacFilter(policy), router()], {
+        transport_socket: tlsSocket('Downstream', {
+          require_client_certificate: true,
+          common_tls_context: { tls_certificate_sds_secret_configs: [{ name: WORKLOAD_CERT_SECRET }], validation_context_sds_secret_config: { name: CA_SECRET } },
+        }),
+        // The app learns its caller's identity from the verified certificate, as behind Istio.
+        hcm: { forward_client_cert_details: 'SANITIZE_SET', set_current_client_cert_details: { uri: true } },
+      }),
+    );
+  }
+  if (upstreams.length > 0) {
+    const virtualHosts = upstreams.map((upstream) => {
+      const host = `${upstream.name}.${SIDECAR_HOST_SUFFIX}`;
+      return { name: upstream.name, domains: [host, `${host}:${envoyPorts.outbound}`], routes: upstreamRoutes(upstream.name) };
+    });
+    // The caller's deadline (x-envoy-expected-rq-timeout-ms, set by the library) bounds the call.
+    listeners.push(httpListener('outbound', envoyPorts.outbound, '127.0.0.1', { virtual_hosts: virtualHosts }, [router({ respect_expected_rq_timeout: true })]));
+  }
+  const scrape = {
+    virtual_hosts: [
+      {
+        name: 'prometheus',
+        domains: ['*'],
+        routes: [
+          { match: { path: '/stats/prometheus' }, route: { cluster: ADMIN_CLUSTER } },
+          { match: { path: '/metrics' }, route: { cluster: LOCAL_APP_CLUSTER } },
+        ],
+      },
+    ],
+  };
+  listeners.push(httpListener('prometheus', envoyPorts.prometheus, '0.0.0.0', scrape, [router()]));
+
+  const secrets = workload.edge && upstreams.length === 0 ? [] : [
+    { name: WORKLOAD_CERT_SECRET, tls_certificate: { certificate_chain: { filename: `${ENVOY_CERT_DIR}/${workload.name}/tls.crt` }, private_key: { filename: `${ENVOY_CERT_DIR}/${workload.name}/tls.key` } } },
+    { name: CA_SECRET, validation_context: { trusted_ca: { filename: `${ENVOY_CERT_DIR}/ca.crt` } } },
+  ];
+  return {
+    node: { id: workload.name, cluster: workload.name },
+    admin: { address: socket('127.0.0.1', envoyPorts.admin) },
+    static_resources: {
+      secrets,
+      listeners,
+      clusters: [staticCluster(LOCAL_APP_CLUSTER, workload.port), staticCluster(ADMIN_CLUSTER, envoyPorts.admin), ...upstreams.map(upstreamCluster)],
+    },
+  };
+}

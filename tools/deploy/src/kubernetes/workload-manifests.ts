@@ -1,0 +1,142 @@
+import { callPolicy, imageOf, ISTIO_TRUST_DOMAIN, NAMESPACE, outlierPolicy, type WorkloadDeployment } from '../platform/platform';
+
+/** Every Service listens on this port: the library's default `MESH_SIDECAR_URL` is `http://{service}:8080`. */
+export const SERVICE_PORT = 8080;
+/** Secrets the cluster's operator creates (README): referenced here, never kept in git. */
+export const secretRefs = {
+  DATABASE_URL: { name: 'meshmart-database', key: 'url' },
+  GATEWAY_JWT_SECRET: { name: 'meshmart-gateway', key: 'jwt-secret' },
+} as const;
+/** Settings every workload shares (Kafka brokers), set per environment by the overlay. */
+export const PLATFORM_CONFIG_MAP = 'meshmart-platform';
+
+const labels = (workload: string) => ({ app: workload, 'app.kubernetes.io/name': workload, 'app.kubernetes.io/part-of': 'meshmart' });
+
+/** ServiceAccount (the workload identity), ConfigMap, Deployment, Service, PodDisruptionBudget and HPA of one workload. */
+export function workloadManifests(workload: WorkloadDeployment, version: string): object[] {
+  const name = workload.name;
+  const metadata = { name, namespace: NAMESPACE, labels: labels(name) };
+  const secretEnv = [...(workload.persistence ? (['DATABASE_URL'] as const) : []), ...(workload.edge ? (['GATEWAY_JWT_SECRET'] as const) : [])].map((variable) => ({
+    name: variable,
+    valueFrom: { secretKeyRef: secretRefs[variable] },
+  }));
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { ...metadata, name: `${name}-config` },
+      data: {
+        PORT: String(workload.port),
+        HOST: '0.0.0.0',
+        MESH_MODE: 'sidecar',
+        MESH_LISTENER: 'plain',
+        MESH_NAMESPACE: NAMESPACE,
+        MESH_TRUST_DOMAIN: ISTIO_TRUST_DOMAIN,
+        MESH_SIDECAR_URL: `http://{service}:${SERVICE_PORT}`,
+        MESH_VERSION: version,
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata,
+      spec: {
+        replicas: workload.replicas,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: {
+            labels: { ...labels(name), version: 'v1' },
+            // Istio merges these into its own scrape endpoint (15020) with the sidecar's stats.
+            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(workload.port), 'prometheus.io/path': '/metrics' },
+          },
+          spec: {
+            serviceAccountName: name,
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name,
+                image: imageOf(name, version),
+                ports: [{ name: 'http', containerPort: workload.port, protocol: 'TCP' }],
+                envFrom: [{ configMapRef: { name: `${name}-config` } }, ...(workload.persistence ? [{ configMapRef: { name: PLATFORM_CONFIG_MAP } }] : [])],
+                ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
+                startupProbe: probe('/health', 2, 30),
+                livenessProbe: probe('/health', 10, 3),
+                readinessProbe: probe('/health/ready', 5, 3),
+                resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata,
+      spec: { selector: { app: name }, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+    },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } } },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: workload.replicas,
+        maxReplicas: Math.max(4, workload.replicas * 2),
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      },
+    },
+  ];
+}
+
+/** DestinationRule (balancing, connection pool, outlier detection) and VirtualService (timeout, retries) of one workload. */
+export function trafficManifests(workload: WorkloadDeployment): object[] {
+  const host = `${workload.name}.${NAMESPACE}.svc.cluster.local`;
+  const metadata = { name: workload.name, namespace: NAMESPACE, labels: labels(workload.name) };
+  const route = [{ destination: { host, port: { number: SERVICE_PORT } } }];
+  const retries = (retryOn: string) => ({ attempts: callPolicy.idempotentAttempts - 1, perTryTimeout: `${callPolicy.perTryTimeoutSeconds}s`, retryOn });
+  const timeout = `${callPolicy.timeoutSeconds}s`;
+  return [
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata,
+      spec: {
+        host,
+        trafficPolicy: {
+          loadBalancer: { simple: workload.balancer },
+          connectionPool: { tcp: { maxConnections: 1024, connectTimeout: '1s' }, http: { http1MaxPendingRequests: 1024, maxRequestsPerConnection: 0, maxRetries: 3 } },
+          outlierDetection: {
+            consecutive5xxErrors: outlierPolicy.consecutiveErrors,
+            consecutiveGatewayErrors: outlierPolicy.consecutiveErrors,
+            interval: `${outlierPolicy.intervalSeconds}s`,
+            baseEjectionTime: `${outlierPolicy.baseEjectionSeconds}s`,
+            maxEjectionPercent: outlierPolicy.maxEjectionPercent,
+          },
+          tls: { mode: 'ISTIO_MUTUAL' },
+        },
+      },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata,
+      spec: {
+        hosts: [host],
+        http: [
+          // As the library: only idempotent methods and idempotency-keyed calls are retried on 5xx.
+          { name: 'idempotent-method', match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } }], route, timeout, retries: retries('5xx,reset,connect-failure,refused-stream') },
+          { name: 'idempotency-key', match: [{ headers: { 'idempotency-key': { regex: '.+' } } }], route, timeout, retries: retries('5xx,reset,connect-failure,refused-stream') },
+          { name: 'other', route, timeout, retries: retries('connect-failure,refused-stream') },
+        ],
+      },
+    },
+  ];
+}

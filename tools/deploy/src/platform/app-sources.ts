@@ -1,0 +1,50 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MeshModuleOptions } from '@meshmart/mesh';
+import type { z } from 'zod';
+
+/**
+ * Reads what the deployment manifests must agree with from the apps themselves: their mesh
+ * options (`src/mesh.ts`), their configuration schemas (`src/*-config.ts`) and their root
+ * module (for the routes' authorization). The apps are read as data by path, the way Nx reads
+ * projects, so this tool does not become a dependency of any app (module boundaries stay as
+ * they are: no project imports an app).
+ */
+export class AppSources {
+  constructor(private readonly workspaceRoot: string) {}
+
+  private sourceDir(app: string): string {
+    const dir = join(this.workspaceRoot, 'apps', app, 'src');
+    if (!existsSync(dir)) throw new Error(`no app "${app}" in ${join(this.workspaceRoot, 'apps')}`);
+    return dir;
+  }
+
+  /** The app's `mesh` object: its workload name and upstreams. */
+  async meshOptions(app: string): Promise<MeshModuleOptions> {
+    const module = (await import(join(this.sourceDir(app), 'mesh.ts'))) as { mesh?: MeshModuleOptions };
+    if (!module.mesh) throw new Error(`apps/${app}/src/mesh.ts exports no \`mesh\``);
+    return module.mesh;
+  }
+
+  /** Every `*ConfigSchema` exported by the app's `src/*-config.ts` files, by export name. */
+  async configSchemas(app: string): Promise<Map<string, z.ZodType>> {
+    const dir = this.sourceDir(app);
+    const schemas = new Map<string, z.ZodType>();
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('-config.ts')).sort()) {
+      const module = (await import(join(dir, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(module)) if (name.endsWith('ConfigSchema') && isZodSchema(value)) schemas.set(name, value);
+    }
+    return schemas;
+  }
+
+  /** The app's root Nest module class (`AppModule` of `src/app.module.ts`). */
+  async appModule(app: string): Promise<object> {
+    const module = (await import(join(this.sourceDir(app), 'app.module.ts'))) as { AppModule?: object };
+    if (!module.AppModule) throw new Error(`apps/${app}/src/app.module.ts exports no AppModule`);
+    return module.AppModule;
+  }
+}
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === 'object' && value !== null && 'safeParse' in value && typeof (value as { safeParse: unknown }).safeParse === 'function';
+}
