@@ -13,7 +13,8 @@ export class Shopper {
   private constructor(
     readonly gatewayUrl: string,
     readonly userId: string,
-    private readonly token: string,
+    /** The bearer token it sends. */
+    readonly token: string,
   ) {}
 
   static async signIn(gatewayUrl: string, jwtSecret: string, userId = `shopper-${randomUUID().slice(0, 8)}`): Promise<Shopper> {

@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
 import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
 import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
-import { createMeshLogger } from '../telemetry/logger';
+import { createMeshLogger, setServiceLogger } from '../telemetry/logger';
 import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
 import { installRequestHooks } from './request-hooks';
@@ -50,6 +50,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const runtime = await MeshRuntime.start({ service, upstreams: options.mesh.upstreams ?? [], config, ...(options.tracing ? { tracing: options.tracing } : {}) });
   const logger = createMeshLogger({ service, instance: runtime.instanceId, level: config.LOG_LEVEL });
   logProcessWarnings(logger);
+  setServiceLogger(logger);
   let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;

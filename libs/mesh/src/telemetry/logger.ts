@@ -90,3 +90,18 @@ export function createMeshLogger({ service, instance, level = 'info', destinatio
     destination,
   );
 }
+
+let serviceLogger: Logger | undefined;
+
+/** Makes `logger` the one that libraries in this process log through (`runService` does this). */
+export function setServiceLogger(logger: Logger | undefined): void {
+  serviceLogger = logger;
+}
+
+/**
+ * The logger of the service this process runs, for code that cannot have it injected (a
+ * Kafka client's log hook); undefined outside a service, e.g. in a CLI or a test.
+ */
+export function currentServiceLogger(): Logger | undefined {
+  return serviceLogger;
+}
