@@ -72,9 +72,11 @@ function positiveNumber(value: string | boolean | undefined, fallback: number, f
 }
 
 function printStatuses(statuses: readonly ComponentStatus[]): void {
+  const nameWidth = Math.max(...statuses.map((s) => s.name.length));
+  const endpointWidth = Math.max(...statuses.map((s) => redactUrl(s.endpoint).length));
   for (const s of statuses) {
     const detail = s.state === 'external' ? 'external server' : s.pid ? `pid ${s.pid}` : '';
-    console.log(`  ${s.name.padEnd(11)} ${s.state.padEnd(8)} ${redactUrl(s.endpoint).padEnd(44)} ${detail}`);
+    console.log(`  ${s.name.padEnd(nameWidth)}  ${s.state.padEnd(8)} ${redactUrl(s.endpoint).padEnd(endpointWidth)}  ${detail}`);
   }
 }
 

@@ -19,7 +19,7 @@ export interface DemoOptions {
 export async function runDemo(stack: LocalStack, stateDir: string, options: DemoOptions): Promise<number> {
   console.log('demo: starting the local stack');
   const { statuses, endpoints } = await stack.up();
-  for (const s of statuses) console.log(`  ${s.name.padEnd(11)} ${s.state}`);
+  for (const s of statuses) console.log(`  ${s.name.padEnd(13)} ${s.state}`);
 
   const certDir = join(stateDir, 'certs');
   console.log(`demo: mesh CA and workload certificates in ${certDir}`);

@@ -16,7 +16,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'meshmart-lifecycle-'));
 // As root the embedded Postgres runs as the `postgres` user, who must be able to enter the folder.
 chmodSync(stateDir, 0o755);
 const ports = { MESHMART_KAFKA_PORT: 29092, MESHMART_KAFKA_CONTROLLER_PORT: 29093, MESHMART_ETCD_PORT: 22379, MESHMART_ETCD_PEER_PORT: 22380, MESHMART_PROMETHEUS_PORT: 29090, MESHMART_EMBEDDED_PG_PORT: 25432 };
-const pidFiles = ['kafka/kafka.pid', 'etcd/etcd.pid', 'prometheus/prometheus.pid', 'postgres/data/postmaster.pid'].map((file) => join(stateDir, file));
+const pidFiles = ['kafka/kafka.pid', 'etcd/etcd.pid', 'prometheus/prometheus.pid', 'prometheus-sd/prometheus-sd.pid', 'postgres/data/postmaster.pid'].map((file) => join(stateDir, file));
 
 function meshmart(...args: string[]) {
   const env = { ...process.env, MESHMART_STATE_DIR: stateDir, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
@@ -67,7 +67,7 @@ describe('meshmart stack up / down', () => {
   it('reports each component running', () => {
     const status = meshmart('stack', 'status');
     expect(status.code, status.output).toBe(0);
-    for (const name of ['postgres', 'kafka', 'etcd', 'prometheus']) expect(status.output).toMatch(new RegExp(`${name}\\s+running`));
+    for (const name of ['postgres', 'kafka', 'etcd', 'prometheus', 'prometheus-sd']) expect(status.output).toMatch(new RegExp(`${name}\\s+running`));
   });
 
   it('stops leaving no process and no open port behind', async () => {
