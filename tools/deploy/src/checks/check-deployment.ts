@@ -60,7 +60,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
 
   const compose = readComposeFile(root);
   await step('docker-compose.yml validates against the Compose Specification', () => composeSchemaProblems(compose));
-  await step('docker compose config accepts docker-compose.yml (when Docker Compose is installed)', () => {
+  await step('docker compose config accepts docker-compose.yml, or is skipped where Docker Compose is not installed', () => {
     const version = runTool('docker', ['compose', 'version']);
     if (!version?.ok) {
       log('  (docker compose is not installed here: the schema check above stands in)');

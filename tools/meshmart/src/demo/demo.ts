@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import type { Order } from '@meshmart/contracts';
-import { testPaymentTokens } from '@meshmart/contracts';
-import { type AppProcess, demoCatalogue, type Platform, Shopper, startPlatform } from '@meshmart/testing';
+import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
 import type { LocalStack } from '../stack/stack';
 import { demoJwtSecret, writeDetachedServices } from './demo-state';
 import { servedRequests } from './served-requests';
@@ -29,8 +27,9 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
   if (options.detach) writeDetachedServices(stateDir, platform.apps);
   try {
-    await seedCatalogue(platform);
-    await runShopper(platform);
+    const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
+    await seedDemoCatalogue(platform.operator, inventory.url, (line) => console.log(`demo: ${line}`));
+    await runDemoShopper(platform.gateway.url, platform.jwtSecret, (line) => console.log(line));
     await printWhoServed(platform);
   } catch (error) {
     await platform.stop();
@@ -61,38 +60,6 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
   return 0;
 }
 
-async function seedCatalogue(platform: Platform): Promise<void> {
-  const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
-  for (const { sku, ...product } of demoCatalogue) {
-    const response = await platform.operator.send('PUT', `${inventory.url}/products/${sku}`, product);
-    if (response.status !== 200) throw new Error(`seeding ${sku} failed: ${response.status} ${JSON.stringify(response.body)}`);
-  }
-  console.log(`demo: catalogue seeded (${demoCatalogue.map((p) => p.sku).join(', ')})`);
-}
-
-async function runShopper(platform: Platform): Promise<void> {
-  const shopper = await Shopper.signIn(platform.gateway.url, platform.jwtSecret, 'ada');
-  console.log(`\nshopper ${shopper.userId}:`);
-  const products = await shopper.products();
-  console.log(`  browse     ${products.status}  ${products.body.length} products`);
-  for (const [sku, quantity] of [['MUG-001', 2], ['STK-001', 3]] as const) {
-    const line = await shopper.setLine(sku, quantity);
-    console.log(`  add        ${line.status}  ${quantity} × ${sku}; cart total ${formatMoney(line.body.total)}`);
-  }
-  await checkout(shopper, testPaymentTokens.approve, 'a card that pays');
-  const line = await shopper.setLine('BOOK-001', 1);
-  console.log(`  add        ${line.status}  1 × BOOK-001; cart total ${formatMoney(line.body.total)}`);
-  await checkout(shopper, testPaymentTokens.decline, 'a card that is declined');
-}
-
-async function checkout(shopper: Shopper, paymentToken: string, label: string): Promise<Order> {
-  const placed = await shopper.checkout(paymentToken);
-  if (placed.status !== 201) throw new Error(`checkout answered ${placed.status}: ${JSON.stringify(placed.body)}`);
-  const order = await shopper.settledOrder(placed.body.orderId);
-  console.log(`  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, nothing captured)` : `, ${formatMoney(order.total)} captured`}`);
-  return order;
-}
-
 async function printWhoServed(platform: Platform): Promise<void> {
   console.log('\nwho served (mTLS requests each instance answered, from its own istio_requests_total):');
   for (const app of platform.apps.filter((a) => a.name !== 'gateway')) {
@@ -100,8 +67,4 @@ async function printWhoServed(platform: Platform): Promise<void> {
     const text = [...counts].map(([source, count]) => `${count} from ${source}`).join(', ') || 'none yet';
     console.log(`  ${app.instanceId.padEnd(28)} ${text}`);
   }
-}
-
-function formatMoney(money: { amountMinor: number; currency: string }): string {
-  return `${(money.amountMinor / 100).toFixed(2)} ${money.currency}`;
 }
