@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot, useStack } from '@meshmart/testing';
 
 const root = findWorkspaceRoot(__dirname);
 const rulesDir = join(root, 'infra', 'prometheus', 'rules');
@@ -107,5 +107,17 @@ describe('Prometheus rules (infra/prometheus/rules)', () => {
     // Recorded names hold only [a-zA-Z0-9_:], so they go into the pattern as they are.
     const tested = (record: string) => exprs.some((expr) => new RegExp(`(?<![\\w:])${record}(?![\\w:])`).test(expr));
     expect(records.filter((record) => !tested(record))).toEqual([]);
+  });
+});
+
+describe('the local Prometheus config (infra/prometheus/prometheus.yml)', () => {
+  it('passes promtool check config as the stack runs it, certificates and rules included', async () => {
+    // `stack up` copies it beside the rules and next to the certs and targets its relative paths name.
+    const config = join(dirname((await useStack()).prometheus.fileSdDir), 'prometheus.yml');
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(join(root, 'infra', 'prometheus', 'prometheus.yml'), 'utf8'));
+    const { status, output } = promtool('check', 'config', config);
+    expect(output).toMatch(/SUCCESS: .*prometheus\.yml is valid prometheus config file syntax/);
+    expect(output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(status, output).toBe(0);
   });
 });
