@@ -74,7 +74,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       await closeWithin(started, config.MESH_STOP_TIMEOUT_MS);
       await runtime.close();
     });
-    stopOnSignal(logger, stop);
+    stopOnSignal(service, logger, stop);
     logger.info({ url }, `${service} listening on ${url} as ${runtime.instanceId}`);
     return { app, runtime, config, url, stop };
   } catch (error) {
@@ -107,9 +107,9 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 /** SIGTERM/SIGINT drain and stop the service; the process exits 0 on a clean stop. */
-function stopOnSignal(logger: Logger, stop: () => Promise<void>): void {
+function stopOnSignal(service: string, logger: Logger, stop: () => Promise<void>): void {
   const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, `stopping on ${signal}`);
+    logger.info({ signal }, `${service} stopping on ${signal}`);
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
