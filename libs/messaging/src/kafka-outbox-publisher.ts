@@ -4,13 +4,15 @@ import { injectKafkaHeaders, serviceCounter, withKafkaProducerSpan } from '@mesh
 const producedCounter = () =>
   serviceCounter({ name: 'meshmart_kafka_messages_produced_total', help: 'Kafka messages published and acknowledged by every in-sync replica.', labelNames: ['topic'] });
 
-/** The records an outbox relay hands over (see @meshmart/persistence `OutboxRecord`). */
+/** One outbox row on its way to Kafka, as an outbox relay (@meshmart/persistence) hands it over. */
 export interface PublishableRecord {
   messageId: string;
   topic: string;
   key: string;
   type: string;
+  /** The event envelope as JSON text. */
   value: string;
+  /** Trace headers captured when the event was written. */
   headers: Record<string, string>;
 }
 

@@ -1,17 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import type { PublishableRecord } from '@meshmart/messaging';
 
-/** One outbox row on its way to Kafka. */
-export interface OutboxRecord {
-  messageId: string;
-  topic: string;
-  key: string;
-  type: string;
-  /** The event envelope as JSON text. */
-  value: string;
-  /** Trace headers captured when the event was written. */
-  headers: Record<string, string>;
-}
+/** One outbox row on its way to Kafka: the record the messaging library publishes. */
+export type OutboxRecord = PublishableRecord;
 
 /** Sends records to the broker in the order given; resolves once the broker has them all. */
 export interface OutboxPublisher {
