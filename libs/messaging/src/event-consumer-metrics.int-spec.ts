@@ -8,6 +8,7 @@ import { useStack } from '@meshmart/testing';
 import { readConsumerLag } from './consumer-lag';
 import { type RunningConsumer, startEventConsumer } from './event-consumer';
 import { createKafka } from './kafka-client';
+import { outboxProducerConfig } from './kafka-outbox-publisher';
 import { ensureTopics } from './topics';
 
 const scrape = new MeshMetrics({ processMetrics: false });
@@ -56,7 +57,8 @@ describe('event consumer metrics (real broker)', () => {
   });
 
   it('reports the lag of a group from the broker: everything unconsumed, then nothing once committed', async () => {
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    // Idempotent producers: a send retried under load must not write a message twice, or the counts below would be off.
+    const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
     await producer.send({ topic, messages: [0, 1, 2, 3, 4].map((i) => ({ partition: i % 2, value: envelope('Handled') })) });
     await producer.disconnect();
@@ -90,7 +92,7 @@ describe('event consumer metrics (real broker)', () => {
     // Before anything arrives, every series is there at 0 (dead letters of each reason included).
     expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'not_retryable' })).toBe(0);
 
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
     await producer.send({ topic, messages: [{ value: 'not json' }, { value: envelope('Broken') }] });
     await producer.disconnect();
