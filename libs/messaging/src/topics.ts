@@ -7,10 +7,10 @@ export interface TopicSpec {
 }
 
 /** Errors a KRaft broker answers while a topic it just created is still reaching its metadata. */
-const STILL_PROPAGATING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+const STILL_PROPAGATING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
- * Creates the topics that do not exist and resolves once every partition has a leader.
+ * Creates the topics that do not exist and resolves once every partition has a leader that serves it.
  *
  * kafkajs's own `waitForLeaders` gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
  * answers for a moment after CreateTopics returns; this waits that moment out instead.
@@ -30,7 +30,12 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], t
       try {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
         const ready = metadata.length === names.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-        if (ready) return;
+        // The metadata can name a leader a moment before that broker serves the partition: only
+        // a leader that answers for its offsets makes the topic ready for use.
+        if (ready) {
+          for (const name of names) await admin.fetchTopicOffsets(name);
+          return;
+        }
       } catch (error) {
         if (!STILL_PROPAGATING.has((error as { type?: string }).type ?? '')) throw error;
       }
