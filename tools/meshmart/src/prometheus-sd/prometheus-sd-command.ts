@@ -3,15 +3,19 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PrometheusTargetsWriter } from './prometheus-targets-writer';
+import { ScrapeCertificateRenewer } from './scrape-certificate-renewer';
 
-export const prometheusSdUsage = 'usage: meshmart prometheus-sd --etcd <url>[,<url>] --out <file.json> [--prefix meshmart/]';
+export const prometheusSdUsage = `usage: meshmart prometheus-sd --etcd <url>[,<url>] --out <file.json> [--prefix meshmart/] [--renew-cert <ca dir>]
+
+  --renew-cert  also keep Prometheus's scrape certificate in <ca dir>/prometheus/ fresh (renewed at half its life)`;
 
 /**
  * `meshmart prometheus-sd`: the local stack's bridge from the etcd registry to Prometheus's
- * file service discovery. Runs until SIGTERM/SIGINT; waits for etcd if it is not up yet.
+ * file service discovery, and (with --renew-cert) the keeper of Prometheus's scrape certificate.
+ * Runs until SIGTERM/SIGINT; waits for etcd if it is not up yet.
  */
 export async function runPrometheusSdCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], strict: true, options: { etcd: { type: 'string' }, out: { type: 'string' }, prefix: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], strict: true, options: { etcd: { type: 'string' }, out: { type: 'string' }, prefix: { type: 'string' }, 'renew-cert': { type: 'string' } } });
   const endpoints = values.etcd?.split(',').map((url) => url.trim()).filter(Boolean) ?? [];
   if (endpoints.length === 0 || !values.out) {
     console.error(`meshmart prometheus-sd: --etcd and --out are required\n${prometheusSdUsage}`);
@@ -19,6 +23,8 @@ export async function runPrometheusSdCommand(argv: readonly string[]): Promise<n
   }
   mkdirSync(dirname(values.out), { recursive: true });
   const log = (line: string) => console.log(`${new Date().toISOString()} prometheus-sd: ${line}`);
+  const caDir = values['renew-cert'];
+  const renewer = caDir ? await ScrapeCertificateRenewer.start({ caDir, log }) : undefined;
   let writer: PrometheusTargetsWriter | undefined;
   for (let attempt = 1; !writer; attempt++) {
     try {
@@ -33,6 +39,7 @@ export async function runPrometheusSdCommand(argv: readonly string[]): Promise<n
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
   });
+  renewer?.stop();
   await running.stop();
   return 0;
 }

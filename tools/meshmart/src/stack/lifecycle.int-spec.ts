@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readWorkloadCertificate } from '@meshmart/mesh';
 import { findWorkspaceRoot } from '@meshmart/testing';
 import { isPortOpen, readPid } from './processes';
 
@@ -68,6 +69,15 @@ describe('meshmart stack up / down', () => {
     const status = meshmart('stack', 'status');
     expect(status.code, status.output).toBe(0);
     for (const name of ['postgres', 'kafka', 'etcd', 'prometheus', 'prometheus-sd']) expect(status.output).toMatch(new RegExp(`${name}\\s+running`));
+  });
+
+  it("keeps Prometheus's scrape certificate renewed from the stack's CA folder", async () => {
+    const daemon = processesOfThisStack().find((line) => line.includes(' prometheus-sd '));
+    expect(daemon).toContain(`--renew-cert ${join(stateDir, 'certs')}`);
+    // What it renews: the certificate `stack up` issued there, fresh, so the daemon left it alone.
+    const certificate = await readWorkloadCertificate(join(stateDir, 'certs'), 'prometheus');
+    expect(certificate.spiffeId).toBe('spiffe://meshmart.local/ns/meshmart/sa/prometheus');
+    expect(readFileSync(join(stateDir, 'prometheus-sd', 'prometheus-sd.log'), 'utf8')).not.toMatch(/could not renew|renewed/);
   });
 
   it('stops leaving no process and no open port behind', async () => {

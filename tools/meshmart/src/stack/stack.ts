@@ -26,7 +26,7 @@ export class LocalStack {
     this.kafka = new KafkaComponent(ctx);
     this.etcd = new EtcdComponent(ctx);
     this.prometheus = new PrometheusComponent(ctx);
-    this.prometheusSd = new PrometheusSdComponent(ctx, this.etcd.endpoint);
+    this.prometheusSd = new PrometheusSdComponent(ctx, this.etcd.endpoint, this.prometheus.meshCaDir);
     this.components = [this.postgres, this.kafka, this.etcd, this.prometheus, this.prometheusSd];
   }
 
