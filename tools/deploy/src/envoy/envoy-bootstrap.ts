@@ -1,5 +1,5 @@
 import type { AuthorizationPolicy } from '@meshmart/mesh';
-import { callPolicy, COMPOSE_TRUST_DOMAIN, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
+import { callPolicy, COMPOSE_TRUST_DOMAIN, connectionPolicy, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
 import { rbacFilter } from './rbac';
 
 /** Where the `certs` job's volume is mounted in every sidecar (the layout of `meshmart certs`). */
@@ -51,10 +51,10 @@ function upstreamCluster(upstream: WorkloadDeployment) {
     name: upstream.name,
     type: 'STRICT_DNS',
     dns_lookup_family: 'V4_ONLY',
-    connect_timeout: '1s',
+    connect_timeout: `${connectionPolicy.connectTimeoutSeconds}s`,
     lb_policy: upstream.balancer,
     load_assignment: { cluster_name: upstream.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(upstream.name, envoyPorts.inbound) } }] }] },
-    circuit_breakers: { thresholds: [{ max_connections: 1024, max_pending_requests: 1024, max_requests: 1024, max_retries: 3 }] },
+    circuit_breakers: { thresholds: [{ max_connections: connectionPolicy.maxConnections, max_pending_requests: connectionPolicy.maxPendingRequests, max_requests: connectionPolicy.maxRequests, max_retries: connectionPolicy.maxRetries }] },
     outlier_detection: {
       consecutive_5xx: outlierPolicy.consecutiveErrors,
       consecutive_gateway_failure: outlierPolicy.consecutiveErrors,

@@ -1,4 +1,4 @@
-import { callPolicy, imageOf, ISTIO_TRUST_DOMAIN, NAMESPACE, outlierPolicy, type WorkloadDeployment } from '../platform/platform';
+import { callPolicy, connectionPolicy, imageOf, ISTIO_TRUST_DOMAIN, NAMESPACE, outlierPolicy, type WorkloadDeployment } from '../platform/platform';
 
 /** Every Service listens on this port: the library's default `MESH_SIDECAR_URL` is `http://{service}:8080`. */
 export const SERVICE_PORT = 8080;
@@ -112,7 +112,10 @@ export function trafficManifests(workload: WorkloadDeployment): object[] {
         host,
         trafficPolicy: {
           loadBalancer: { simple: workload.balancer },
-          connectionPool: { tcp: { maxConnections: 1024, connectTimeout: '1s' }, http: { http1MaxPendingRequests: 1024, maxRequestsPerConnection: 0, maxRetries: 3 } },
+          connectionPool: {
+            tcp: { maxConnections: connectionPolicy.maxConnections, connectTimeout: `${connectionPolicy.connectTimeoutSeconds}s` },
+            http: { http1MaxPendingRequests: connectionPolicy.maxPendingRequests, maxRequestsPerConnection: 0, maxRetries: connectionPolicy.maxRetries },
+          },
           outlierDetection: {
             consecutive5xxErrors: outlierPolicy.consecutiveErrors,
             consecutiveGatewayErrors: outlierPolicy.consecutiveErrors,

@@ -27,6 +27,9 @@ export const callPolicy = { timeoutSeconds: 10, idempotentAttempts: 3, perTryTim
 /** Outlier detection as the library does it: eject after 3 consecutive gateway errors, at most half the pool. */
 export const outlierPolicy = { consecutiveErrors: 3, intervalSeconds: 5, baseEjectionSeconds: 5, maxEjectionPercent: 50 } as const;
 
+/** Connection limits towards each upstream (Envoy's circuit breakers, Istio's connection pool); retries at once at most. */
+export const connectionPolicy = { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3, connectTimeoutSeconds: 1 } as const;
+
 export interface WorkloadDeployment {
   name: Workload;
   port: number;
