@@ -70,12 +70,28 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** Every app's spans are in, the capture and the saga's consumer among them, and only the edge span's parent is outside the trace. */
+function isCompleteCheckoutTrace(spans: readonly ReceivedSpan[]): boolean {
+  const ids = new Set(spans.map((span) => span.spanId));
+  const services = new Set(spans.map((span) => span.service));
+  const orphans = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+  return (
+    workloads.every((workload) => services.has(workload)) &&
+    orphans.length === 1 &&
+    spans.some((span) => span.service === 'payment-service' && span.kind === SPAN_KIND.server && String(span.attributes['url.path'] ?? span.name).includes('capture')) &&
+    spans.some((span) => span.kind === SPAN_KIND.consumer)
+  );
+}
+
 describe('traces', () => {
   it('one checkout is one trace through all five apps, the Kafka hops linked producer → consumer', async () => {
     const [confirmed] = checkouts;
     const traceOf = () => Promise.resolve(receiver.spans.filter((span) => span.traceId === confirmed?.traceId));
-    // Spans are exported in batches: wait until the saga's last step (the capture) is in.
-    const spans = await eventually('the whole checkout trace', traceOf, (found) => found.some((s) => s.service === 'payment-service' && s.kind === SPAN_KIND.server && String(s.attributes['url.path'] ?? s.name).includes('capture')) && found.some((s) => s.kind === SPAN_KIND.consumer), 30_000);
+    // Each app exports its spans in its own batches, on its own schedule: the saga's last span
+    // (the capture) can arrive before the gateway's batch that holds the checkout's first. So wait
+    // for the whole tree — every app, the capture, the consumer, and no span whose parent is
+    // still missing but the edge's — not for any one span.
+    const spans = await eventually('the whole checkout trace', traceOf, (found) => isCompleteCheckoutTrace(found), 30_000);
 
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(workloads));
     // One tree: every span's parent is in the trace, except the edge span whose parent is the caller's (ours).
