@@ -6,6 +6,7 @@ import { LocalStack } from './stack/stack';
 import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
+import { runLoadCommand } from './load/load-command';
 import { stopDetachedServices } from './demo/demo-state';
 import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
 import { runTests } from './test/run-tests';
@@ -19,6 +20,7 @@ const usage = `usage: meshmart <command>
   demo            the stack, every service and a scripted shopper, until Ctrl-C [--detach]
   certs           mesh CA and workload certificates (meshmart certs --help)
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
+  load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
@@ -58,6 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true });
+  if (command === 'load') return runLoadCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   if (command === 'prometheus-sd') return runPrometheusSdCommand(argv.slice(1));
   console.error(usage);

@@ -14,6 +14,13 @@ export function demoJwtSecret(stateDir: string): string {
 }
 
 const servicesFile = (stateDir: string) => join(stateDir, 'demo-services.json');
+const gatewayUrlFile = (stateDir: string) => join(stateDir, 'demo-gateway-url');
+
+/** Remembers where the running demo's gateway listens (its port is picked at start), for `meshmart load`; `undefined` forgets it. */
+export function writeDemoGatewayUrl(stateDir: string, url: string | undefined): void {
+  if (url === undefined) rmSync(gatewayUrlFile(stateDir), { force: true });
+  else writeFileSync(gatewayUrlFile(stateDir), `${url}\n`);
+}
 
 /** Remembers the processes of a detached demo, for `stack down`. */
 export function writeDetachedServices(stateDir: string, apps: readonly AppProcess[]): void {
@@ -43,6 +50,7 @@ export async function stopDetachedServices(stateDir: string, log: (line: string)
     process.kill(service.pid, 'SIGKILL');
   }
   rmSync(file, { force: true });
+  writeDemoGatewayUrl(stateDir, undefined);
   if (running.length > 0) log(`stopped ${running.length} demo services`);
   return running.length;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
 import type { LocalStack } from '../stack/stack';
-import { demoJwtSecret, writeDetachedServices } from './demo-state';
+import { demoJwtSecret, writeDemoGatewayUrl, writeDetachedServices } from './demo-state';
 import { servedRequests } from './served-requests';
 
 export interface DemoOptions {
@@ -26,6 +26,7 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   const logDir = join(stateDir, 'logs');
   const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
   if (options.detach) writeDetachedServices(stateDir, platform.apps);
+  writeDemoGatewayUrl(stateDir, platform.gateway.url);
   try {
     const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
     await seedDemoCatalogue(platform.operator, inventory.url, (line) => console.log(`demo: ${line}`));
@@ -40,6 +41,7 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
 Open:
   API docs      ${gateway.url}/docs
   catalogue     ${gateway.url}/products
+  load          npx meshmart load --scenario mix --shoppers 8 --duration 60   (finds this gateway and key by itself)
   Prometheus    ${endpoints.prometheus.url}
   a query       ${endpoints.prometheus.url}/graph?g0.expr=${encodeURIComponent('sum by (source_workload, destination_workload, response_code) (istio_requests_total{reporter="destination"})')}
   metrics       each instance's /metrics (mTLS; the gateway's at ${gateway.url}/metrics)
@@ -54,6 +56,7 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
     process.once('SIGTERM', () => resolve());
   });
   console.log('\ndemo: stopping');
+  writeDemoGatewayUrl(stateDir, undefined);
   await platform.stop();
   await stack.down();
   console.log('demo: stopped');

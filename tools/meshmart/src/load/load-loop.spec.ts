@@ -1,0 +1,57 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { runClosedLoop, runOpenLoop } from './load-loop';
+import { LoadRecorder } from './load-recorder';
+
+describe('runClosedLoop', () => {
+  it('stops at the count, each journey a new number, never more than N at once', async () => {
+    const recorder = new LoadRecorder();
+    const seen: number[] = [];
+    let inFlight = 0;
+    let most = 0;
+    await runClosedLoop(3, { durationMs: 10_000, count: 10 }, recorder, async (n) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      seen.push(n);
+      await sleep(2);
+      inFlight -= 1;
+    });
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(most).toBe(3);
+    expect(recorder.journeyCount).toBe(10);
+  });
+});
+
+describe('runOpenLoop', () => {
+  it('starts on schedule whether or not earlier journeys have answered', async () => {
+    const recorder = new LoadRecorder();
+    let started = 0;
+    let most = 0;
+    let inFlight = 0;
+    // 50 journeys a second for 200 ms, each taking 1 s: all ten are in flight at once, where a
+    // closed loop of one would have started one.
+    const t0 = performance.now();
+    await runOpenLoop(50, { durationMs: 200, count: undefined }, recorder, async () => {
+      started += 1;
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await sleep(1_000);
+      inFlight -= 1;
+    });
+    expect(started).toBe(10);
+    expect(most).toBe(10);
+    expect(recorder.journeyCount).toBe(10);
+    // It waited for the journeys in flight: the last started at ~180 ms and took 1 s.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1_150);
+  });
+
+  it('stops at the count before the duration', async () => {
+    const recorder = new LoadRecorder();
+    let started = 0;
+    await runOpenLoop(1000, { durationMs: 60_000, count: 5 }, recorder, () => {
+      started += 1;
+      return Promise.resolve();
+    });
+    expect(started).toBe(5);
+  });
+});
