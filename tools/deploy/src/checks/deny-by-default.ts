@@ -57,7 +57,7 @@ export function denyByDefaultProblems(objects: readonly KubeObject[], namespace:
   for (const deployment of deploymentsIn(objects, namespace)) {
     const labels = podTemplateOf(deployment).metadata?.labels ?? {};
     const selected = opening.some((policy) => Object.entries(specOf(policy).selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value));
-    if (!selected) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it (give its routes @AllowFrom and run npm run deploy:generate)`);
+    if (!selected) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it`);
   }
   return problems;
 }
