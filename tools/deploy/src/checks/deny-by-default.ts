@@ -1,6 +1,6 @@
 import { ALLOW_NOTHING, DEFAULT_INGRESS_GATEWAY_PRINCIPAL, INGRESS_IDENTITY } from '../authz/edge-policy';
 import { workloadAccessAnnotations } from '../kubernetes/workload-manifests';
-import { podTemplateOf } from './kubernetes-consistency';
+import { podTemplateOf, selects } from './kubernetes-consistency';
 import { describe, type KubeObject } from './kubernetes-render';
 
 /**
@@ -53,11 +53,10 @@ export function denyByDefaultProblems(objects: readonly KubeObject[], namespace:
       else if (sources.some(({ source }) => !source || Object.values(source).every((value) => !Array.isArray(value) || value.length === 0))) problems.push(`${describe(policy)}: rule ${index} has a source that names no one, so it allows every caller`);
     });
   }
-  const opening = policies.filter((policy) => isAllow(policy) && (specOf(policy).rules ?? []).length > 0 && Object.keys(specOf(policy).selector?.matchLabels ?? {}).length > 0);
+  const opening = policies.filter((policy) => isAllow(policy) && (specOf(policy).rules ?? []).length > 0);
   for (const deployment of deploymentsIn(objects, namespace)) {
-    const labels = podTemplateOf(deployment).metadata?.labels ?? {};
-    const selected = opening.some((policy) => Object.entries(specOf(policy).selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value));
-    if (!selected) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it`);
+    const labels = podTemplateOf(deployment).metadata?.labels;
+    if (!opening.some((policy) => selects(specOf(policy).selector?.matchLabels, labels))) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it`);
   }
   return problems;
 }
@@ -89,8 +88,7 @@ export function agentReachabilityProblems(objects: readonly KubeObject[], namesp
     }
     const published = services.some((service) => {
       const spec = service['spec'] as { selector?: Record<string, string>; ports?: { port: number; targetPort?: number | string }[] };
-      const selects = Object.keys(spec.selector ?? {}).length > 0 && Object.entries(spec.selector ?? {}).every(([key, value]) => template.metadata?.labels?.[key] === value);
-      return selects && (spec.ports ?? []).some((servicePort) => (servicePort.targetPort ?? servicePort.port) === ISTIO_AGENT_PORT);
+      return selects(spec.selector, template.metadata?.labels) && (spec.ports ?? []).some((servicePort) => (servicePort.targetPort ?? servicePort.port) === ISTIO_AGENT_PORT);
     });
     if (!published) problems.push(`${describe(deployment)}: no Service publishes its pods' port ${ISTIO_AGENT_PORT}, where Prometheus scrapes the merged metrics`);
   }

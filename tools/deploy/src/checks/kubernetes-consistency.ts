@@ -6,7 +6,8 @@ type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec: { con
 
 export const podTemplateOf = (object: KubeObject) => (object['spec'] as { template: PodTemplate }).template;
 
-const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
+/** A non-empty label selector that the labels satisfy. */
+export const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 
 /** Every container port of a Deployment is the target of a Service that selects its pods. */
