@@ -30,6 +30,16 @@ describe('denyByDefaultProblems', () => {
     expect(denyByDefaultProblems([allowNothing, empty, deployment('orders')], ns)).toEqual(['Deployment shop/orders is selected by no ALLOW AuthorizationPolicy: allow-nothing refuses every call to it']);
   });
 
+  it('names a Deployment that a second ALLOW policy opens beyond its own', () => {
+    const extra = policy('cart-debug', { selector: { matchLabels: { app: 'cart' } }, rules: [{ from: [{ source: { principals: ['td/ns/shop/sa/debug'] } }] }] });
+    expect(denyByDefaultProblems([allowNothing, cart, extra, deployment('cart')], ns)).toEqual(['Deployment shop/cart is opened by 2 ALLOW AuthorizationPolicies (cart, cart-debug): only the one its routes make may open it']);
+  });
+
+  it('names an ALLOW policy with rules but no selector, which opens the whole namespace', () => {
+    const wide = policy('from-gateway', { rules: [{ from: [{ source: { principals: ['td/ns/shop/sa/gateway'] } }] }] });
+    expect(denyByDefaultProblems([allowNothing, cart, wide, deployment('cart')], ns)).toEqual(['AuthorizationPolicy shop/from-gateway has rules but no selector, so it opens every workload of namespace shop']);
+  });
+
   it('names allow-all rules: no from, an empty from, a source naming no one', () => {
     const open = policy('cart', { selector: { matchLabels: { app: 'cart' } }, rules: [{ to: [{ operation: { paths: ['/x'] } }] }, { from: [] }, { from: [{ source: { principals: [] } }] }] });
     expect(denyByDefaultProblems([allowNothing, open, deployment('cart')], ns)).toEqual([

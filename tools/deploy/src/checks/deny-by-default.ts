@@ -47,7 +47,9 @@ export function denyByDefaultProblems(objects: readonly KubeObject[], namespace:
   const policies = policiesIn(objects, namespace);
   if (!policies.some(isAllowNothing)) problems.push(`namespace ${namespace} has no ${ALLOW_NOTHING} AuthorizationPolicy (spec: {}): a workload that no policy selects accepts every caller`);
   for (const policy of policies.filter(isAllow)) {
-    (specOf(policy).rules ?? []).forEach((rule, index) => {
+    const spec = specOf(policy);
+    if ((spec.rules ?? []).length > 0 && !spec.selector && !spec.targetRef && !spec.targetRefs?.length) problems.push(`${describe(policy)} has rules but no selector, so it opens every workload of namespace ${namespace}`);
+    (spec.rules ?? []).forEach((rule, index) => {
       const sources = rule.from ?? [];
       if (sources.length === 0) problems.push(`${describe(policy)}: rule ${index} has an empty from, so it allows every caller`);
       else if (sources.some(({ source }) => !source || Object.values(source).every((value) => !Array.isArray(value) || value.length === 0))) problems.push(`${describe(policy)}: rule ${index} has a source that names no one, so it allows every caller`);
@@ -56,7 +58,10 @@ export function denyByDefaultProblems(objects: readonly KubeObject[], namespace:
   const opening = policies.filter((policy) => isAllow(policy) && (specOf(policy).rules ?? []).length > 0);
   for (const deployment of deploymentsIn(objects, namespace)) {
     const labels = podTemplateOf(deployment).metadata?.labels;
-    if (!opening.some((policy) => selects(specOf(policy).selector?.matchLabels, labels))) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it`);
+    const selecting = opening.filter((policy) => selects(specOf(policy).selector?.matchLabels, labels));
+    if (selecting.length === 0) problems.push(`${describe(deployment)} is selected by no ALLOW AuthorizationPolicy: ${ALLOW_NOTHING} refuses every call to it`);
+    // Istio allows what any ALLOW policy allows: a second one would open what the routes do not.
+    if (selecting.length > 1) problems.push(`${describe(deployment)} is opened by ${selecting.length} ALLOW AuthorizationPolicies (${selecting.map((policy) => policy.metadata.name).join(', ')}): only the one its routes make may open it`);
   }
   return problems;
 }
