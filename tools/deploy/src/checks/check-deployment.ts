@@ -73,10 +73,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
   });
   await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
-  await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => {
-    const envoyConfigs = new Map(platform.workloads.flatMap((workload) => (existsSync(join(root, `infra/envoy/${workload.name}.yaml`)) ? [[workload.name, readFileSync(join(root, `infra/envoy/${workload.name}.yaml`), 'utf8')] as const] : [])));
-    return composeDenyByDefaultProblems(compose, platform, envoyConfigs);
-  });
+  await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => composeDenyByDefaultProblems(root, compose, platform));
   await step('promtool accepts the compose Prometheus config', () => {
     const prometheus = compose.services['prometheus'];
     if (!prometheus) return ['docker-compose.yml has no prometheus service'];

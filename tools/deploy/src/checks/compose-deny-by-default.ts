@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type ComposeFile, type ComposeService, environmentOf } from '../compose/compose-file';
 import { envoyPorts, type PlatformModel } from '../platform/platform';
@@ -35,7 +37,7 @@ function publishedContainerPorts(service: ComposeService): number[] {
   return ports.map((port) => (typeof port === 'object' ? Number(port.target) : Number(String(port).split('/')[0]?.split(':').pop())));
 }
 
-export function composeDenyByDefaultProblems(compose: ComposeFile, platform: PlatformModel, envoyConfigs: ReadonlyMap<string, string>): string[] {
+export function composeDenyByDefaultProblems(root: string, compose: ComposeFile, platform: PlatformModel): string[] {
   const problems: string[] = [];
   for (const [name, workloadName] of appServices(compose, platform.version)) {
     const service = compose.services[name];
@@ -49,9 +51,9 @@ export function composeDenyByDefaultProblems(compose: ComposeFile, platform: Pla
   }
   for (const workload of platform.workloads) {
     const file = `infra/envoy/${workload.name}.yaml`;
-    const text = envoyConfigs.get(workload.name);
-    if (text === undefined) continue;
-    const listeners = ((parse(text) as { static_resources?: { listeners?: Listener[] } } | null)?.static_resources?.listeners ?? []);
+    // A missing file is the Envoy step's problem.
+    if (!existsSync(join(root, file))) continue;
+    const listeners = ((parse(readFileSync(join(root, file), 'utf8')) as { static_resources?: { listeners?: Listener[] } } | null)?.static_resources?.listeners ?? []);
     const open = listeners.filter((listener) => !isLoopback(listener.address?.socket_address?.address));
     const allowed = new Set<number>([workload.edge ? envoyPorts.edge : envoyPorts.inbound, envoyPorts.prometheus]);
     for (const listener of open) {
