@@ -4,6 +4,7 @@
 export { AccessDenied } from './authz/access-denied';
 export { MeshAuthorizationGuard } from './authz/mesh-authorization.guard';
 export { AllowAnyPeer, AllowFrom } from './authz/route-access.decorator';
+export { RouteCatalog } from './authz/route-catalog';
 export type { RouteAccess } from './authz/route-access.decorator';
 export { HealthController } from './server/health.controller';
 export type { HealthReport } from './server/health.controller';

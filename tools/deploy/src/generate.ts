@@ -1,5 +1,6 @@
 import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
 import { stringify } from 'yaml';
+import { allowNothingPolicy, DEFAULT_INGRESS_GATEWAY_PRINCIPAL, edgePolicyOf } from './authz/edge-policy';
 import { enforcedPolicy } from './authz/enforced-policy';
 import { envoyBootstrap } from './envoy/envoy-bootstrap';
 import { monitoringConfigMaps } from './kubernetes/monitoring-config-maps';
@@ -19,17 +20,22 @@ const documents = (objects: object[]) => objects.map((object) => stringify(objec
 export async function generatedFiles(workspaceRoot: string): Promise<GeneratedFile[]> {
   const platform = await loadPlatform(workspaceRoot);
   const files: GeneratedFile[] = [];
-  const istioPolicies: object[] = [];
+  // Deny by default, as the library: what no policy below allows is refused (README: Security).
+  const istioPolicies: object[] = [allowNothingPolicy(NAMESPACE)];
   for (const workload of platform.workloads) {
     const upstreams = platform.workloads.filter((candidate) => workload.upstreams.includes(candidate.name));
     // The library enforces a policy on mTLS listeners only; the public edge has none.
     const composePolicy = workload.edge ? undefined : await enforcedPolicy(platform.sources, workload.name, { trustDomain: COMPOSE_TRUST_DOMAIN, namespace: NAMESPACE });
-    if (!workload.edge) istioPolicies.push(toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE));
+    istioPolicies.push(
+      workload.edge
+        ? await edgePolicyOf(platform, workload.name, DEFAULT_INGRESS_GATEWAY_PRINCIPAL)
+        : toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE),
+    );
     files.push({ path: `infra/envoy/${workload.name}.yaml`, content: header(`apps/${workload.name} (upstreams, routes' @AllowFrom) and tools/deploy/src/envoy`) + stringify(envoyBootstrap(workload, upstreams, composePolicy), { lineWidth: 0 }) });
     files.push({ path: `k8s/base/workloads/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts`) + documents(workloadManifests(workload, platform.version)) });
     files.push({ path: `k8s/istio/traffic/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts`) + documents(trafficManifests(workload)) });
   }
-  files.push({ path: 'k8s/istio/authorization-policies.yaml', content: header("the routes' @AllowFrom/@AllowAnyPeer, as MeshAuthorizationGuard enforces them in local mode") + documents(istioPolicies) });
+  files.push({ path: 'k8s/istio/authorization-policies.yaml', content: header("the routes' @AllowFrom/@AllowAnyPeer, as MeshAuthorizationGuard enforces them in local mode; allow-nothing, and the edge's public routes for the ingress gateway") + documents(istioPolicies) });
   files.push({ path: 'k8s/monitoring/generated/config-maps.yaml', content: header('infra/grafana and infra/prometheus/rules') + documents(monitoringConfigMaps(workspaceRoot)) });
   return files;
 }

@@ -1,6 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+/**
+ * Where Swagger UI (its assets below it) and the OpenAPI document are served; public like the
+ * API, so the deployment's edge policy admits them too (tools/deploy reads this).
+ */
+export const openApiRoutes = { ui: 'docs', document: 'docs/json' } as const;
+
 /** Serves the gateway's OpenAPI document at `/docs/json` and Swagger UI at `/docs`. */
 export function mountOpenApi(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
@@ -12,5 +18,5 @@ export function mountOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(app, config);
   // The mesh's own endpoints (health, metrics) are for operators, not part of the shoppers' API.
   for (const path of Object.keys(document.paths)) if (/^\/(health|metrics)(\/|$)/.test(path)) delete document.paths[path];
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup(openApiRoutes.ui, app, document, { jsonDocumentUrl: openApiRoutes.document });
 }

@@ -1,7 +1,7 @@
 import { Global, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA } from '@nestjs/common/constants';
-import { NestFactory } from '@nestjs/core';
-import { type AuthorizationPolicy, HealthController, MESH_RUNTIME, MeshAuthorizationGuard, MeshModule, MetricsController } from '@meshmart/mesh';
+import { type DiscoveryService, MetadataScanner, NestFactory, Reflector } from '@nestjs/core';
+import { type AuthorizationPolicy, type DeclaredRoute, HealthController, MESH_RUNTIME, MeshAuthorizationGuard, MeshModule, MetricsController, RouteCatalog } from '@meshmart/mesh';
 import type { AppSources } from '../platform/app-sources';
 import { readModuleGraph } from '../platform/module-graph';
 
@@ -31,6 +31,19 @@ export async function enforcedPolicy(sources: AppSources, workload: string, nami
     await context.close();
     Logger.flush();
   }
+}
+
+/**
+ * The routes of a workload that declare no mesh access (no `@AllowFrom`, no `@AllowAnyPeer`):
+ * on the public edge these are the shoppers' routes, which only the ingress gateway may call.
+ * Read by the library's own RouteCatalog from the controllers' metadata alone: nothing is
+ * instantiated, so no guard's start-up hook runs against stubs.
+ */
+export async function publicRoutes(sources: AppSources, workload: string): Promise<DeclaredRoute[]> {
+  const controllers = [...readModuleGraph(await sources.appModule(workload)).controllers];
+  const discovery = { getControllers: () => controllers.map((metatype) => ({ metatype, instance: Object.create(metatype.prototype) as object })) };
+  const catalog = new RouteCatalog(discovery as unknown as DiscoveryService, new MetadataScanner(), new Reflector());
+  return catalog.routes().filter((route) => route.access === undefined);
 }
 
 /**

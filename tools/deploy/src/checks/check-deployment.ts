@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
 import { stackImages } from '@meshmart/testing';
 import { isDeepStrictEqual } from 'node:util';
+import { edgePolicyOf } from '../authz/edge-policy';
 import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
 import { generatedFiles } from '../generate';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
+import { composeDenyByDefaultProblems } from './compose-deny-by-default';
+import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } from './deny-by-default';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
@@ -70,6 +73,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
   });
   await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
+  await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => composeDenyByDefaultProblems(root, compose, platform));
   await step('promtool accepts the compose Prometheus config', () => {
     const prometheus = compose.services['prometheus'];
     if (!prometheus) return ['docker-compose.yml has no prometheus service'];
@@ -93,7 +97,9 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
-    await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN));
+    await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]));
+    await step(`${where}: namespace ${NAMESPACE} denies by default (allow-nothing, an ALLOW policy per Deployment, no allow-all rule)`, () => denyByDefaultProblems(objects, NAMESPACE));
+    await step(`${where}: probes and Prometheus reach the pods through Istio's agent, not the sidecar`, () => agentReachabilityProblems(objects, NAMESPACE));
     await step(`${where}: AuthorizationPolicies equal what the library enforces`, () => policyProblems(objects, platform));
     await step(`${where}: workloads' environment passes the apps' schemas, images are this version`, () => workloadEnvProblems(objects, platform));
     await step(`${where}: promtool accepts the Prometheus config`, () => {
@@ -135,7 +141,9 @@ async function policyProblems(objects: readonly KubeObject[], platform: Platform
   for (const workload of platform.workloads) {
     const deployed = policies.find((policy) => policy.metadata.name === workload.name);
     if (workload.edge) {
-      if (deployed) problems.push(`${describe(deployed)}: ${workload.name} is the public edge, where the library enforces no policy`);
+      const expected = await edgePolicyOf(platform, workload.name, ingressPrincipalOf(objects, NAMESPACE));
+      if (!deployed) problems.push(`no AuthorizationPolicy ${NAMESPACE}/${workload.name}: the public edge admits the ingress gateway on its public routes`);
+      else if (!isDeepStrictEqual(deployed['spec'], expected.spec)) problems.push(`${describe(deployed)} differs from the edge's policy: the ingress gateway (${ingressPrincipalOf(objects, NAMESPACE)}), and only it, on ${workload.name}'s public routes`);
       continue;
     }
     const expected = toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE);

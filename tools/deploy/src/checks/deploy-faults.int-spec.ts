@@ -1,29 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
 import { checkDeployment } from './check-deployment';
+import { checkWithFault, ciEnv as env, removeFaultCopies, workspaceRoot } from './deployment-fault';
 
-const workspaceRoot = findWorkspaceRoot(__dirname);
-const env = { ...process.env, CI: 'true' };
-const copies: string[] = [];
-
-/** A copy of the deployment files (compose, infra, k8s) with one edit, checked against the real apps. */
-async function checkWithFault(file: string, edit: (text: string) => string) {
-  const root = mkdtempSync(join(tmpdir(), 'meshmart-deploy-fault-'));
-  copies.push(root);
-  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json']) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
-  const original = readFileSync(join(root, file), 'utf8');
-  const changed = edit(original);
-  expect(changed, `the fault must change ${file}`).not.toBe(original);
-  writeFileSync(join(root, file), changed);
-  return checkDeployment({ root, workspaceRoot, env });
-}
-
-afterEach(() => {
-  for (const root of copies.splice(0)) rmSync(root, { recursive: true, force: true });
-});
+afterEach(removeFaultCopies);
 
 describe('npm run check:deploy', () => {
   it('passes on the workspace as committed, with every tool present (as on CI)', async () => {

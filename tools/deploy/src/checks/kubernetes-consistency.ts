@@ -6,7 +6,8 @@ type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec: { con
 
 export const podTemplateOf = (object: KubeObject) => (object['spec'] as { template: PodTemplate }).template;
 
-const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
+/** A non-empty label selector that the labels satisfy. */
+export const selects = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 
 /** Every container port of a Deployment is the target of a Service that selects its pods. */
@@ -29,14 +30,17 @@ export function portProblems(objects: readonly KubeObject[]): string[] {
   return problems;
 }
 
-/** Every AuthorizationPolicy principal is `*` or `<trust domain>/ns/<ns>/sa/<sa>` of a ServiceAccount that exists. */
-export function principalProblems(objects: readonly KubeObject[], trustDomain: string): string[] {
+/**
+ * Every AuthorizationPolicy principal is `*`, `<trust domain>/ns/<ns>/sa/<sa>` of a ServiceAccount
+ * that exists, or one of `outside` (identities rendered elsewhere: the ingress gateway's).
+ */
+export function principalProblems(objects: readonly KubeObject[], trustDomain: string, outside: readonly string[] = []): string[] {
   const accounts = new Set(objects.filter((object) => object.kind === 'ServiceAccount').map((account) => `${trustDomain}/ns/${account.metadata.namespace}/sa/${account.metadata.name}`));
   const problems: string[] = [];
   for (const policy of objects.filter((object) => object.kind === 'AuthorizationPolicy')) {
     const rules = ((policy['spec'] as { rules?: { from?: { source: { principals?: string[] } }[] }[] }).rules ?? []);
     const principals = new Set(rules.flatMap((rule) => (rule.from ?? []).flatMap(({ source }) => source.principals ?? [])));
-    for (const principal of principals) if (principal !== '*' && !accounts.has(principal)) problems.push(`${describe(policy)}: principal ${principal} names no ServiceAccount`);
+    for (const principal of principals) if (principal !== '*' && !accounts.has(principal) && !outside.includes(principal)) problems.push(`${describe(policy)}: principal ${principal} names no ServiceAccount`);
   }
   return problems;
 }

@@ -10,6 +10,9 @@ export const secretRefs = {
 /** Settings every workload shares (Kafka brokers), set per environment by the overlay. */
 export const PLATFORM_CONFIG_MAP = 'meshmart-platform';
 
+/** Istio's probe rewrite and merged metrics, which keep probes and scrapes off the sidecar's inbound port. */
+export const workloadAccessAnnotations = { 'sidecar.istio.io/rewriteAppHTTPProbers': 'true', 'prometheus.istio.io/merge-metrics': 'true' } as const;
+
 const labels = (workload: string) => ({ app: workload, 'app.kubernetes.io/name': workload, 'app.kubernetes.io/part-of': 'meshmart' });
 
 /** ServiceAccount (the workload identity), ConfigMap, Deployment, Service, PodDisruptionBudget and HPA of one workload. */
@@ -48,8 +51,18 @@ export function workloadManifests(workload: WorkloadDeployment, version: string)
         template: {
           metadata: {
             labels: { ...labels(name), version: 'v1' },
-            // Istio merges these into its own scrape endpoint (15020) with the sidecar's stats.
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(workload.port), 'prometheus.io/path': '/metrics' },
+            // Under STRICT mTLS and allow-nothing, neither the kubelet nor Prometheus (no mesh
+            // identity) may pass the sidecar: Istio's agent serves both on 15020, a port its
+            // iptables never send to the sidecar. It answers the probes, rewritten to
+            // /app-health/<container>/*, by calling the app on loopback, and merges the app's
+            // /metrics (prometheus.io/*) with the sidecar's stats. Said here, not left to the
+            // mesh's install options. check:deploy proves both stay reachable.
+            annotations: {
+              ...workloadAccessAnnotations,
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(workload.port),
+              'prometheus.io/path': '/metrics',
+            },
           },
           spec: {
             serviceAccountName: name,

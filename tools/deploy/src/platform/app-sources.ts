@@ -37,6 +37,20 @@ export class AppSources {
     return schemas;
   }
 
+  /**
+   * The public paths an app serves outside its controllers (Swagger UI and the OpenAPI
+   * document of `src/docs/openapi.ts`), as Istio path patterns; none for an app without docs.
+   */
+  async documentationPaths(app: string): Promise<string[]> {
+    const file = join(this.sourceDir(app), 'docs', 'openapi.ts');
+    if (!existsSync(file)) return [];
+    const { openApiRoutes } = (await import(file)) as { openApiRoutes?: { ui: string; document: string } };
+    if (!openApiRoutes) throw new Error(`apps/${app}/src/docs/openapi.ts exports no \`openApiRoutes\``);
+    const ui = `/${openApiRoutes.ui}`;
+    const document = `/${openApiRoutes.document}`;
+    return [ui, `${ui}/*`, ...(document.startsWith(`${ui}/`) ? [] : [document])];
+  }
+
   /** The app's root Nest module class (`AppModule` of `src/app.module.ts`). */
   async appModule(app: string): Promise<object> {
     const module = (await import(join(this.sourceDir(app), 'app.module.ts'))) as { AppModule?: object };

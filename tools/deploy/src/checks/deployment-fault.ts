@@ -1,0 +1,28 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findWorkspaceRoot } from '@meshmart/testing';
+import { checkDeployment, type CheckReport } from './check-deployment';
+
+/** Test support for check:deploy's fault tests: the workspace's deployment files, copied with one edit. */
+export const workspaceRoot = findWorkspaceRoot(__dirname);
+/** As on CI: a missing tool is a failure, never a skip. */
+export const ciEnv = { ...process.env, CI: 'true' };
+const copies: string[] = [];
+
+/** A copy of the deployment files (compose, infra, k8s) with one edit, checked against the real apps. */
+export async function checkWithFault(file: string, edit: (text: string) => string): Promise<CheckReport> {
+  const root = mkdtempSync(join(tmpdir(), 'meshmart-deploy-fault-'));
+  copies.push(root);
+  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json']) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
+  const original = readFileSync(join(root, file), 'utf8');
+  const changed = edit(original);
+  if (changed === original) throw new Error(`the fault must change ${file}`);
+  writeFileSync(join(root, file), changed);
+  return checkDeployment({ root, workspaceRoot, env: ciEnv });
+}
+
+/** Deletes the copies; call it after each test. */
+export function removeFaultCopies(): void {
+  for (const root of copies.splice(0)) rmSync(root, { recursive: true, force: true });
+}
