@@ -5,11 +5,13 @@ import { stackImages } from '@meshmart/testing';
 import { isDeepStrictEqual } from 'node:util';
 import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
+import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import { generatedFiles } from '../generate';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
+import { destinationRuleProblems } from './istio-envoy-clusters';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
 import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
 import { promtoolCheck } from './promtool';
@@ -57,6 +59,12 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
       return existsSync(join(root, file)) ? envoyProblems(file, readFileSync(join(root, file), 'utf8')) : [`${file} is missing`];
     }),
   );
+  await step("Envoy configs validate strictly against Envoy's v3 API (its protos and their validation rules)", () =>
+    platform.workloads.flatMap((workload) => {
+      const file = `infra/envoy/${workload.name}.yaml`;
+      return existsSync(join(root, file)) ? envoyBootstrapProblems(file, readFileSync(join(root, file), 'utf8')) : [];
+    }),
+  );
 
   const compose = readComposeFile(root);
   await step('docker-compose.yml validates against the Compose Specification', () => composeSchemaProblems(compose));
@@ -92,6 +100,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     const objects = overlay.objects;
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
     await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN));
     await step(`${where}: AuthorizationPolicies equal what the library enforces`, () => policyProblems(objects, platform));
