@@ -15,6 +15,7 @@ import { destinationRuleProblems } from './istio-envoy-clusters';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
 import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
 import { promtoolCheck } from './promtool';
+import { composeClusters, trafficParityProblems } from './traffic-policy-parity';
 import { missingTool, runTool } from './tools';
 
 export interface CheckOptions {
@@ -101,6 +102,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
     await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
+    await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () => trafficParityProblems(objects, composeClusters(root, platform.workloads.map((workload) => workload.name))));
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
     await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN));
     await step(`${where}: AuthorizationPolicies equal what the library enforces`, () => policyProblems(objects, platform));

@@ -83,6 +83,11 @@ describe('npm run check:deploy', () => {
     expect(report.problems).toContain('infra/envoy/cart-service.yaml: static_resources.listeners[2].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[1].match: prefix and path are one oneof (path_specifier): set only one');
   });
 
+  it('fails when a compose sidecar and Istio would eject differently', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('        enforcing_consecutive_gateway_failure: 100\n', ''));
+    expect(report.problems).toContain('infra/envoy/cart-service.yaml: cluster "order-service" and DestinationRule meshmart/order-service (as Istio\'s Envoy cluster) differ on outlier_detection.enforcing_consecutive_gateway_failure: 0 (Envoy\'s default) in compose, 100 under Istio');
+  });
+
   it('fails on a DestinationRule value the Envoy cluster Istio makes of it would refuse', async () => {
     const report = await checkWithFault('k8s/istio/traffic/cart-service.yaml', (text) => text.replace('maxEjectionPercent: 50', 'maxEjectionPercent: 150'));
     expect(report.problems).toContain("DestinationRule meshmart/cart-service spec.trafficPolicy (as Istio's Envoy cluster): outlier_detection.max_ejection_percent: 150 must be <= 100");
