@@ -20,11 +20,15 @@ export function envoyMessageProblems(where: string, typeName: string, json: unkn
  * `typed_config` through its @type, and the protoc-gen-validate rules Envoy enforces.
  */
 export function envoyBootstrapProblems(file: string, text: string): string[] {
-  let config: unknown;
+  const read = readEnvoyYaml(file, text);
+  return 'problem' in read ? [read.problem] : envoyMessageProblems(file, BOOTSTRAP, read.config);
+}
+
+/** An Envoy config file's YAML, or the one problem saying why it does not parse. */
+export function readEnvoyYaml(file: string, text: string): { config: unknown } | { problem: string } {
   try {
-    config = parse(text);
+    return { config: parse(text) as unknown };
   } catch (error) {
-    return [`${file} is not valid YAML: ${(error as Error).message}`];
+    return { problem: `${file} is not valid YAML: ${(error as Error).message}` };
   }
-  return envoyMessageProblems(file, BOOTSTRAP, config);
 }
