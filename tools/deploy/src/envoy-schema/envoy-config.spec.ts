@@ -89,6 +89,8 @@ describe("an Envoy bootstrap checked against Envoy's v3 API", () => {
     expect(envoyMessageProblems('check', 'envoy.config.core.v3.HealthCheck', { timeout: '1s', interval: '5s', healthy_threshold: 1, http_health_check: { path: '/health' } })).toEqual(['check: unhealthy_threshold: is required']);
     expect(envoyMessageProblems('policy', 'envoy.config.rbac.v3.Policy', { permissions: [], principals: [{ any: true }] })).toEqual(['policy: permissions: has 0 items, at least 1 required']);
     expect(envoyMessageProblems('socket', 'envoy.config.core.v3.SocketAddress', { address: '0.0.0.0', port_value: 70000 })).toEqual(['socket: port_value: 70000 must be <= 65535']);
+    expect(envoyMessageProblems('socket', 'envoy.config.core.v3.SocketAddress', { address: '0.0.0.0', port_value: 80, protocol: 7 })).toEqual(['socket: protocol: 7 is no value of envoy.config.core.v3.SocketAddress.Protocol']);
+    expect(envoyMessageProblems('socket', 'envoy.config.core.v3.SocketAddress', { address: '0.0.0.0', port_value: 80, protocol: 1 })).toEqual([]);
   });
 
   it('checks map values by their message type', () => {

@@ -145,7 +145,10 @@ function checkElement(field: Field, json: unknown, path: string, walk: Walk, rul
   if (resolved instanceof Enum) value = checkEnum(resolved, json, path, walk);
   else if (resolved instanceof Type) value = checkValue(resolved, json, path, walk);
   else value = report(parseScalar(field.type, json), path, walk);
-  if (value !== undefined && rules && walk.rules) walk.problems.push(...valueProblems(rules, value).map((problem) => `${path}: ${problem}`));
+  if (value === undefined || !rules || !walk.rules) return;
+  walk.problems.push(...valueProblems(rules, value).map((problem) => `${path}: ${problem}`));
+  const definedOnly = isObject(rules['enum']) && rules['enum']['defined_only'] === true;
+  if (resolved instanceof Enum && definedOnly && !Object.values(resolved.values).includes(value as number)) walk.problems.push(`${path}: ${value} is no value of ${resolved.fullName.slice(1)}`);
 }
 
 function checkEnum(type: Enum, json: unknown, path: string, walk: Walk): number | undefined {
