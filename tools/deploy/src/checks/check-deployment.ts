@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { edgePolicyOf } from '../authz/edge-policy';
 import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
+import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import { generatedFiles } from '../generate';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
@@ -13,9 +14,11 @@ import { composeDenyByDefaultProblems } from './compose-deny-by-default';
 import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } from './deny-by-default';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
+import { destinationRuleProblems } from './istio-envoy-clusters';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
 import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
 import { promtoolCheck } from './promtool';
+import { composeClusters, trafficParityProblems } from './traffic-policy-parity';
 import { missingTool, runTool } from './tools';
 
 export interface CheckOptions {
@@ -60,6 +63,12 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
       return existsSync(join(root, file)) ? envoyProblems(file, readFileSync(join(root, file), 'utf8')) : [`${file} is missing`];
     }),
   );
+  await step("Envoy configs validate strictly against Envoy's v3 API (its protos and their validation rules)", () =>
+    platform.workloads.flatMap((workload) => {
+      const file = `infra/envoy/${workload.name}.yaml`;
+      return existsSync(join(root, file)) ? envoyBootstrapProblems(file, readFileSync(join(root, file), 'utf8')) : [];
+    }),
+  );
 
   const compose = readComposeFile(root);
   await step('docker-compose.yml validates against the Compose Specification', () => composeSchemaProblems(compose));
@@ -96,6 +105,8 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     const objects = overlay.objects;
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
+    await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () => trafficParityProblems(objects, composeClusters(root, platform.workloads.map((workload) => workload.name))));
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
     await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]));
     await step(`${where}: namespace ${NAMESPACE} denies by default (allow-nothing, an ALLOW policy per Deployment, no allow-all rule)`, () => denyByDefaultProblems(objects, NAMESPACE));

@@ -32,4 +32,43 @@ describe('npm run check:deploy', () => {
     const report = await checkWithFault('infra/envoy/order-service.yaml', (text) => text.replace('  clusters:\n', '  clusters:\n    - name: payment-service-canary\n      type: STRICT_DNS\n      connect_timeout: 1s\n'));
     expect(report.problems).toContain('infra/envoy/order-service.yaml: cluster "payment-service-canary" is used by no route');
   });
+
+  // Envoy's own API, from its protos: each fault is one Envoy refuses at start, which no reference check sees.
+  const CART_ENVOY = 'infra/envoy/cart-service.yaml';
+  const ORDER_CLUSTER = 'infra/envoy/cart-service.yaml: static_resources.clusters[2]';
+
+  it("fails on an unknown field deep inside a typed_config (Envoy's protos)", async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('                    matcher:\n', '                    matcher:\n                      ignore_cas: true\n'));
+    expect(report.problems).toContain(`${ORDER_CLUSTER}.transport_socket.typed_config.common_tls_context.combined_validation_context.default_validation_context.match_typed_subject_alt_names[0].matcher.ignore_cas: no such field in envoy.type.matcher.v3.StringMatcher`);
+  });
+
+  it('fails on a typed_config whose @type names no message of Envoy\'s API', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('tls.v3.UpstreamTlsContext', 'tls.v3.UpstreamTLSContext'));
+    expect(report.problems).toContain(`${ORDER_CLUSTER}.transport_socket.typed_config: @type "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTLSContext" names no message of Envoy's API`);
+  });
+
+  it('fails on a duration written without its unit', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('        interval: 5s\n        base_ejection_time', '        interval: "5"\n        base_ejection_time'));
+    expect(report.problems).toContain(`${ORDER_CLUSTER}.outlier_detection.interval: "5" is not a Duration`);
+  });
+
+  it('fails on a value outside the range Envoy allows', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('max_ejection_percent: 50', 'max_ejection_percent: 150'));
+    expect(report.problems).toContain(`${ORDER_CLUSTER}.outlier_detection.max_ejection_percent: 150 must be <= 100`);
+  });
+
+  it('fails on two members of one oneof', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('                            path: /metrics\n', '                            path: /metrics\n                            prefix: /\n'));
+    expect(report.problems).toContain('infra/envoy/cart-service.yaml: static_resources.listeners[2].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[1].match: prefix and path are one oneof (path_specifier): set only one');
+  });
+
+  it('fails when a compose sidecar and Istio would eject differently', async () => {
+    const report = await checkWithFault(CART_ENVOY, (text) => text.replace('        enforcing_consecutive_gateway_failure: 100\n', ''));
+    expect(report.problems).toContain('infra/envoy/cart-service.yaml: cluster "order-service" and DestinationRule meshmart/order-service (as Istio\'s Envoy cluster) differ on outlier_detection.enforcing_consecutive_gateway_failure: 0 (Envoy\'s default) in compose, 100 under Istio');
+  });
+
+  it('fails on a DestinationRule value the Envoy cluster Istio makes of it would refuse', async () => {
+    const report = await checkWithFault('k8s/istio/traffic/cart-service.yaml', (text) => text.replace('maxEjectionPercent: 50', 'maxEjectionPercent: 150'));
+    expect(report.problems).toContain("DestinationRule meshmart/cart-service spec.trafficPolicy (as Istio's Envoy cluster): outlier_detection.max_ejection_percent: 150 must be <= 100");
+  });
 });

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { readEnvoyYaml } from '../envoy-schema/envoy-config';
 
 /** What one Envoy bootstrap defines and refers to. */
 interface EnvoyReferences {
@@ -16,12 +16,9 @@ const bootstrapFields = new Set(['node', 'admin', 'static_resources', 'dynamic_r
  * every defined cluster must be used by a route (an unused one is a forgotten upstream).
  */
 export function envoyProblems(file: string, text: string): string[] {
-  let config: unknown;
-  try {
-    config = parse(text);
-  } catch (error) {
-    return [`${file} is not valid YAML: ${(error as Error).message}`];
-  }
+  const read = readEnvoyYaml(file, text);
+  if ('problem' in read) return [read.problem];
+  const { config } = read;
   if (!isObject(config) || !isObject(config['static_resources'])) return [`${file} has no static_resources`];
   const problems = Object.keys(config).filter((key) => !bootstrapFields.has(key)).map((key) => `${file}: "${key}" is no field of Envoy's Bootstrap`);
   const refs = collect(config['static_resources']);

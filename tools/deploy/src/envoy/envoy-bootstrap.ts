@@ -55,9 +55,13 @@ function upstreamCluster(upstream: WorkloadDeployment) {
     lb_policy: upstream.balancer,
     load_assignment: { cluster_name: upstream.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(upstream.name, envoyPorts.inbound) } }] }] },
     circuit_breakers: { thresholds: [{ max_connections: connectionPolicy.maxConnections, max_pending_requests: connectionPolicy.maxPendingRequests, max_requests: connectionPolicy.maxRequests, max_retries: connectionPolicy.maxRetries }] },
+    // Envoy enforces gateway-failure ejection 0 % of the time unless told; Istio (and the library) 100 %, success-rate ejection off.
     outlier_detection: {
       consecutive_5xx: outlierPolicy.consecutiveErrors,
+      enforcing_consecutive_5xx: 100,
       consecutive_gateway_failure: outlierPolicy.consecutiveErrors,
+      enforcing_consecutive_gateway_failure: 100,
+      enforcing_success_rate: 0,
       interval: `${outlierPolicy.intervalSeconds}s`,
       base_ejection_time: `${outlierPolicy.baseEjectionSeconds}s`,
       max_ejection_percent: outlierPolicy.maxEjectionPercent,

@@ -127,7 +127,7 @@ export function trafficManifests(workload: WorkloadDeployment): object[] {
           loadBalancer: { simple: workload.balancer },
           connectionPool: {
             tcp: { maxConnections: connectionPolicy.maxConnections, connectTimeout: `${connectionPolicy.connectTimeoutSeconds}s` },
-            http: { http1MaxPendingRequests: connectionPolicy.maxPendingRequests, maxRequestsPerConnection: 0, maxRetries: connectionPolicy.maxRetries },
+            http: { http1MaxPendingRequests: connectionPolicy.maxPendingRequests, http2MaxRequests: connectionPolicy.maxRequests, maxRequestsPerConnection: 0, maxRetries: connectionPolicy.maxRetries },
           },
           outlierDetection: {
             consecutive5xxErrors: outlierPolicy.consecutiveErrors,
