@@ -4,7 +4,9 @@ import { peerSpiffeId } from '../identity/mtls-server';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import { MESH_RUNTIME } from '../server/tokens';
 import { AccessDenied } from './access-denied';
-import { type AuthorizationPolicy, authorize, principalOf } from './authorization-policy';
+import { type AuthorizationPolicy, principalOf } from './authorization-policy';
+import { MalformedRequest } from './malformed-request';
+import { authorize } from './policy-matcher';
 import { RouteCatalog } from './route-catalog';
 import { policyFromRoutes } from './route-policy';
 
@@ -53,8 +55,11 @@ export class MeshAuthorizationGuard implements CanActivate {
     const caller = peerSpiffeId(request.raw.socket);
     // Only the matched route's own rules decide: a sibling route's template (`/products/{*}`)
     // must not open a static route (`/products/reservations`) that the router sends elsewhere.
+    // That is never wider than Istio, which reads all the rules. The URL was normalized before
+    // routing (normalizeUrl); authorize normalizes again, which changes nothing then.
     const decision = authorize(this.policyOf(context), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
     if (decision.allowed) return true;
+    if (decision.malformed) throw new MalformedRequest(decision.reason);
     this.runtime.metrics.internal.recordAuthzDenied(this.runtime.service, caller);
     this.logger.warn(`denied ${caller ?? 'unauthenticated caller'}: ${request.method} ${request.url.split('?')[0]}`);
     throw new AccessDenied(decision.reason, caller);
