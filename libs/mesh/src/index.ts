@@ -50,6 +50,9 @@ export { istioStringMatches, quoteRegex, stringMatchKind } from './authz/string-
 export type { StringMatchKind } from './authz/string-match';
 export { envoyPathTemplate, isPathTemplate } from './authz/uri-template';
 export { MalformedRequest } from './authz/malformed-request';
+// The authorization conformance table (Istio's semantics as data), for the renderers' tests.
+export { authorizationConformance } from './authz/conformance/authorization-conformance';
+export type { ConformanceCase } from './authz/conformance/authorization-conformance';
 export { toIstioAuthorizationPolicy } from './authz/istio-authorization-policy';
 export type { IstioAuthorizationPolicy } from './authz/istio-authorization-policy';
 export { istioPath, policyFromRoutes } from './authz/route-policy';
