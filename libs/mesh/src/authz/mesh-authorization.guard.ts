@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { peerSpiffeId } from '../identity/mtls-server';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
@@ -17,7 +17,7 @@ import { policyFromRoutes } from './route-policy';
  * Istio enforces it (sidecar mode).
  */
 @Injectable()
-export class MeshAuthorizationGuard implements CanActivate {
+export class MeshAuthorizationGuard implements CanActivate, OnApplicationBootstrap {
   private readonly logger = new Logger('MeshAuthorization');
   private policy: AuthorizationPolicy | undefined;
   /** Per handler, the rules of its own route(s) only. */
@@ -27,6 +27,11 @@ export class MeshAuthorizationGuard implements CanActivate {
     @Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime,
     private readonly routes: RouteCatalog,
   ) {}
+
+  /** Builds (and so validates, as Istio's webhook would) the policy before the first request. */
+  onApplicationBootstrap(): void {
+    this.currentPolicy();
+  }
 
   /** The policy this workload enforces (built on first use). */
   currentPolicy(): AuthorizationPolicy {

@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import type { AuthorizationPolicy, AuthorizationRule, AuthorizationSource } from './authorization-policy';
+import { parseAuthorizationPolicy } from './policy-validation';
 import type { RouteAccess } from './route-access.decorator';
 
 /** One route of a Nest app with the access its decorators declare. */
@@ -30,7 +31,9 @@ export function policyFromRoutes(workload: string, routes: readonly DeclaredRout
       to: [{ operation: { ...(methods ? { methods } : {}), paths: [istioPath(route.path)] } }],
     });
   }
-  return { workload, rules };
+  // Checked as Istio's webhook would check the rendered manifest, so a bad `@AllowSource` or
+  // route path fails when the app starts (and at deploy:generate), not at `kubectl apply`.
+  return parseAuthorizationPolicy({ workload, rules });
 }
 
 function sourceOf(access: RouteAccess, naming: IdentityNaming): AuthorizationSource {

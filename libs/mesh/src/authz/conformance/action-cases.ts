@@ -41,6 +41,12 @@ export const actionConformance: ConformanceCase[] = [
     [CART, 'GET', '/api/admin/users', 'deny'],
     [CART, 'GET', '/api/x/../admin/users', 'deny'],
   ]),
+  ...requestCases(REFERENCE, 'methods with notPaths in one operation', [allowPolicy({ to: [{ operation: { methods: ['GET'], notPaths: ['/admin*'] } }] })], [
+    [CART, 'GET', '/orders', 'allow'],
+    [CART, 'POST', '/orders', 'deny'],
+    [CART, 'GET', '/admin', 'deny'],
+    [CART, 'GET', '/orders/%2E%2E/admin/y', 'deny'],
+  ]),
   ...requestCases(EVALUATION, 'an ALLOW policy with no rules', [allowPolicy()], [
     [CART, 'GET', '/', 'deny'],
     [undefined, 'GET', '/', 'deny'],
