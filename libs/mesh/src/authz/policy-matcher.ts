@@ -55,7 +55,7 @@ function sourceMatches(source: AuthorizationSource, principal: string | undefine
   // A plaintext caller has no principal: no principal or namespace value matches it, so only
   // `not*` fields can (Envoy's `authenticated` matcher is false without TLS).
   const principalIs = (pattern: string) => principal !== undefined && istioStringMatches(pattern, principal);
-  const namespaceIs = (pattern: string) => principal !== undefined && namespaceRegex(pattern).test(`spiffe://${principal}`);
+  const namespaceIs = (pattern: string) => principal !== undefined && compiled(pattern, namespaceRegex).test(`spiffe://${principal}`);
   return fieldMatches(source.principals, source.notPrincipals, principalIs) && fieldMatches(source.namespaces, source.notNamespaces, namespaceIs);
 }
 
@@ -65,7 +65,16 @@ function operationMatches(operation: AuthorizationOperation, request: MatchedReq
 
 /** Istio's path matching on a normalized path: a template as Envoy's uri_template, else exact / prefix / suffix / presence. */
 export function pathMatches(pattern: string, path: string): boolean {
-  return isPathTemplate(pattern) ? uriTemplateRegex(pattern).test(path) : istioStringMatches(pattern, path);
+  return isPathTemplate(pattern) ? compiled(pattern, uriTemplateRegex).test(path) : istioStringMatches(pattern, path);
+}
+
+/** Patterns come from a workload's few static policies: each is compiled once. */
+const expressions = new Map<string, RegExp>();
+function compiled(pattern: string, compile: (pattern: string) => RegExp): RegExp {
+  const key = `${compile.name}:${pattern}`;
+  let expression = expressions.get(key);
+  if (!expression) expressions.set(key, (expression = compile(pattern)));
+  return expression;
 }
 
 /**
