@@ -3,7 +3,7 @@
 // NestJS face and server side
 export { AccessDenied } from './authz/access-denied';
 export { MeshAuthorizationGuard } from './authz/mesh-authorization.guard';
-export { AllowAnyPeer, AllowFrom } from './authz/route-access.decorator';
+export { AllowAnyPeer, AllowFrom, AllowSource } from './authz/route-access.decorator';
 export { RouteCatalog } from './authz/route-catalog';
 export type { RouteAccess } from './authz/route-access.decorator';
 export { HealthController } from './server/health.controller';
@@ -41,8 +41,19 @@ export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
 export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
 
 // Authorization
-export { authorizationPolicySchema, authorize, parseAuthorizationPolicy, pathMatches, principalOf } from './authz/authorization-policy';
-export type { AuthorizationDecision, AuthorizationPolicy, AuthorizationRequest, AuthorizationRule } from './authz/authorization-policy';
+export { principalOf } from './authz/authorization-policy';
+export type { AuthorizationAction, AuthorizationDecision, AuthorizationOperation, AuthorizationPolicy, AuthorizationRequest, AuthorizationRule, AuthorizationSource } from './authz/authorization-policy';
+export { authorize, authorizeWorkload, namespaceRegexSource, pathMatches } from './authz/policy-matcher';
+export { authorizationPolicySchema, parseAuthorizationPolicy } from './authz/policy-validation';
+export { normalizeRequestPath, pathForMatching } from './authz/path-normalization';
+export type { NormalizedPath } from './authz/path-normalization';
+export { istioStringMatches, quoteRegex, stringMatchKind } from './authz/string-match';
+export type { StringMatchKind } from './authz/string-match';
+export { envoyPathTemplate, isPathTemplate } from './authz/uri-template';
+export { MalformedRequest } from './authz/malformed-request';
+// The authorization conformance table (Istio's semantics as data), for the renderers' tests.
+export { authorizationConformance } from './authz/conformance/authorization-conformance';
+export type { ConformanceCase } from './authz/conformance/authorization-conformance';
 export { toIstioAuthorizationPolicy } from './authz/istio-authorization-policy';
 export type { IstioAuthorizationPolicy } from './authz/istio-authorization-policy';
 export { istioPath, policyFromRoutes } from './authz/route-policy';

@@ -1,10 +1,12 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { peerSpiffeId } from '../identity/mtls-server';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import { MESH_RUNTIME } from '../server/tokens';
 import { AccessDenied } from './access-denied';
-import { type AuthorizationPolicy, authorize, principalOf } from './authorization-policy';
+import { type AuthorizationPolicy, principalOf } from './authorization-policy';
+import { MalformedRequest } from './malformed-request';
+import { authorize } from './policy-matcher';
 import { RouteCatalog } from './route-catalog';
 import { policyFromRoutes } from './route-policy';
 
@@ -15,7 +17,7 @@ import { policyFromRoutes } from './route-policy';
  * Istio enforces it (sidecar mode).
  */
 @Injectable()
-export class MeshAuthorizationGuard implements CanActivate {
+export class MeshAuthorizationGuard implements CanActivate, OnApplicationBootstrap {
   private readonly logger = new Logger('MeshAuthorization');
   private policy: AuthorizationPolicy | undefined;
   /** Per handler, the rules of its own route(s) only. */
@@ -25,6 +27,11 @@ export class MeshAuthorizationGuard implements CanActivate {
     @Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime,
     private readonly routes: RouteCatalog,
   ) {}
+
+  /** Builds (and so validates, as Istio's webhook would) the policy before the first request. */
+  onApplicationBootstrap(): void {
+    this.currentPolicy();
+  }
 
   /** The policy this workload enforces (built on first use). */
   currentPolicy(): AuthorizationPolicy {
@@ -53,8 +60,11 @@ export class MeshAuthorizationGuard implements CanActivate {
     const caller = peerSpiffeId(request.raw.socket);
     // Only the matched route's own rules decide: a sibling route's template (`/products/{*}`)
     // must not open a static route (`/products/reservations`) that the router sends elsewhere.
+    // That is never wider than Istio, which reads all the rules. The URL was normalized before
+    // routing (normalizeUrl); authorize normalizes again, which changes nothing then.
     const decision = authorize(this.policyOf(context), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
     if (decision.allowed) return true;
+    if (decision.malformed) throw new MalformedRequest(decision.reason);
     this.runtime.metrics.internal.recordAuthzDenied(this.runtime.service, caller);
     this.logger.warn(`denied ${caller ?? 'unauthenticated caller'}: ${request.method} ${request.url.split('?')[0]}`);
     throw new AccessDenied(decision.reason, caller);

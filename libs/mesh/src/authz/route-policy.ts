@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import type { AuthorizationPolicy, AuthorizationRule } from './authorization-policy';
+import type { AuthorizationPolicy, AuthorizationRule, AuthorizationSource } from './authorization-policy';
+import { parseAuthorizationPolicy } from './policy-validation';
 import type { RouteAccess } from './route-access.decorator';
 
 /** One route of a Nest app with the access its decorators declare. */
@@ -24,14 +25,20 @@ export function policyFromRoutes(workload: string, routes: readonly DeclaredRout
   const rules: AuthorizationRule[] = [];
   for (const route of routes) {
     if (!route.access) continue;
-    const principals = route.access.kind === 'any-peer' ? ['*'] : route.access.workloads.map((w) => `${naming.trustDomain}/ns/${naming.namespace}/sa/${w}`);
     const methods = route.method === RequestMethod.ALL ? undefined : [RequestMethod[route.method]];
     rules.push({
-      from: [{ source: { principals } }],
+      from: [{ source: sourceOf(route.access, naming) }],
       to: [{ operation: { ...(methods ? { methods } : {}), paths: [istioPath(route.path)] } }],
     });
   }
-  return { workload, rules };
+  // Checked as Istio's webhook would check the rendered manifest, so a bad `@AllowSource` or
+  // route path fails when the app starts (and at deploy:generate), not at `kubectl apply`.
+  return parseAuthorizationPolicy({ workload, rules });
+}
+
+function sourceOf(access: RouteAccess, naming: IdentityNaming): AuthorizationSource {
+  if (access.kind === 'source') return structuredClone(access.source);
+  return { principals: access.kind === 'any-peer' ? ['*'] : access.workloads.map((w) => `${naming.trustDomain}/ns/${naming.namespace}/sa/${w}`) };
 }
 
 /** `products/:sku/` → `/products/{*}`: Nest's path as an Istio path template. */

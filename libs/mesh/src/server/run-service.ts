@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadMeshConfig, type MeshConfig } from '../config/mesh-config';
+import { normalizeUrl, refuseMalformedPaths } from '../authz/normalized-routing';
 import { attachRotation, mtlsServerOptions } from '../identity/mtls-server';
 import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 import { createMeshLogger, setServiceLogger } from '../telemetry/logger';
@@ -54,8 +55,12 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
-    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
+    // Where the library enforces the policy it also normalizes paths first, as the sidecar does.
+    const enforcing = config.MESH_MODE !== 'sidecar' && config.MESH_LISTENER === 'mtls';
+    const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}), ...(enforcing ? { rewriteUrl: normalizeUrl } : {}) });
+    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), adapter, { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
+    if (enforcing) refuseMalformedPaths(app.getHttpAdapter().getInstance());
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);

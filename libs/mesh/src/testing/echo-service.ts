@@ -6,7 +6,8 @@
  */
 import 'reflect-metadata';
 import { Controller, Get, Headers, HttpCode, Inject, Module, Param, Post, Query } from '@nestjs/common';
-import { AllowFrom } from '../authz/route-access.decorator';
+import { AllowFrom, AllowSource } from '../authz/route-access.decorator';
+import { loadMeshConfig } from '../config/mesh-config';
 import { currentRequestContext } from '../server/request-context';
 import { MeshModule } from '../server/mesh.module';
 import { runService } from '../server/run-service';
@@ -21,6 +22,9 @@ const work = { completed: 0, abandoned: 0 };
 /** Calls that reached a handler, whatever they answered: counts the attempts a callee really saw. */
 let arrivals = 0;
 const upstreams = (process.env['ECHO_UPSTREAMS'] ?? '').split(',').filter((name) => name.length > 0);
+/** Every `mesh-test-*` workload of this bed's namespace, by principal prefix. */
+const { MESH_TRUST_DOMAIN, MESH_NAMESPACE } = loadMeshConfig(process.env);
+const meshTestFamily = `${MESH_TRUST_DOMAIN}/ns/${MESH_NAMESPACE}/sa/mesh-test-*`;
 
 export interface EchoAnswer {
   instance: string;
@@ -76,6 +80,24 @@ class EchoController {
   @AllowFrom('intruder')
   secret(): { secret: true } {
     return { secret: true };
+  }
+
+  /** Under the controller's allow; `/public/../private` must not reach `private` through it. */
+  @Get('public/:name')
+  publicFile(@Param('name') name: string): { name: string } {
+    return { name };
+  }
+
+  @Get('private')
+  @AllowFrom('intruder')
+  privateFile(): { private: true } {
+    return { private: true };
+  }
+
+  @Get('family')
+  @AllowSource({ principals: [meshTestFamily] })
+  family(): { family: true } {
+    return { family: true };
   }
 
   @Get('work-stats')

@@ -72,12 +72,15 @@ export class MeshTestBed {
    * A bare mTLS GET to one instance by its URL, as workload `as`, checking that `service`
    * answers: no discovery and no balancing, for asserting on one particular process.
    */
-  async get(url: string, { as = 'mesh-test-client', service = 'echo-service' } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  async get(url: string, { as = 'mesh-test-client', service = 'echo-service', rawPath }: { as?: string; service?: string; rawPath?: string } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
     const identity = await WorkloadIdentity.load(workloadFiles(this.certDir, as));
     const agent = mtlsAgent(identity, { expectedSpiffeId: spiffeId({ namespace: this.namespace, serviceAccount: service }), keepAlive: false });
+    // A URL string is parsed as WHATWG does, which resolves `..` and `%2E%2E` before sending;
+    // `rawPath` goes on the wire exactly as written, as an attacker would send it.
+    const { hostname, port, pathname, search } = new URL(url);
     try {
       return await new Promise((resolve, reject) => {
-        request(url, { agent }, (res) => {
+        request({ hostname, port, path: rawPath ?? `${pathname}${search}`, agent }, (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));

@@ -1,6 +1,6 @@
 import type { AuthorizationPolicy } from '@meshmart/mesh';
 import { callPolicy, COMPOSE_TRUST_DOMAIN, connectionPolicy, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
-import { rbacFilter } from './rbac';
+import { rbacFilters } from './rbac';
 
 /** Where the `certs` job's volume is mounted in every sidecar (the layout of `meshmart certs`). */
 export const ENVOY_CERT_DIR = '/etc/meshmart/certs';
@@ -14,6 +14,13 @@ const tlsSocket = (type: 'Downstream' | 'Upstream', context: object) => ({
   typed_config: { '@type': `type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.${type}TlsContext`, ...context },
 });
 const router = (options: object = {}) => ({ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router', ...options } });
+/**
+ * Istio's default path normalization (mesh config `pathNormalization: BASE`) on every HTTP
+ * connection manager, as pilot's listener builder sets it: RFC 3986 normalization before any
+ * filter sees the path, slashes not merged, escaped slashes left as they are.
+ */
+export const ISTIO_PATH_NORMALIZATION = { normalize_path: true, merge_slashes: false, path_with_escaped_slashes_action: 'KEEP_UNCHANGED' } as const;
+
 const socket = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
 const spiffeIdOf = (workload: string) => `spiffe://${COMPOSE_TRUST_DOMAIN}/ns/${NAMESPACE}/sa/${workload}`;
 
@@ -30,6 +37,7 @@ function httpListener(name: string, port: number, address: string, routeConfig: 
             typed_config: {
               '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
               stat_prefix: name,
+              ...ISTIO_PATH_NORMALIZATION,
               ...extra.hcm,
               route_config: { name, ...routeConfig },
               http_filters: filters,
@@ -118,7 +126,7 @@ export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly
   } else {
     if (!policy) throw new Error(`${workload.name} serves over mTLS but has no authorization policy`);
     listeners.push(
-      httpListener('inbound', envoyPorts.inbound, '0.0.0.0', toApp, [rbacFilter(policy), router()], {
+      httpListener('inbound', envoyPorts.inbound, '0.0.0.0', toApp, [...rbacFilters([policy]), router()], {
         transport_socket: tlsSocket('Downstream', {
           require_client_certificate: true,
           common_tls_context: { tls_certificate_sds_secret_configs: [{ name: WORKLOAD_CERT_SECRET }], validation_context_sds_secret_config: { name: CA_SECRET } },
