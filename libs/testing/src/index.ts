@@ -18,7 +18,7 @@ export { demoCatalogue } from './catalogue-seed';
 export { runDemoShopper, seedDemoCatalogue } from './demo-script';
 export { MeshHttpsClient, sendJson } from './mesh-https';
 export type { JsonResponse } from './mesh-https';
-export { defaultReplicas, dropDatabases, makeCertificates, serviceEnv, startPlatform } from './platform';
+export { databaseOf, defaultReplicas, dropDatabases, makeCertificates, serviceEnv, startPlatform } from './platform';
 export type { Platform, PlatformOptions } from './platform';
 export { Shopper, shopperToken } from './shopper';
 export { readIstioRequests } from './istio-requests';

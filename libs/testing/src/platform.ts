@@ -46,7 +46,8 @@ export interface Platform {
 
 export const defaultReplicas: Readonly<Record<Workload, number>> = { gateway: 1, 'cart-service': 1, 'order-service': 1, 'inventory-service': 2, 'payment-service': 2 };
 
-function databaseOf(workload: Workload, suffix: string | undefined): string | undefined {
+/** The database a workload's instances use in a platform started with `databaseSuffix` (none for the gateway). */
+export function databaseOf(workload: Workload, suffix: string | undefined): string | undefined {
   if (workload === 'gateway') return undefined;
   const base = `meshmart_${workload.replace(/-service$/, '')}`;
   return suffix ? `${base}_${suffix}` : base;

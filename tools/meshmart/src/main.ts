@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findWorkspaceRoot } from '@meshmart/testing';
 import type { ComponentStatus } from './stack/component';
 import { loadStackSettings, redactUrl } from './stack/settings';
 import { LocalStack } from './stack/stack';
+import { runCheckoutBench } from './bench/checkout/checkout-bench';
 import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
@@ -22,11 +24,13 @@ const usage = `usage: meshmart <command>
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
+  bench checkout  the whole platform's checkouts: a ladder of shoppers, the knee, CPU per checkout per process,
+                  against pgbench on the same server [--quick: a smoke run under a minute] [--out DIR]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -51,8 +55,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
   }
   if (command === 'test') return runTests(root, stack());
+  if (command === 'bench' && sub === 'checkout') {
+    const out = typeof values['out'] === 'string' ? resolve(values['out']) : undefined;
+    await runCheckoutBench({ root, stack: stack(), quick: values['quick'] === true, ...(out ? { outDir: out } : {}), log: (line) => console.log(`bench checkout: ${line}`) });
+    return 0;
+  }
   if (command === 'bench') {
-    if (sub !== 'mesh') throw new Error(`unknown benchmark "${sub ?? ''}": the one there is is \`meshmart bench mesh\``);
+    if (sub !== 'mesh') throw new Error(`unknown benchmark "${sub ?? ''}": there are \`meshmart bench mesh\` and \`meshmart bench checkout\``);
     const { endpoints } = await stack().up();
     const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds'), ratePerSecond: positiveNumber(values['rate'], 1000, '--rate') };
     console.log(`bench mesh: ${settings.rounds} rounds of ${settings.durationMs / 1000}s at concurrency ${settings.concurrency}`);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MeshRuntime, MtlsAgent, spiffeId, workloadFiles, WorkloadIdentity, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
 import { type AppProcess, type StackEndpoints, startService } from '@meshmart/testing';
 import { type LoadResult, runAtRate, runLoad } from './load';
+import { processCpuMs } from './process-cpu';
 
 export interface MeshBenchOptions {
   root: string;
@@ -143,20 +144,6 @@ async function measureLoad(variant: Variant, load: { concurrency: number; durati
     clientCpuUsPerCall: (client.user + client.system) / calls,
     serverCpuUsPerCall: serverBefore === null || serverAfter === null ? null : ((serverAfter - serverBefore) * 1000) / calls,
   };
-}
-
-/**
- * CPU time a process has used, in ms, from /proc (Linux; `null` elsewhere). utime and stime
- * are fields 14 and 15, in USER_HZ ticks, which Linux fixes at 100 per second for user space.
- */
-function processCpuMs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * 10 : null;
-  } catch {
-    return null;
-  }
 }
 
 function getOk(url: string, agent: HttpAgent | MtlsAgent): Promise<void> {
