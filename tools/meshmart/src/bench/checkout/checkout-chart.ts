@@ -3,7 +3,7 @@ import type { CheckoutStep } from './checkout-step';
 const W = 480;
 const H = 320;
 const M = { top: 40, right: 56, bottom: 48, left: 56 };
-const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#86bcb6', '#d37295'];
+const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#3b3b3b', '#d37295'];
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const niceMax = (value: number) => {
