@@ -9,6 +9,7 @@ import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 import { createMeshLogger, setServiceLogger } from '../telemetry/logger';
 import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
+import { problemJsonFrameworkOptions } from './framework-errors';
 import { installRequestHooks } from './request-hooks';
 import { MESH_RUNTIME } from './tokens';
 
@@ -54,7 +55,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   let app: NestFastifyApplication | undefined;
   try {
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
-    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
+    app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...problemJsonFrameworkOptions(), ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await options.configure?.(app);
