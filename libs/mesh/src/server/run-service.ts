@@ -23,6 +23,11 @@ export interface RunServiceOptions {
   /** Default of MESH_LISTENER: `plain` only for the gateway's public edge. */
   listener?: 'mtls' | 'plain';
   env?: NodeJS.ProcessEnv;
+  /**
+   * Runs on the created app before the mesh installs its request hooks, so hooks added here see
+   * each request first (the public edge drops headers only the mesh may set before they are read).
+   */
+  beforeMeshHooks?: (app: NestFastifyApplication) => void;
   /** Runs on the created app before it listens (e.g. to mount OpenAPI docs). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** Tests inject a span exporter. */
@@ -57,6 +62,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
     app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...problemJsonFrameworkOptions(), ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
+    options.beforeMeshHooks?.(app);
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);
