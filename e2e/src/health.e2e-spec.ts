@@ -29,6 +29,10 @@ function meshGet(url: string, service: string): Promise<{ status: number; body: 
   });
 }
 
+function publicGet(url: string): Promise<{ status: number; body: string }> {
+  return fetch(url).then(async (response) => ({ status: response.status, body: await response.text() }));
+}
+
 beforeAll(async () => {
   const stack = await useStack();
   // The real CLI makes the mesh CA and every workload's certificate, as the demo does.
@@ -61,9 +65,16 @@ describe('every app starts behind the mesh, registers, answers health and stops 
     const view = await registry.watch(name);
     expect(view.instances().map((instance) => instance.id)).toEqual([app.instanceId]);
 
-    const health = isGateway ? await fetch(`${app.url}/health`).then(async (r) => ({ status: r.status, body: await r.text() })) : await meshGet(`${app.url}/health`, name);
+    const health = isGateway ? await publicGet(`${app.url}/health`) : await meshGet(`${app.url}/health`, name);
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', service: name });
+    // The public edge says up or down and nothing else (no instance, no parts, no counts).
+    expect(JSON.parse(health.body)).toEqual(isGateway ? { status: 'up' } : { status: 'ok', service: name });
+    const ready = isGateway ? await publicGet(`${app.url}/health/ready`) : await meshGet(`${app.url}/health/ready`, name);
+    expect(ready.status).toBe(200);
+    // Registered with a valid certificate (upstreams without instances only degrade it): the
+    // public edge says `up`; a mesh peer reads the parts.
+    if (isGateway) expect(JSON.parse(ready.body)).toEqual({ status: 'up' });
+    else expect(JSON.parse(ready.body)).toMatchObject({ details: { discovery: { registered: true, instanceId: app.instanceId } } });
 
     if (!isGateway) {
       const plaintext = fetch(`${app.url.replace('https:', 'http:')}/health`);

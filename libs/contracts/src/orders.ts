@@ -4,7 +4,11 @@ import { moneySchema } from './money';
 import { paymentTokenSchema } from './payments';
 import { quantitySchema } from './reservations';
 
-export const userIdSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and . _ @ -, at most 64');
+/**
+ * A shopper's id (a token's `sub`). It travels as a path segment (`/carts/<userId>`), so it
+ * starts with a letter or digit: it can never be `.` or `..`, nor begin like a hidden name.
+ */
+export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'a letter or digit, then letters, digits and . _ @ -, at most 64 in all');
 
 export const pricedLineSchema = z.object({ sku: skuSchema, name: z.string().min(1).max(200), quantity: quantitySchema, unitPrice: moneySchema }).strict();
 export type PricedLine = z.infer<typeof pricedLineSchema>;

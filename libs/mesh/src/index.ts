@@ -7,7 +7,7 @@ export { AllowAnyPeer, AllowFrom, AllowSource } from './authz/route-access.decor
 export { RouteCatalog } from './authz/route-catalog';
 export type { RouteAccess } from './authz/route-access.decorator';
 export { HealthController } from './server/health.controller';
-export type { HealthReport } from './server/health.controller';
+export type { HealthReport, PublicHealthReport } from './server/health.controller';
 export { MeshHealthIndicator } from './server/mesh-health.indicator';
 export type { MeshHealthSource } from './server/mesh-health.indicator';
 export { assessMeshHealth } from './server/mesh-readiness';
@@ -27,7 +27,7 @@ export type { FieldError } from './server/validation';
 export type { MeshRequestContext } from './server/request-context';
 export { runService } from './server/run-service';
 export type { RunningService, RunServiceOptions } from './server/run-service';
-export { MESH_RUNTIME, SERVICE_NAME } from './server/tokens';
+export { MESH_RUNTIME, PUBLIC_EDGE, SERVICE_NAME } from './server/tokens';
 
 // Configuration and runtime
 export { InvalidMeshConfig, loadMeshConfig, meshConfigSchema, parseEnvironment } from './config/mesh-config';

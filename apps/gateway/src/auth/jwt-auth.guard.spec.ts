@@ -13,8 +13,12 @@ function contextWith(authorization?: string): { context: ExecutionContext; reque
   return { request, context: { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext };
 }
 
-function token(claims: { sub?: string; iss?: string; aud?: string; exp?: string; key?: string }): Promise<string> {
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(claims.iss ?? 'meshmart-demo').setAudience(claims.aud ?? 'meshmart').setExpirationTime(claims.exp ?? '5m');
+/** A demo token; `exp`, `iat` and `nbf` are offsets from now (`'5m'`, `'-2h'`), `null` leaves the claim out. */
+function token(claims: { sub?: string; iss?: string; aud?: string; exp?: string | null; iat?: string | null; nbf?: string; key?: string }): Promise<string> {
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(claims.iss ?? 'meshmart-demo').setAudience(claims.aud ?? 'meshmart');
+  if (claims.exp !== null) jwt = jwt.setExpirationTime(claims.exp ?? '5m');
+  if (claims.iat !== null) jwt = claims.iat === undefined ? jwt.setIssuedAt() : jwt.setIssuedAt(claims.iat);
+  if (claims.nbf !== undefined) jwt = jwt.setNotBefore(claims.nbf);
   if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
   return jwt.sign(new TextEncoder().encode(claims.key ?? secret));
 }
@@ -41,7 +45,23 @@ describe('JwtAuthGuard', () => {
     expect(await refusal(`Bearer ${await token({ sub: 'ada', key: 'another-key-that-is-32-characters!!' })}`)).toMatch(/ERR_JWS_SIGNATURE_VERIFICATION_FAILED/);
     expect(await refusal(`Bearer ${await token({ sub: 'ada', exp: '-1m' })}`)).toMatch(/ERR_JWT_EXPIRED/);
     expect(await refusal(`Bearer ${await token({ sub: 'ada', aud: 'someone-else' })}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED/);
-    expect(await refusal(`Bearer ${await token({})}`)).toMatch(/no valid user/);
+    expect(await refusal(`Bearer ${await token({})}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED: sub missing/);
     expect(await refusal(`Bearer ${await token({ sub: 'ada/../admin' })}`)).toMatch(/no valid user/);
+  });
+
+  it.each(['.', '..', '.hidden', '%2e%2e', 'ada/..'])('refuses a subject that could become a path segment of its own: %s', async (sub) => {
+    expect(await refusal(`Bearer ${await token({ sub })}`)).toMatch(/no valid user/);
+  });
+
+  it('requires exp and iat, refuses an iat or nbf in the future and a token older than its maximum age, within the clock skew', async () => {
+    expect(await refusal(`Bearer ${await token({ sub: 'ada', exp: null })}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED: exp missing/);
+    expect(await refusal(`Bearer ${await token({ sub: 'ada', iat: null })}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED: iat missing/);
+    expect(await refusal(`Bearer ${await token({ sub: 'ada', iat: '1d' })}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED: iat check failed/);
+    expect(await refusal(`Bearer ${await token({ sub: 'ada', nbf: '10m' })}`)).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED: nbf check failed/);
+    // Signed two hours ago with a week to run: older than the one hour a token may live.
+    expect(await refusal(`Bearer ${await token({ sub: 'ada', iat: '-2h', exp: '7d' })}`)).toMatch(/ERR_JWT_EXPIRED: iat check failed/);
+    // Within the default 30 s of skew, an issuer's clock a little ahead is no reason to refuse.
+    const { context } = contextWith(`Bearer ${await token({ sub: 'ada', iat: '10s', nbf: '10s' })}`);
+    expect(await guard.canActivate(context)).toBe(true);
   });
 });

@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { EdgeThrottlerGuard } from './edge-throttler.guard';
 import type { AuthenticatedRequest } from './jwt-auth.guard';
 
-/** Rate limiting per user once authenticated (per address before): one noisy shopper cannot starve the others. */
+/** The user throttler keeps the library's default name, so its headers stay `Retry-After` and `X-RateLimit-*`. */
+export const SHOPPER_THROTTLER = 'default';
+
+/** Rate limiting per user once authenticated (after `JwtAuthGuard`): one noisy shopper cannot starve the others. */
 @Injectable()
-export class ShopperThrottlerGuard extends ThrottlerGuard {
+export class ShopperThrottlerGuard extends EdgeThrottlerGuard {
+  protected readonly throttlerName = SHOPPER_THROTTLER;
+  protected readonly counted = 'user';
+
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    const shopper = (request as unknown as AuthenticatedRequest).shopper;
-    return Promise.resolve(shopper ? `user:${shopper.userId}` : `ip:${(request as unknown as AuthenticatedRequest).ip}`);
+    const { shopper, ip } = request as unknown as AuthenticatedRequest;
+    return Promise.resolve(shopper ? `user:${shopper.userId}` : `ip:${ip}`);
   }
 }

@@ -3,14 +3,10 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiTags } from '@nest
 import type { FastifyReply } from 'fastify';
 import { cartSchema, type Checkout, checkoutResultSchema, checkoutSchema, type SetCartLine, setCartLineSchema, skuSchema } from '@meshmart/contracts';
 import { IdempotencyKey, ZodValidationPipe } from '@meshmart/mesh';
-import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { type AuthenticatedRequest, JwtAuthGuard, userSegment } from '../auth/jwt-auth.guard';
 import { ShopperThrottlerGuard } from '../auth/shopper-throttler.guard';
 import { openApiSchema } from '../docs/openapi-schema';
 import { UpstreamRelay } from './upstream-relay';
-
-function userOf(request: AuthenticatedRequest): string {
-  return encodeURIComponent((request.shopper as { userId: string }).userId);
-}
 
 /** The signed-in shopper's cart and checkout. */
 @ApiTags('cart')
@@ -23,20 +19,20 @@ export class CartHttpController {
   @Get()
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
   cart(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'cart-service', 'GET', `/carts/${userOf(request)}`);
+    return this.relay.forward(reply, 'cart-service', 'GET', `/carts/${userSegment(request)}`);
   }
 
   @Put('lines/:sku')
   @ApiBody({ schema: openApiSchema(setCartLineSchema) })
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
   setLine(@Req() request: AuthenticatedRequest, @Param('sku', new ZodValidationPipe(skuSchema)) sku: string, @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'cart-service', 'PUT', `/carts/${userOf(request)}/lines/${sku}`, { body });
+    return this.relay.forward(reply, 'cart-service', 'PUT', `/carts/${userSegment(request)}/lines/${sku}`, { body });
   }
 
   @Delete('lines/:sku')
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
   removeLine(@Req() request: AuthenticatedRequest, @Param('sku', new ZodValidationPipe(skuSchema)) sku: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'cart-service', 'DELETE', `/carts/${userOf(request)}/lines/${sku}`);
+    return this.relay.forward(reply, 'cart-service', 'DELETE', `/carts/${userSegment(request)}/lines/${sku}`);
   }
 
   /** Checks the cart out: 201 with the new order id; the same Idempotency-Key again gives the same order (200). */
@@ -46,6 +42,6 @@ export class CartHttpController {
   @ApiBody({ schema: openApiSchema(checkoutSchema) })
   @ApiOkResponse({ schema: openApiSchema(checkoutResultSchema) })
   checkout(@Req() request: AuthenticatedRequest, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'cart-service', 'POST', `/carts/${userOf(request)}/checkout`, { body, idempotencyKey: key });
+    return this.relay.forward(reply, 'cart-service', 'POST', `/carts/${userSegment(request)}/checkout`, { body, idempotencyKey: key });
   }
 }

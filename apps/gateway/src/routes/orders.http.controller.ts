@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { orderSchema } from '@meshmart/contracts';
 import { ZodValidationPipe } from '@meshmart/mesh';
-import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { type AuthenticatedRequest, JwtAuthGuard, userSegment } from '../auth/jwt-auth.guard';
 import { ShopperThrottlerGuard } from '../auth/shopper-throttler.guard';
 import { openApiSchema } from '../docs/openapi-schema';
 import { UpstreamRelay } from './upstream-relay';
@@ -20,12 +20,12 @@ export class OrdersHttpController {
   @Get()
   @ApiOkResponse({ schema: openApiSchema(z.array(orderSchema)) })
   history(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'order-service', 'GET', `/users/${encodeURIComponent(request.shopper?.userId ?? '')}/orders`);
+    return this.relay.forward(reply, 'order-service', 'GET', `/users/${userSegment(request)}/orders`);
   }
 
   @Get(':orderId')
   @ApiOkResponse({ schema: openApiSchema(orderSchema) })
   order(@Req() request: AuthenticatedRequest, @Param('orderId', new ZodValidationPipe(z.uuid())) orderId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
-    return this.relay.forward(reply, 'order-service', 'GET', `/users/${encodeURIComponent(request.shopper?.userId ?? '')}/orders/${orderId}`);
+    return this.relay.forward(reply, 'order-service', 'GET', `/users/${userSegment(request)}/orders/${orderId}`);
   }
 }

@@ -8,7 +8,7 @@ import { MeshHealthIndicator } from './mesh-health.indicator';
 import { MeshClient } from './mesh-client';
 import { MetricsController } from './metrics.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
-import { SERVICE_NAME } from './tokens';
+import { PUBLIC_EDGE, SERVICE_NAME } from './tokens';
 
 /** What an app tells the mesh about itself; one object, shared by its module and its `main.ts`. */
 export interface MeshModuleOptions {
@@ -19,6 +19,12 @@ export interface MeshModuleOptions {
    * start, so `MeshClient.client(name)` works for these (and fails fast for any other).
    */
   upstreams?: readonly string[];
+  /**
+   * The workload answers the public internet (the gateway). Then its health says only
+   * `{ status: 'up' | 'down' }` and its problem documents carry no `instance`: nothing of the
+   * inside, and nothing the caller sent, is echoed. Default `false`.
+   */
+  publicEdge?: boolean;
 }
 
 /**
@@ -31,7 +37,10 @@ export interface MeshModuleOptions {
 @Module({})
 export class MeshModule {
   static forRoot(options: MeshModuleOptions): DynamicModule {
-    return MeshModule.build([{ provide: SERVICE_NAME, useValue: options.service }]);
+    return MeshModule.build([
+      { provide: SERVICE_NAME, useValue: options.service },
+      { provide: PUBLIC_EDGE, useValue: options.publicEdge ?? false },
+    ]);
   }
 
   /** The same, with options from a factory (e.g. a config service). */
@@ -39,6 +48,7 @@ export class MeshModule {
     return MeshModule.build([
       { provide: 'MESH_MODULE_OPTIONS', useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: SERVICE_NAME, useFactory: (resolved: MeshModuleOptions) => resolved.service, inject: ['MESH_MODULE_OPTIONS'] },
+      { provide: PUBLIC_EDGE, useFactory: (resolved: MeshModuleOptions) => resolved.publicEdge ?? false, inject: ['MESH_MODULE_OPTIONS'] },
     ]);
   }
 

@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MeshError } from '../errors/mesh-error';
 import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from './problem-document';
+import { PUBLIC_EDGE } from './tokens';
 
 /** A failure that carries its own problem document (access denied, validation, domain errors). */
 export interface HasProblem {
@@ -14,18 +15,23 @@ function hasProblem(error: unknown): error is HasProblem {
 
 /**
  * The one place where errors become HTTP answers: every error leaves as
- * `application/problem+json`. Unknown errors say nothing of their internals.
+ * `application/problem+json`. Unknown errors say nothing of their internals, and no answer
+ * quotes the URL back (Nest's own 404 does: `Cannot GET /path?query`). A mesh peer gets the
+ * path it called as `instance`; at the public edge there is no `instance`.
  */
 @Catch()
 export class ProblemJsonFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemJsonFilter');
+
+  constructor(@Optional() @Inject(PUBLIC_EDGE) private readonly publicEdge = false) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const path = request.url.split('?')[0] ?? request.url;
-    const problem = this.toProblem(error, path);
+    const problem = request.is404 ? noRoute(path) : this.toProblem(error, path);
+    if (this.publicEdge) delete problem.instance;
     // The path only: a query string may carry tokens.
     if (problem.status >= 500) this.logger.error(`${request.method} ${path} failed: ${error instanceof Error ? error.stack : String(error)}`);
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
@@ -44,6 +50,11 @@ export class ProblemJsonFilter implements ExceptionFilter {
     }
     return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'the server failed to handle the request', instance };
   }
+}
+
+/** Fastify's not-found route (Nest throws `Cannot <METHOD> <url>` from it): a fixed detail. */
+function noRoute(instance: string): ProblemDocument {
+  return { type: 'about:blank', title: 'not found', status: 404, detail: 'no route matches this method and path', instance };
 }
 
 function messageOf(response: object): string | undefined {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseSpiffeId } from '../identity/spiffe';
 import { peerSpiffeId } from '../identity/mtls-server';
 import { DeadlineExceeded } from '../errors/mesh-error';
@@ -23,7 +23,7 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
   fastify.addHook('onRequest', (request, reply, done) => {
     const deadline = Deadline.fromHeaders(request.headers);
     if (deadline?.expired()) {
-      void sendDeadlineExceeded(reply, request.url);
+      void sendDeadlineExceeded(reply);
       return;
     }
     const caller = peerSpiffeId(request.raw.socket);
@@ -39,7 +39,7 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) stop.abort(new Error('the caller closed the connection'));
       });
-      if (deadline) stopAtDeadline(deadline, request, reply, stop);
+      if (deadline) stopAtDeadline(deadline, reply, stop);
       // The rest of the chain runs in this async context: span, deadline and caller follow it.
       runWithRequestContext({ deadline, caller, signal: stop.signal }, done);
       return finished;
@@ -75,18 +75,19 @@ function callerPeer(caller: string | undefined): MeshPeer {
  * The callee stops at the caller's deadline: past it, nobody waits for the answer. It answers
  * 504 itself, then aborts the request's signal so the handler's work stops too.
  */
-function stopAtDeadline(deadline: Deadline, request: FastifyRequest, reply: FastifyReply, stop: AbortController): void {
+function stopAtDeadline(deadline: Deadline, reply: FastifyReply, stop: AbortController): void {
   const timer = setTimeout(() => {
-    if (!reply.sent) void sendDeadlineExceeded(reply, request.url);
+    if (!reply.sent) void sendDeadlineExceeded(reply);
     stop.abort(new DeadlineExceeded("the caller's deadline passed"));
   }, Math.max(0, deadline.remainingMs()));
   timer.unref();
   reply.raw.once('close', () => clearTimeout(timer));
 }
 
-function sendDeadlineExceeded(reply: FastifyReply, url: string): FastifyReply {
+// No `instance`: at the public edge it would echo the caller's URL, and a caller knows what it called.
+function sendDeadlineExceeded(reply: FastifyReply): FastifyReply {
   return reply
     .status(504)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ type: problemType('deadline-exceeded'), title: 'deadline exceeded', status: 504, detail: "the caller's deadline passed before the answer was ready", instance: url.split('?')[0] });
+    .send({ type: problemType('deadline-exceeded'), title: 'deadline exceeded', status: 504, detail: "the caller's deadline passed before the answer was ready" });
 }

@@ -10,6 +10,7 @@ import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 import { createMeshLogger, setServiceLogger } from '../telemetry/logger';
 import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
+import { problemJsonFrameworkOptions } from './framework-errors';
 import { installRequestHooks } from './request-hooks';
 import { MESH_RUNTIME } from './tokens';
 
@@ -23,6 +24,11 @@ export interface RunServiceOptions {
   /** Default of MESH_LISTENER: `plain` only for the gateway's public edge. */
   listener?: 'mtls' | 'plain';
   env?: NodeJS.ProcessEnv;
+  /**
+   * Runs on the created app before the mesh installs its request hooks, so hooks added here see
+   * each request first (the public edge drops headers only the mesh may set before they are read).
+   */
+  beforeMeshHooks?: (app: NestFastifyApplication) => void;
   /** Runs on the created app before it listens (e.g. to mount OpenAPI docs). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** Tests inject a span exporter. */
@@ -57,10 +63,11 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
     // Where the library enforces the policy it also normalizes paths first, as the sidecar does.
     const enforcing = config.MESH_MODE !== 'sidecar' && config.MESH_LISTENER === 'mtls';
-    const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}), ...(enforcing ? { rewriteUrl: normalizeUrl } : {}) });
+    const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...problemJsonFrameworkOptions(), ...(https ? { https } : {}), ...(enforcing ? { rewriteUrl: normalizeUrl } : {}) });
     app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), adapter, { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
     if (enforcing) refuseMalformedPaths(app.getHttpAdapter().getInstance());
+    options.beforeMeshHooks?.(app);
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
     await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);

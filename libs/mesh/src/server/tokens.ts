@@ -3,3 +3,6 @@ export const SERVICE_NAME = Symbol('meshmart.service-name');
 
 /** DI token: the process's `MeshRuntime`, provided by `runService`. */
 export const MESH_RUNTIME = Symbol('meshmart.mesh-runtime');
+
+/** DI token: `true` when this workload answers the public internet (`MeshModuleOptions.publicEdge`). */
+export const PUBLIC_EDGE = Symbol('meshmart.public-edge');

@@ -39,6 +39,8 @@ export function workloadManifests(workload: WorkloadDeployment, version: string)
         MESH_TRUST_DOMAIN: ISTIO_TRUST_DOMAIN,
         MESH_SIDECAR_URL: `http://{service}:${SERVICE_PORT}`,
         MESH_VERSION: version,
+        // The Istio ingress gateway appends the client's address to X-Forwarded-For (the sidecar does not): the edge's per-address limit reads it.
+        ...(workload.edge ? { GATEWAY_TRUSTED_PROXY_HOPS: '1' } : {}),
       },
     },
     {
