@@ -38,6 +38,8 @@ export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
 
 // Errors
 export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
+export { classifyFailure, failureCode } from './errors/failure-class';
+export type { FailureClass } from './errors/failure-class';
 
 // Authorization
 export { authorizationPolicySchema, authorize, parseAuthorizationPolicy, pathMatches, principalOf } from './authz/authorization-policy';
@@ -95,6 +97,8 @@ export { createCallPipeline } from './resilience/call-pipeline';
 export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, RetryEvent } from './resilience/call-pipeline';
 export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
 export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
+export { jitteredBackoffMs } from './resilience/jittered-backoff';
+export type { JitteredBackoffOptions } from './resilience/jittered-backoff';
 export { RetryBudget } from './resilience/retry-budget';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
