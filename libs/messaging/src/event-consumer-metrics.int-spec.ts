@@ -81,16 +81,17 @@ describe('event consumer metrics (real broker)', () => {
       kafka,
       groupId,
       topics: [topic],
-      attempts: 2,
       initialBackoffMs: 10,
       lagIntervalMs: 200,
       handle: async ({ envelope: event }) => {
+        // An error nobody marked or recognises is poison: parked at once, not retried.
         if (event.type === 'Broken') throw new Error('cannot apply');
         handled.push(event.id);
       },
     });
     // Before anything arrives, every series is there at 0 (dead letters of each reason included).
     expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'not_retryable' })).toBe(0);
+    expect(await sample('meshmart_kafka_consumer_retrying_partitions', { consumergroup: groupId, topic })).toBe(0);
 
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
@@ -102,7 +103,7 @@ describe('event consumer metrics (real broker)', () => {
       expect(await sample('meshmart_kafka_messages_consumed_total', { consumergroup: groupId, topic, outcome: 'handled' })).toBe(5);
       expect(await sample('meshmart_kafka_messages_consumed_total', { consumergroup: groupId, topic, outcome: 'dead_lettered' })).toBe(2);
       expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'invalid_envelope' })).toBe(1);
-      expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'retries_exhausted' })).toBe(1);
+      expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'not_retryable' })).toBe(1);
     });
     // Once the offsets are committed, the broker says the group is caught up on both partitions.
     await eventually(async () => {
