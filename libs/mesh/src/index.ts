@@ -113,7 +113,7 @@ export { MeshMetrics } from './telemetry/istio-metrics';
 export type { MeshMetricsOptions } from './telemetry/istio-metrics';
 export { injectKafkaHeaders, withKafkaConsumerSpan, withKafkaProducerSpan } from './telemetry/kafka-spans';
 export type { IncomingKafkaHeaders, OutgoingKafkaHeaders } from './telemetry/kafka-spans';
-export { createMeshLogger, currentServiceLogger, setServiceLogger } from './telemetry/logger';
+export { createMeshLogger, currentServiceLogger, SECRET_FIELDS, setServiceLogger } from './telemetry/logger';
 export type { MeshLoggerOptions } from './telemetry/logger';
 export { MeshInternalMetrics } from './telemetry/mesh-internal-metrics';
 export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';

@@ -6,6 +6,7 @@ import { LocalStack } from './stack/stack';
 import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
+import { runDlqCommand } from './dlq/dlq-command';
 import { stopDetachedServices } from './demo/demo-state';
 import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
 import { runTests } from './test/run-tests';
@@ -19,6 +20,7 @@ const usage = `usage: meshmart <command>
   demo            the stack, every service and a scripted shopper, until Ctrl-C [--detach]
   certs           mesh CA and workload certificates (meshmart certs --help)
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
+  dlq             list, show and replay messages parked on <topic>.dlq (meshmart dlq --help)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
 
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
@@ -60,8 +62,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true });
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   if (command === 'prometheus-sd') return runPrometheusSdCommand(argv.slice(1));
+  if (command === 'dlq') return runDlqCommand(argv.slice(1), kafkaBrokers(loadStackSettings(root).ports.kafka));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
+}
+
+/** KAFKA_BROKERS (as the services read it) when set, else the local stack's broker. */
+function kafkaBrokers(stackKafkaPort: number): string[] {
+  const configured = process.env['KAFKA_BROKERS']?.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+  return configured && configured.length > 0 ? configured : [`127.0.0.1:${stackKafkaPort}`];
 }
 
 function positiveNumber(value: string | boolean | undefined, fallback: number, flag: string): number {
