@@ -7,7 +7,7 @@ const pgError = (code: string, message = 'server said no') => Object.assign(new 
 /** An error as Node raises it for a socket. */
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
 /** TypeORM's QueryFailedError: the driver's error beside its own, its fields copied on it. */
-const queryFailed = (driverError: Error & Record<string, unknown>) => Object.assign(new Error(driverError.message), { ...driverError, name: 'QueryFailedError', driverError });
+const queryFailed = (driverError: Error & { code: string }) => Object.assign(new Error(driverError.message), { ...driverError, name: 'QueryFailedError', driverError });
 /** A kafkajs error: `retriable` set by kafkajs, `cause` set when retries ran out. */
 const kafkaError = (name: string, retriable: boolean, cause?: unknown) => Object.assign(new Error('kafka'), { name, retriable, cause });
 

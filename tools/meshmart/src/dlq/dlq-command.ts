@@ -110,14 +110,14 @@ function checkedOffset(text: string): string {
 }
 
 function table(parked: readonly ParkedMessage[]): string {
-  const rows = [['OFFSET', 'KEY', 'REASON', 'ERROR CODE', 'PARKED AT', 'REPLAYED AT']];
-  for (const m of parked) rows.push([m.offset, m.key ?? '-', m.headers[deadLetterHeader.reason] ?? '-', m.headers[deadLetterHeader.errorCode] ?? '-', m.timestamp.toISOString(), m.replayedAt?.toISOString() ?? '-']);
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  const header = ['OFFSET', 'KEY', 'REASON', 'ERROR CODE', 'PARKED AT', 'REPLAYED AT'];
+  const rows = [header, ...parked.map((m) => [m.offset, m.key ?? '-', m.headers[deadLetterHeader.reason] ?? '-', m.headers[deadLetterHeader.errorCode] ?? '-', m.timestamp.toISOString(), m.replayedAt?.toISOString() ?? '-'])];
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
 function describe(message: ParkedMessage): string[] {
-  const { headers } = redactedPayload({ headers: message.headers, value: null });
+  const { headers, payload } = redactedPayload({ headers: message.headers, value: message.value });
   return [
     `offset      ${message.offset}`,
     `key         ${message.key ?? '-'}`,
@@ -126,7 +126,7 @@ function describe(message: ParkedMessage): string[] {
     'headers:',
     ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`),
     'payload:',
-    redactedPayload({ headers: {}, value: message.value }).payload,
+    payload,
   ];
 }
 
