@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { MeshMetrics } from '@meshmart/mesh';
-import { useStack } from '@meshmart/testing';
+import { eventually, useStack } from '@meshmart/testing';
 import { readConsumerLag } from './consumer-lag';
 import { type RunningConsumer, startEventConsumer } from './event-consumer';
 import { createKafka } from './kafka-client';
@@ -21,18 +20,6 @@ async function sample(name: string, labels: Record<string, string>): Promise<num
     if (match?.[1] === name && wanted.every((pair) => match[2]?.split(',').includes(pair))) return Number(match[3]);
   }
   return undefined;
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(200);
-    }
-  }
 }
 
 const envelope = (type: string) => JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });

@@ -39,6 +39,7 @@ describe('classifyFailure', () => {
     ['a QueryFailedError around 57P01', queryFailed(pgError('57P01'))],
     ['node-postgres losing its socket', new Error('Connection terminated unexpectedly')],
     ['the pool timing out on connect', new Error('timeout exceeded when trying to connect')],
+    ['TypeORM after its connection broke mid-transaction', Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' })],
     ['a kafkajs connection error', kafkaError('KafkaJSConnectionError', true)],
     ['kafkajs giving up on an unreachable broker', kafkaError('KafkaJSNumberOfRetriesExceeded', false, kafkaError('KafkaJSConnectionError', true))],
     ['an AbortSignal.timeout()', new DOMException('The operation timed out', 'TimeoutError')],

@@ -37,6 +37,15 @@ const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P
  */
 const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection terminated due to connection timeout)/;
 
+/**
+ * TypeORM releases a query runner whose connection broke (its 'error' listener), so the next
+ * query of that transaction fails with one of these, and the connection error itself is lost.
+ * Measured: Postgres stopped under a running consumer raised QueryRunnerProviderAlreadyReleasedError.
+ * (A bug that used a runner after its transaction ended would raise them too, and be retried;
+ * the retrying alert shows it.)
+ */
+const TYPEORM_CONNECTION_RELEASED: ReadonlySet<string> = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 /** kafkajs errors that mean the broker is unreachable or slow, whatever their `retriable` flag says after retries ran out. */
 const TRANSIENT_KAFKAJS_ERRORS: ReadonlySet<string> = new Set([
   'KafkaJSConnectionError',
@@ -59,6 +68,7 @@ export function isInfrastructureOutage(error: Record<string, unknown>): boolean 
   const driverError = error['driverError'];
   if (typeof driverError === 'object' && driverError !== null && isInfrastructureOutage(driverError as Record<string, unknown>)) return true;
   if (PG_CONNECTION_LOST.test(message)) return true;
+  if (TYPEORM_CONNECTION_RELEASED.has(name)) return true;
   if (name.startsWith('KafkaJS') && (error['retriable'] === true || TRANSIENT_KAFKAJS_ERRORS.has(name))) return true;
   // AbortSignal.timeout() and friends.
   if (name === 'TimeoutError') return true;

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, outboxProducerConfig, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { findWorkspaceRoot, useStack } from '@meshmart/testing';
+import { eventually, findWorkspaceRoot, useStack } from '@meshmart/testing';
 
 /**
  * `meshmart dlq` run as an operator runs it (the real CLI, a child process) against messages a
@@ -28,18 +27,6 @@ describe('meshmart dlq (real broker)', () => {
   function meshmart(...args: string[]) {
     const result = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], { cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers.join(',') }, encoding: 'utf8', timeout: 90_000 });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  }
-
-  async function eventually(check: () => void, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return check();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await sleep(200);
-      }
-    }
   }
 
   beforeAll(async () => {
