@@ -9,6 +9,7 @@ import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, deadLetterHeader, outboxProducerConfig, type RetryingReport, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
+import { failureCode } from '@meshmart/mesh';
 import { claimMessage, openDataSource } from '@meshmart/persistence';
 import { eventually, findWorkspaceRoot, useStack } from '@meshmart/testing';
 import { readDeadLetters } from '../dlq/dead-letter-log';
@@ -89,7 +90,7 @@ describe('an event consumer through a Postgres outage (private Postgres, real br
             await tx.query('INSERT INTO applied_events (event_id) VALUES ($1)', [event.id]);
           });
         } catch (error) {
-          failedTries.push((error as { code?: string }).code ?? (error as Error).message);
+          failedTries.push(failureCode(error));
           throw error;
         }
       },
