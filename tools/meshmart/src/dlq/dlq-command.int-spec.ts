@@ -12,6 +12,8 @@ import { eventually, findWorkspaceRoot, useStack } from '@meshmart/testing';
  * real consumer parked on the shared broker, in a topic of its own.
  */
 const root = findWorkspaceRoot(__dirname);
+/** Each CLI run compiles the CLI and joins a throwaway group: seconds on a loaded machine, so the tests give them room. */
+const CLI_TEST_MS = 60_000;
 
 describe('meshmart dlq (real broker)', () => {
   const topic = `meshmart.test.dlq-cli.${randomUUID()}`;
@@ -76,7 +78,7 @@ describe('meshmart dlq (real broker)', () => {
     expect(lines[2]).toMatch(/^0\s+agg-1\s+invalid_envelope\s+SyntaxError\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
     expect(lines[3]).toMatch(/^1\s+agg-1\s+not_retryable\s+Error\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
     expect(lines).toHaveLength(4);
-  });
+  }, CLI_TEST_MS);
 
   it('show: the headers and the payload, secrets never printed', () => {
     const garbage = meshmart('show', topic, '0');
@@ -90,14 +92,14 @@ describe('meshmart dlq (real broker)', () => {
     const refused = meshmart('show', topic, '1');
     expect(refused.stdout).toContain('dlq-error: Error: no such product');
     expect(refused.stdout).toContain(`"id": "${ids.refused}"`);
-  });
+  }, CLI_TEST_MS);
 
   it('replay: re-drives to the original topic once, records it, and a second replay re-drives nothing', async () => {
     healed = true;
     const first = meshmart('replay', topic, '--offset', '1');
     expect(first.stdout).toContain(`replayed ${deadLetterTopic(topic)}@1 to ${topic}`);
     expect(first.code).toBe(0);
-    await eventually(() => expect(applied).toEqual([ids.secret, ids.refused]));
+    await eventually(() => expect(applied).toEqual([ids.secret, ids.refused]), 30_000);
 
     const again = meshmart('replay', topic, '--all');
     expect(again.code).toBe(0);
@@ -114,14 +116,14 @@ describe('meshmart dlq (real broker)', () => {
     const replayedMessage = await lastMessageOf(topic);
     expect(replayedMessage.headers?.['dlq-replayed-from']?.toString()).toBe(`${deadLetterTopic(topic)}/0/0`);
     expect(Object.keys(replayedMessage.headers ?? {}).filter((name) => name.startsWith('dlq-') && name !== 'dlq-replayed-from')).toEqual([]);
-  });
+  }, 4 * CLI_TEST_MS);
 
   async function eventuallyListed(parked: number): Promise<string> {
     let stdout = '';
     await eventually(() => {
       stdout = meshmart('list', topic).stdout;
       expect(stdout).toContain(`${parked} parked`);
-    });
+    }, 2 * CLI_TEST_MS);
     return stdout;
   }
 
