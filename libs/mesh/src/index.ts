@@ -39,6 +39,8 @@ export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
 
 // Errors
 export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
+export { classifyFailure, failureCode } from './errors/failure-class';
+export type { FailureClass } from './errors/failure-class';
 
 // Authorization
 export { principalOf } from './authz/authorization-policy';
@@ -107,6 +109,8 @@ export { createCallPipeline } from './resilience/call-pipeline';
 export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, RetryEvent } from './resilience/call-pipeline';
 export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
 export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
+export { jitteredBackoffMs } from './resilience/jittered-backoff';
+export type { JitteredBackoffOptions } from './resilience/jittered-backoff';
 export { RetryBudget } from './resilience/retry-budget';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
@@ -121,7 +125,7 @@ export { MeshMetrics } from './telemetry/istio-metrics';
 export type { MeshMetricsOptions } from './telemetry/istio-metrics';
 export { injectKafkaHeaders, withKafkaConsumerSpan, withKafkaProducerSpan } from './telemetry/kafka-spans';
 export type { IncomingKafkaHeaders, OutgoingKafkaHeaders } from './telemetry/kafka-spans';
-export { createMeshLogger, currentServiceLogger, setServiceLogger } from './telemetry/logger';
+export { createMeshLogger, currentServiceLogger, SECRET_FIELDS, setServiceLogger } from './telemetry/logger';
 export type { MeshLoggerOptions } from './telemetry/logger';
 export { MeshInternalMetrics } from './telemetry/mesh-internal-metrics';
 export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';

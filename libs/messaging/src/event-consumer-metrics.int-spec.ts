@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { MeshMetrics } from '@meshmart/mesh';
-import { useStack } from '@meshmart/testing';
+import { eventually, useStack } from '@meshmart/testing';
 import { readConsumerLag } from './consumer-lag';
 import { type RunningConsumer, startEventConsumer } from './event-consumer';
 import { createKafka } from './kafka-client';
@@ -21,18 +20,6 @@ async function sample(name: string, labels: Record<string, string>): Promise<num
     if (match?.[1] === name && wanted.every((pair) => match[2]?.split(',').includes(pair))) return Number(match[3]);
   }
   return undefined;
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(200);
-    }
-  }
 }
 
 const envelope = (type: string) => JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });
@@ -81,16 +68,17 @@ describe('event consumer metrics (real broker)', () => {
       kafka,
       groupId,
       topics: [topic],
-      attempts: 2,
       initialBackoffMs: 10,
       lagIntervalMs: 200,
       handle: async ({ envelope: event }) => {
+        // An error nobody marked or recognises is poison: parked at once, not retried.
         if (event.type === 'Broken') throw new Error('cannot apply');
         handled.push(event.id);
       },
     });
     // Before anything arrives, every series is there at 0 (dead letters of each reason included).
     expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'not_retryable' })).toBe(0);
+    expect(await sample('meshmart_kafka_consumer_retrying_partitions', { consumergroup: groupId, topic })).toBe(0);
 
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
@@ -102,7 +90,7 @@ describe('event consumer metrics (real broker)', () => {
       expect(await sample('meshmart_kafka_messages_consumed_total', { consumergroup: groupId, topic, outcome: 'handled' })).toBe(5);
       expect(await sample('meshmart_kafka_messages_consumed_total', { consumergroup: groupId, topic, outcome: 'dead_lettered' })).toBe(2);
       expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'invalid_envelope' })).toBe(1);
-      expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'retries_exhausted' })).toBe(1);
+      expect(await sample('meshmart_kafka_dead_letters_total', { consumergroup: groupId, topic, reason: 'not_retryable' })).toBe(1);
     });
     // Once the offsets are committed, the broker says the group is caught up on both partitions.
     await eventually(async () => {

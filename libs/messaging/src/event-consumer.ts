@@ -1,13 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema } from '@meshmart/contracts';
-import { serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema, eventSchemas, isEventType } from '@meshmart/contracts';
+import { currentServiceLogger, failureCode, serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
 import { monitorConsumerLag } from './consumer-lag';
+import { type DeadLetterReason, deadLetterHeaders, deadLetterReasons, errorText } from './dead-letters';
+import { initRetryMetrics, type RetryingReport, retryInPlace } from './retry-in-place';
 import { ensureTopics } from './topics';
-
-/** Why a message was parked on its dead-letter topic. */
-export type DeadLetterReason = 'invalid_envelope' | 'retries_exhausted' | 'not_retryable';
-const deadLetterReasons: readonly DeadLetterReason[] = ['invalid_envelope', 'retries_exhausted', 'not_retryable'];
 
 const consumedCounter = () =>
   serviceCounter({
@@ -35,14 +32,21 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: readonly string[];
   /**
-   * Applies one event. Throwing retries it with back-off; an error whose `retryable` is false
-   * goes to the dead-letter topic at once. Make it idempotent (inbox): delivery is at least once.
+   * Applies one event. A thrown error is classified by `classifyFailure` (`@meshmart/mesh`):
+   * transient (database, broker or upstream away, timeouts) pauses the partition and retries
+   * with back-off until it succeeds, never dead-lettering; poison (a refusal marked
+   * `retryable: false`, a constraint violation, an unrecognised error) goes to the dead-letter
+   * topic at once. Make it idempotent (inbox): delivery is at least once.
    */
   handle: (message: ConsumedMessage) => Promise<void>;
-  /** Attempts before the dead-letter topic. Default 5. */
-  attempts?: number;
-  /** First back-off; doubles per attempt, with jitter, up to 5 s. Default 200 ms. */
+  /** First back-off after a transient failure; doubles per try, with jitter. Default 200 ms. */
   initialBackoffMs?: number;
+  /** Longest back-off between tries of a transiently failing message. Default 5 000 ms. */
+  maxBackoffMs?: number;
+  /** Told while a message keeps failing transiently, at most once per `retryReportEveryMs` per partition, and when it goes through. Default: the service logger. */
+  onRetrying?: (report: RetryingReport, recovered: boolean) => void;
+  /** Default 30 000 ms. */
+  retryReportEveryMs?: number;
   /** Told about each message that went to a dead-letter topic. */
   onDeadLetter?: (topic: string, reason: string, error: unknown) => void;
   /** Start from the earliest offset when the group has none (default true: no event is skipped). */
@@ -61,16 +65,17 @@ export interface RunningConsumer {
 
 /**
  * A Kafka consumer for event envelopes: each message is processed in a CONSUMER span that
- * continues the producer's trace, retried with jittered exponential back-off, and parked on
- * `<topic>.dlq` (with the reason in its headers) when it cannot be applied, so one poison
- * message never blocks its partition. Offsets are committed only after a message is handled
- * or parked.
+ * continues the producer's trace. A transient failure pauses the partition and retries the
+ * message with jittered back-off for as long as it takes; a poison message (not an envelope,
+ * a payload off its schema, a poison error) is parked on `<topic>.dlq` at once with headers
+ * saying why and from where, so it never blocks its partition. Offsets are committed only
+ * after a message is handled or parked.
  * @example const running = await startEventConsumer({ kafka, groupId: 'order-service.saga', topics: [topics.orders], handle });
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId } = options;
-  const attempts = options.attempts ?? 5;
-  const initialBackoffMs = options.initialBackoffMs ?? 200;
+  const backoff = { initialMs: options.initialBackoffMs ?? 200, maxMs: options.maxBackoffMs ?? 5_000 };
+  const onRetrying = options.onRetrying ?? logRetrying(groupId);
   await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : 3 })));
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
@@ -84,10 +89,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   for (const topic of options.topics) {
     for (const outcome of ['handled', 'dead_lettered']) consumed.inc({ consumergroup: groupId, topic, outcome }, 0);
     for (const reason of deadLetterReasons) deadLetters.inc({ consumergroup: groupId, topic, reason }, 0);
+    initRetryMetrics(groupId, topic);
   }
 
   const park = async (topic: string, message: KafkaMessage, partition: number, reason: DeadLetterReason, error: unknown) => {
-    const headers: IHeaders = { ...message.headers, 'dlq-reason': reason, 'dlq-error': errorText(error), 'dlq-source': `${topic}/${partition}/${message.offset}` };
+    const headers = deadLetterHeaders({ topic, partition, message, groupId }, reason, error);
     await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     deadLetters.inc({ consumergroup: groupId, topic, reason });
     consumed.inc({ consumergroup: groupId, topic, outcome: 'dead_lettered' });
@@ -95,32 +101,25 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: async ({ topic, partition, message, heartbeat, pause }) => {
       const parsed = parseEnvelope(message.value);
       if (!parsed.ok) {
-        await park(topic, message, partition, 'invalid_envelope', parsed.error);
+        await park(topic, message, partition, parsed.reason, parsed.error);
         return;
       }
       const delivered: ConsumedMessage = { topic, partition, offset: message.offset, envelope: parsed.envelope };
       await withKafkaConsumerSpan(topic, message.headers, async (span) => {
         span.setAttribute('messaging.message.id', parsed.envelope.id);
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await options.handle(delivered);
-            consumed.inc({ consumergroup: groupId, topic, outcome: 'handled' });
-            return;
-          } catch (error) {
-            const retryable = (error as { retryable?: boolean }).retryable !== false;
-            // On shutdown, throw: the offset is not committed and the message comes back after restart.
-            if (stopping) throw error;
-            if (!retryable || attempt >= attempts) {
-              await park(topic, message, partition, retryable ? 'retries_exhausted' : 'not_retryable', error);
-              return;
-            }
-            const backoff = Math.min(5_000, initialBackoffMs * 2 ** (attempt - 1));
-            await sleep(backoff / 2 + Math.random() * (backoff / 2));
-          }
-        }
+        // On shutdown retryInPlace throws: the offset is not committed and the message comes back after restart.
+        const settled = await retryInPlace(() => options.handle(delivered), {
+          groupId, topic, partition, offset: message.offset, pause, heartbeat, backoff,
+          stopping: () => stopping,
+          reportEveryMs: options.retryReportEveryMs ?? 30_000,
+          onRetrying: (report) => onRetrying(report, false),
+          onRecovered: (report) => onRetrying(report, true),
+        });
+        if (settled.kind === 'handled') consumed.inc({ consumergroup: groupId, topic, outcome: 'handled' });
+        else await park(topic, message, partition, 'not_retryable', settled.error);
       });
     },
   });
@@ -141,16 +140,35 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 }
 
-function parseEnvelope(value: Buffer | null): { ok: true; envelope: EventEnvelope } | { ok: false; error: unknown } {
+type ParsedMessage = { ok: true; envelope: EventEnvelope } | { ok: false; reason: DeadLetterReason; error: unknown };
+
+/** The envelope, and for an event type we know, its payload checked against the type's schema. */
+function parseEnvelope(value: Buffer | null): ParsedMessage {
+  let envelope: EventEnvelope;
   try {
     const parsed = eventEnvelopeSchema.safeParse(JSON.parse(value?.toString('utf8') ?? ''));
-    return parsed.success ? { ok: true, envelope: parsed.data as EventEnvelope } : { ok: false, error: parsed.error };
+    if (!parsed.success) return { ok: false, reason: 'invalid_envelope', error: parsed.error };
+    envelope = parsed.data as EventEnvelope;
   } catch (error) {
-    return { ok: false, error };
+    return { ok: false, reason: 'invalid_envelope', error };
   }
+  if (isEventType(envelope.type)) {
+    const data = eventSchemas[envelope.type].safeParse(envelope.data);
+    if (!data.success) return { ok: false, reason: 'invalid_payload', error: data.error };
+  }
+  return { ok: true, envelope };
 }
 
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.slice(0, 500);
+/** The default report of a message retried in place: one warning per window, one line when it goes through. No error message (it may carry data), its code. */
+function logRetrying(groupId: string): (report: RetryingReport, recovered: boolean) => void {
+  return (report, recovered) => {
+    const where = `${report.topic}/${report.partition}@${report.offset}`;
+    const seconds = ((Date.now() - report.since.getTime()) / 1000).toFixed(1);
+    const line = recovered
+      ? `${groupId}: ${where} went through after ${report.failures} transient failures in ${seconds}s; partition resumed`
+      : `${groupId}: ${where} failed transiently (${failureCode(report.error)}), ${report.failures} tries in ${seconds}s; partition paused, retrying with back-off`;
+    const logger = currentServiceLogger();
+    if (logger) logger[recovered ? 'info' : 'warn']({ consumergroup: groupId, topic: report.topic, partition: report.partition, offset: report.offset, failures: report.failures, code: failureCode(report.error) }, line);
+    else if (!recovered) process.emitWarning(line, 'ConsumerRetryWarning');
+  };
 }

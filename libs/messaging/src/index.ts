@@ -1,5 +1,8 @@
 export { startEventConsumer } from './event-consumer';
 export type { ConsumedMessage, EventConsumerOptions, RunningConsumer } from './event-consumer';
+export { deadLetterHeader, deadLetterReasons, headersAsText } from './dead-letters';
+export type { DeadLetterReason } from './dead-letters';
+export type { RetryingReport } from './retry-in-place';
 export { createKafka } from './kafka-client';
 export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';

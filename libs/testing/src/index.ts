@@ -15,6 +15,7 @@ export {
 } from './stack-endpoints';
 export type { StackEndpoints } from './stack-endpoints';
 export { demoCatalogue } from './catalogue-seed';
+export { eventually } from './eventually';
 export { runDemoShopper, seedDemoCatalogue } from './demo-script';
 export { MeshHttpsClient, sendJson } from './mesh-https';
 export type { JsonResponse } from './mesh-https';

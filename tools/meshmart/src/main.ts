@@ -9,6 +9,7 @@ import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
 import { runLoadCommand } from './load/load-command';
+import { runDlqCommand } from './dlq/dlq-command';
 import { stopDetachedServices } from './demo/demo-state';
 import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
 import { runTests } from './test/run-tests';
@@ -23,6 +24,7 @@ const usage = `usage: meshmart <command>
   certs           mesh CA and workload certificates (meshmart certs --help)
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
+  dlq             list, show and replay messages parked on <topic>.dlq (meshmart dlq --help)
   bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
   bench checkout  the whole platform's checkouts: a ladder of shoppers, the knee, CPU per checkout per process,
                   against pgbench on the same server [--quick: a smoke run under a minute] [--out DIR]
@@ -72,8 +74,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'load') return runLoadCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   if (command === 'prometheus-sd') return runPrometheusSdCommand(argv.slice(1));
+  if (command === 'dlq') return runDlqCommand(argv.slice(1), kafkaBrokers(loadStackSettings(root).ports.kafka));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
+}
+
+/** KAFKA_BROKERS (as the services read it) when set, else the local stack's broker. */
+function kafkaBrokers(stackKafkaPort: number): string[] {
+  const configured = process.env['KAFKA_BROKERS']?.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+  return configured && configured.length > 0 ? configured : [`127.0.0.1:${stackKafkaPort}`];
 }
 
 function positiveNumber(value: string | boolean | undefined, fallback: number, flag: string): number {

@@ -1,7 +1,9 @@
 /**
  * The one base of every real failure in the mesh. `code` is stable (logs, metrics and
- * problem documents use it); `retryable` is what the retry policy reads, and `status` is the
- * HTTP status the failure maps to at an edge. Expected outcomes are return values, not these.
+ * problem documents use it); `retryable` says the failure is transient (the same work may
+ * succeed later) and is what `classifyFailure`, hence the retry policy and the event
+ * consumers, read; `status` is the HTTP status the failure maps to at an edge. Expected
+ * outcomes are return values, not these.
  */
 export abstract class MeshError extends Error {
   abstract readonly code: string;
@@ -38,24 +40,32 @@ export class UpstreamServerError extends MeshError {
   }
 }
 
-/** The caller's deadline passed before an answer came. Never retried: the budget is spent. */
+/**
+ * The caller's deadline passed before an answer came. Transient (a later try may be in time),
+ * but never retried within the call: its budget is spent, and the retry policy starts no try
+ * past the deadline.
+ */
 export class DeadlineExceeded extends MeshError {
   readonly code = 'deadline_exceeded';
-  readonly retryable = false;
+  readonly retryable = true;
   readonly status = 504;
 }
 
-/** The circuit breaker for the upstream is open. */
+/**
+ * The circuit breaker for the upstream is open. Transient: it half-opens after a while. The
+ * call that met it is not retried at once (the retry stage sees the breaker's own rejection,
+ * which it never retries); work retried later, like a consumer's message, may pass.
+ */
 export class CircuitOpen extends MeshError {
   readonly code = 'circuit_open';
-  readonly retryable = false;
+  readonly retryable = true;
   readonly status = 503;
 }
 
-/** The concurrency limit for the upstream is reached and its queue is full. */
+/** The concurrency limit for the upstream is reached and its queue is full. Transient, like `CircuitOpen`. */
 export class ConcurrencyLimitReached extends MeshError {
   readonly code = 'concurrency_limit';
-  readonly retryable = false;
+  readonly retryable = true;
   readonly status = 503;
 }
 

@@ -1,3 +1,4 @@
+import { BrokenCircuitError, BulkheadRejectedError } from 'cockatiel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IdentityRejected, UpstreamServerError } from '../errors/mesh-error';
 import { Deadline } from './deadline';
@@ -43,9 +44,15 @@ describe('createRetryPolicy', () => {
     expect(await tries({ maxAttempts: 5 })).toBe(5);
   });
 
-  it('retries only MeshErrors flagged retryable', async () => {
+  it('retries only what classifyFailure calls transient: unknown errors are not retried', async () => {
     expect(await tries({}, new IdentityRejected('no'))).toBe(1);
     expect(await tries({}, new Error('bug'))).toBe(1);
+    expect(await tries({}, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(3);
+  });
+
+  it("never retries the pipeline's own rejections at once (open breaker, full bulkhead)", async () => {
+    expect(await tries({}, new BrokenCircuitError())).toBe(1);
+    expect(await tries({}, new BulkheadRejectedError(1, 0))).toBe(1);
   });
 
   it('takes one budget token per retry, and stops when none is left', async () => {

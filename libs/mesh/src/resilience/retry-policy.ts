@@ -1,5 +1,5 @@
 import { DelegateBackoff, ExponentialBackoff, handleWhen, retry, type IBackoff, type RetryPolicy } from 'cockatiel';
-import { MeshError } from '../errors/mesh-error';
+import { classifyFailure } from '../errors/failure-class';
 import { type Deadline } from './deadline';
 import { type RetryBudget } from './retry-budget';
 
@@ -27,8 +27,11 @@ export interface RetryPolicyOptions {
  * call's deadline and attempt count; the budget it draws from is shared.
  *
  * A failure is retried only when all hold, checked in this order so that no budget token is
- * spent on a retry that would not happen: the error is a `MeshError` marked `retryable`, tries
- * remain, the next back-off fits before the deadline, and the budget grants a token.
+ * spent on a retry that would not happen: `classifyFailure` calls the error transient (the
+ * rule the event consumers follow too: unknown errors are not retried), tries remain, the next
+ * back-off fits before the deadline, and the budget grants a token. The pipeline's own
+ * rejections (open breaker, full bulkhead, cancelled try) reach this stage as cockatiel's
+ * errors, which are unknown here, so a call that met them fails fast.
  */
 export function createRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
   const { maxAttempts, backoff, budget, deadline } = options;
@@ -38,7 +41,7 @@ export function createRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
 
   const mayRetry = (error: unknown): boolean => {
     failures += 1;
-    if (!(error instanceof MeshError) || !error.retryable || failures >= maxAttempts) return false;
+    if (classifyFailure(error) !== 'transient' || failures >= maxAttempts) return false;
     const next = lastDelay ? lastDelay.next(undefined) : delays.next();
     if (next.duration >= deadline.remainingMs()) return false;
     if (!budget.tryAcquireRetry()) return false;

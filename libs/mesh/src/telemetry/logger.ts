@@ -14,8 +14,8 @@ export interface MeshLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Field names whose values are secrets wherever they appear. */
-const SECRET_FIELDS = [
+/** Field names whose values are secrets wherever they appear (logs redact them; `meshmart dlq show` too). */
+export const SECRET_FIELDS: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',

@@ -1,4 +1,5 @@
 import type { OrderFailureReason, OrderStatus } from '@meshmart/contracts';
+import { jitteredBackoffMs } from '@meshmart/mesh';
 
 /**
  * The checkout saga, as data: reserve stock → authorize payment → commit stock → capture
@@ -81,6 +82,5 @@ export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): Sa
 
 /** Jittered exponential back-off between tries of one step: 200 ms doubling, at most 5 s. */
 export function backoffMs(attempts: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(5_000, 200 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return jitteredBackoffMs(attempts, { initialMs: 200, maxMs: 5_000 }, random);
 }
