@@ -35,6 +35,8 @@ export { serviceConfigSchema } from './config/service-config';
 export type { ServiceConfig } from './config/service-config';
 export { MeshRuntime } from './runtime/mesh-runtime';
 export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
+export { StartUpConditions } from './runtime/start-up-conditions';
+export type { PendingCondition } from './runtime/start-up-conditions';
 
 // Errors
 export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
@@ -96,6 +98,8 @@ export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, Retry
 export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
 export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
 export { RetryBudget } from './resilience/retry-budget';
+export { JitteredBackoff, retryUntilDone } from './resilience/retry-until-done';
+export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-until-done';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
 // Client
