@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema } from '@meshmart/contracts';
 import { serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
+import { createGroupConsumer, type GroupMembershipHooks, heartbeatWhileHandling } from './consumer-group-membership';
 import { monitorConsumerLag } from './consumer-lag';
 import { ensureTopics } from './topics';
 
@@ -51,6 +52,8 @@ export interface EventConsumerOptions {
   lagIntervalMs?: number;
   /** Told when a lag read fails (the gauge keeps its last values). Default: a process warning. */
   onLagError?: (error: unknown) => void;
+  /** Told when the consumer joins its group or kafkajs gives up on it (readiness follows these). */
+  membership?: GroupMembershipHooks;
 }
 
 export interface RunningConsumer {
@@ -73,7 +76,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const initialBackoffMs = options.initialBackoffMs ?? 200;
   await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : 3 })));
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = createGroupConsumer(kafka, groupId, options.membership);
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
@@ -95,7 +98,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: heartbeatWhileHandling(async ({ topic, partition, message }) => {
       const parsed = parseEnvelope(message.value);
       if (!parsed.ok) {
         await park(topic, message, partition, 'invalid_envelope', parsed.error);
@@ -122,7 +125,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           }
         }
       });
-    },
+    }),
   });
 
   const lag = monitorConsumerLag(kafka, groupId, options.topics, {

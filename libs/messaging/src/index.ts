@@ -1,3 +1,7 @@
+export { startEventConsumerInBackground } from './background-consumer';
+export type { BackgroundConsumer, BackgroundConsumerOptions } from './background-consumer';
+export { consumerGroupTimings } from './consumer-group-membership';
+export type { GroupMembershipHooks } from './consumer-group-membership';
 export { startEventConsumer } from './event-consumer';
 export type { ConsumedMessage, EventConsumerOptions, RunningConsumer } from './event-consumer';
 export { createKafka } from './kafka-client';
