@@ -98,7 +98,7 @@ export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, Retry
 export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
 export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
 export { RetryBudget } from './resilience/retry-budget';
-export { JitteredBackoff, retryUntilDone } from './resilience/retry-until-done';
+export { describeWaiting, JitteredBackoff, retryUntilDone } from './resilience/retry-until-done';
 export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-until-done';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 

@@ -1,4 +1,4 @@
-import { retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
+import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
 import { type EventConsumerOptions, type RunningConsumer, startEventConsumer } from './event-consumer';
 
 export interface BackgroundConsumerOptions extends Omit<EventConsumerOptions, 'membership'> {
@@ -46,10 +46,10 @@ export function startEventConsumerInBackground(options: BackgroundConsumerOption
     startUp.hold(key, `joining ${topics}`);
     return retryUntilDone(() => startEventConsumer({ ...consumerOptions, membership }), {
       signal: aborted.signal,
-      onWaiting: ({ attempts, elapsedMs, error, nextDelayMs }) => {
-        const reason = `kafka unreachable (${attempts} tries in ${(elapsedMs / 1000).toFixed(0)}s): ${errorMessage(error)}`;
+      onWaiting: (report) => {
+        const reason = `kafka ${describeWaiting(report)}`;
         startUp.hold(key, reason);
-        log.warn(`${key}: ${reason}; next try in ${(nextDelayMs / 1000).toFixed(1)}s`);
+        log.warn(`${key}: ${reason}; next try in ${(report.nextDelayMs / 1000).toFixed(1)}s`);
       },
     });
   })().catch(() => undefined);
@@ -69,8 +69,4 @@ function untilAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<b
     signal.addEventListener('abort', () => resolve(false), { once: true });
     promise.then(() => resolve(true), reject);
   });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,9 +7,11 @@ import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
  * Kafka client default and well above the broker's minimum (6 s). Heartbeats every second
  * tell members of a rebalance within a second; `heartbeatWhileHandling` keeps them going while
  * one message takes long, so a slow handler is not mistaken for a dead member. A rebalance
- * waits up to `rebalanceTimeout` for members still finishing a message.
+ * waits up to `rebalanceTimeout` for members still finishing a message. An idle member
+ * heartbeats only between fetches, so its long poll (`maxWaitTimeInMs`, kafkajs default 5 s)
+ * is cut to 1 s: it notices a rebalance (a member joined or left) within about a second.
  */
-export const consumerGroupTimings = { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 30_000 } as const;
+export const consumerGroupTimings = { sessionTimeout: 10_000, heartbeatInterval: 1_000, rebalanceTimeout: 30_000, maxWaitTimeInMs: 1_000 } as const;
 
 /** Told about the consumer's membership of its group. */
 export interface GroupMembershipHooks {

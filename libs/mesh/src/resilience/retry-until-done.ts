@@ -40,6 +40,12 @@ export interface WaitingReport {
   nextDelayMs: number;
 }
 
+/** A report as the reason readiness and the log give: `unreachable (3 tries in 12s): connect ECONNREFUSED 127.0.0.1:5432`. */
+export function describeWaiting({ attempts, elapsedMs, error }: WaitingReport): string {
+  const message = error instanceof Error ? error.message || error.name : String(error);
+  return `unreachable (${attempts} ${attempts === 1 ? 'try' : 'tries'} in ${(elapsedMs / 1000).toFixed(0)}s): ${message}`;
+}
+
 export interface RetryUntilDoneOptions {
   /** Scale of the first pause. Default 250 ms. */
   initialMs?: number;

@@ -1,7 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { topics } from '@meshmart/contracts';
-import { retryUntilDone, type StartUpConditions, type WaitingReport } from '@meshmart/mesh';
+import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
 import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, startEventConsumerInBackground } from '@meshmart/messaging';
 import { prepareServiceDatabase } from '../data-source/open-data-source';
 
@@ -69,7 +69,7 @@ export class PersistenceStartup {
         signal: this.aborted.signal,
         onWaiting: (report) => {
           waited = true;
-          const reason = waitingReason(report);
+          const reason = describeWaiting(report);
           startUp.hold(key, reason, hold);
           log.warn(`${key}: ${what} ${reason}; next try in ${(report.nextDelayMs / 1000).toFixed(1)}s`);
         },
@@ -85,11 +85,6 @@ export class PersistenceStartup {
   private untilReached(reached: Promise<boolean>): Promise<void> {
     return reached.then((ok) => (ok ? undefined : new Promise<void>(() => undefined)));
   }
-}
-
-function waitingReason({ attempts, elapsedMs, error }: WaitingReport): string {
-  const message = error instanceof Error ? error.message || error.name : String(error);
-  return `unreachable (${attempts} ${attempts === 1 ? 'try' : 'tries'} in ${(elapsedMs / 1000).toFixed(0)}s): ${message}`;
 }
 
 /** `host:port` of a postgres:// URL: what a log line may name (never the credentials). */
