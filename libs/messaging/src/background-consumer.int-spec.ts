@@ -7,7 +7,7 @@ import { StartUpConditions } from '@meshmart/mesh';
 import { useStack } from '@meshmart/testing';
 import { type BackgroundConsumer, startEventConsumerInBackground } from './background-consumer';
 import { consumerGroupTimings } from './consumer-group-membership';
-import { createKafka } from './kafka-client';
+import { createKafka, createKafkaProbe } from './kafka-client';
 import { outboxProducerConfig } from './kafka-outbox-publisher';
 import { ensureTopics } from './topics';
 
@@ -80,10 +80,10 @@ describe('event consumers started in the background (real broker)', () => {
   });
 
   it('waits with back-off while Kafka is unreachable, saying so in readiness, one log line per window', async () => {
-    const unreachable = createKafka({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retries: 0 });
+    const unreachable = createKafka({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING });
     const startUp = new StartUpConditions();
     const warnings: { at: number; line: string }[] = [];
-    const consumer = startEventConsumerInBackground({ kafka: unreachable, groupId: `${groupId}-unreachable`, topics: [topic], startUp, log: { warn: (line) => warnings.push({ at: Date.now(), line }), log: () => undefined }, handle: async () => undefined });
+    const consumer = startEventConsumerInBackground({ kafka: unreachable, probe: createKafkaProbe({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'] }), groupId: `${groupId}-unreachable`, topics: [topic], startUp, log: { warn: (line) => warnings.push({ at: Date.now(), line }), log: () => undefined }, handle: async () => undefined });
     consumers.push(consumer);
     await until(() => warnings.length >= 2, 30_000);
     expect(warnings[0]?.line).toMatch(new RegExp(`^kafka consumer ${groupId}-unreachable: kafka unreachable \\(1 try in \\d+s\\): .*ECONNREFUSED.*; next try in \\d+\\.\\ds$`));

@@ -1,5 +1,7 @@
 import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
+import type { Kafka } from 'kafkajs';
 import { type EventConsumerOptions, type RunningConsumer, startEventConsumer } from './event-consumer';
+import { kafkaReachable } from './kafka-client';
 
 export interface BackgroundConsumerOptions extends Omit<EventConsumerOptions, 'membership'> {
   /** Where the consumer says it is not there yet: from start until it first joins its group. */
@@ -8,6 +10,11 @@ export interface BackgroundConsumerOptions extends Omit<EventConsumerOptions, 'm
   after?: Promise<unknown>;
   /** One line when Kafka is unreachable (per window, not per try), one when the consumer joins. */
   log: { warn(line: string): void; log(line: string): void };
+  /**
+   * A quiet client without retries (see `createKafkaProbe`), tried first at each attempt, so an
+   * unreachable Kafka costs one log line per window instead of kafkajs's error per retry.
+   */
+  probe?: Kafka;
 }
 
 /** A consumer started in the background; `stop` leaves the group (or abandons the start). */
@@ -24,7 +31,7 @@ export interface BackgroundConsumer {
  * @example const consumer = startEventConsumerInBackground({ kafka, groupId, topics, handle, startUp: runtime.startUp, after: db, log });
  */
 export function startEventConsumerInBackground(options: BackgroundConsumerOptions): BackgroundConsumer {
-  const { startUp, log, after, ...consumerOptions } = options;
+  const { startUp, log, after, probe, ...consumerOptions } = options;
   const key = `kafka consumer ${options.groupId}`;
   const topics = options.topics.join(', ');
   const aborted = new AbortController();
@@ -44,7 +51,10 @@ export function startEventConsumerInBackground(options: BackgroundConsumerOption
   const running: Promise<RunningConsumer | undefined> = (async () => {
     if (after && !(await untilAborted(after, aborted.signal))) return undefined;
     startUp.hold(key, `joining ${topics}`);
-    return retryUntilDone(() => startEventConsumer({ ...consumerOptions, membership }), {
+    return retryUntilDone(async () => {
+      if (probe) await kafkaReachable(probe);
+      return startEventConsumer({ ...consumerOptions, membership });
+    }, {
       signal: aborted.signal,
       onWaiting: (report) => {
         const reason = `kafka ${describeWaiting(report)}`;

@@ -4,7 +4,7 @@ export { consumerGroupTimings } from './consumer-group-membership';
 export type { GroupMembershipHooks } from './consumer-group-membership';
 export { startEventConsumer } from './event-consumer';
 export type { ConsumedMessage, EventConsumerOptions, RunningConsumer } from './event-consumer';
-export { createKafka } from './kafka-client';
+export { createKafka, createKafkaProbe, kafkaReachable } from './kafka-client';
 export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';
 export type { PublishableRecord } from './kafka-outbox-publisher';

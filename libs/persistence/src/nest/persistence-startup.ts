@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { topics } from '@meshmart/contracts';
 import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
-import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, startEventConsumerInBackground } from '@meshmart/messaging';
+import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, kafkaReachable, startEventConsumerInBackground } from '@meshmart/messaging';
 import { prepareServiceDatabase } from '../data-source/open-data-source';
 
 export interface PersistenceStartupOptions {
@@ -11,6 +11,8 @@ export interface PersistenceStartupOptions {
   url: string;
   database: string;
   kafka: Kafka;
+  /** A quiet client without retries (`createKafkaProbe`): each attempt tries it first, so waiting logs one line per window. */
+  kafkaProbe: Kafka;
   outboxProducer: Producer;
   startUp: Pick<StartUpConditions, 'hold' | 'release'>;
   log: { warn(line: string): void; log(line: string): void };
@@ -36,6 +38,7 @@ export class PersistenceStartup {
     startUp.hold('kafka', 'connecting the outbox producer');
     this.database = this.reach('postgres', `${options.database} at ${server}`, { blocksTraffic: true }, () => prepareServiceDatabase(options.dataSource, options));
     this.producer = this.reach('kafka', 'the outbox producer', {}, async () => {
+      await kafkaReachable(options.kafkaProbe);
       await ensureTopics(options.kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })));
       await options.outboxProducer.connect();
     });
@@ -52,8 +55,8 @@ export class PersistenceStartup {
   }
 
   /** An event consumer that starts once the database is there, without holding up the start. */
-  startEventConsumer(options: Omit<BackgroundConsumerOptions, 'kafka' | 'startUp' | 'after' | 'log'>): BackgroundConsumer {
-    return startEventConsumerInBackground({ ...options, kafka: this.options.kafka, startUp: this.options.startUp, after: this.whenDatabaseReady(), log: this.options.log });
+  startEventConsumer(options: Omit<BackgroundConsumerOptions, 'kafka' | 'probe' | 'startUp' | 'after' | 'log'>): BackgroundConsumer {
+    return startEventConsumerInBackground({ ...options, kafka: this.options.kafka, probe: this.options.kafkaProbe, startUp: this.options.startUp, after: this.whenDatabaseReady(), log: this.options.log });
   }
 
   /** Gives up whatever is still being reached (the app is stopping). */

@@ -3,7 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
 import { z } from 'zod';
 import { MESH_RUNTIME, type MeshRuntime, StartUpConditions } from '@meshmart/mesh';
-import { createKafka, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { createKafka, createKafkaProbe, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
 import { createServiceDataSource } from '../data-source/open-data-source';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { PersistenceStartup } from './persistence-startup';
@@ -93,7 +93,7 @@ export class PersistenceModule {
         provide: PersistenceStartup,
         inject: ['PERSISTENCE_CONFIG', DataSource, KAFKA, 'OUTBOX_PRODUCER', { token: MESH_RUNTIME, optional: true }],
         useFactory: (config: PersistenceConfig, dataSource: DataSource, kafka: Kafka, outboxProducer: Producer, runtime: Pick<MeshRuntime, 'startUp'> | undefined) =>
-          new PersistenceStartup({ dataSource, url: config.DATABASE_URL, database: databaseOf(config), kafka, outboxProducer, startUp: runtime?.startUp ?? new StartUpConditions(), log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) } }),
+          new PersistenceStartup({ dataSource, url: config.DATABASE_URL, database: databaseOf(config), kafka, kafkaProbe: createKafkaProbe({ clientId: options.service, brokers: config.KAFKA_BROKERS }), outboxProducer, startUp: runtime?.startUp ?? new StartUpConditions(), log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) } }),
       },
       {
         provide: OutboxRelay,
