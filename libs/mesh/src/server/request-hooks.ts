@@ -12,9 +12,7 @@ import { runWithRequestContext } from './request-context';
 /**
  * The server side of every mesh request, as Fastify hooks around the Nest handlers: a SERVER
  * span continuing the caller's trace, the caller's deadline (answered with 504 once it passes,
- * and handed down to outbound calls), and an Istio `reporter="destination"` sample. While the
- * instance still waits for something no request can do without (its database at start), every
- * route but health and metrics answers 503 problem+json with `retry-after`.
+ * and handed down to outbound calls), and an Istio `reporter="destination"` sample.
  */
 export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRuntime, draining: { readonly value: boolean } = { value: false }): void {
   fastify.addHook('onSend', (_request, reply, payload, done) => {
@@ -23,10 +21,6 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (runtime.startUp.blocksTraffic() && !servedWhileStarting(request.url)) {
-      void sendNotServingYet(reply, request.url, runtime);
-      return;
-    }
     const deadline = Deadline.fromHeaders(request.headers);
     if (deadline?.expired()) {
       void sendDeadlineExceeded(reply, request.url);
@@ -88,22 +82,6 @@ function stopAtDeadline(deadline: Deadline, request: FastifyRequest, reply: Fast
   }, Math.max(0, deadline.remainingMs()));
   timer.unref();
   reply.raw.once('close', () => clearTimeout(timer));
-}
-
-/** Health and metrics answer from the first moment: they are how an operator sees what a starting instance waits for. */
-function servedWhileStarting(url: string): boolean {
-  const path = url.split('?')[0] ?? url;
-  return path === '/health' || path.startsWith('/health/') || path === '/metrics';
-}
-
-/** A request that reached an instance still waiting for its database (not yet in discovery, so only direct callers). */
-function sendNotServingYet(reply: FastifyReply, url: string, runtime: MeshRuntime): FastifyReply {
-  const waitingFor = runtime.startUp.list().filter((condition) => condition.blocksTraffic).map((condition) => condition.key);
-  return reply
-    .status(503)
-    .header('content-type', PROBLEM_CONTENT_TYPE)
-    .header('retry-after', '1')
-    .send({ type: problemType('starting'), title: 'not serving yet', status: 503, detail: `${runtime.service} is starting: waiting for ${waitingFor.join(', ')}`, instance: url.split('?')[0], waitingFor });
 }
 
 function sendDeadlineExceeded(reply: FastifyReply, url: string): FastifyReply {

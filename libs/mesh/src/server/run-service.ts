@@ -10,6 +10,7 @@ import { createMeshLogger, setServiceLogger } from '../telemetry/logger';
 import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
 import { installRequestHooks } from './request-hooks';
+import { installStartUpGate } from './start-up-gate';
 import { MESH_RUNTIME } from './tokens';
 
 export interface RunServiceOptions {
@@ -63,6 +64,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...(https ? { https } : {}) }), { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
+    installStartUpGate(app.getHttpAdapter().getInstance(), runtime);
     await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);
     if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
