@@ -36,6 +36,8 @@ export { serviceConfigSchema } from './config/service-config';
 export type { ServiceConfig } from './config/service-config';
 export { MeshRuntime } from './runtime/mesh-runtime';
 export type { MeshRuntimeOptions } from './runtime/mesh-runtime';
+export { StartUpConditions } from './runtime/start-up-conditions';
+export type { PendingCondition } from './runtime/start-up-conditions';
 
 // Errors
 export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
@@ -112,6 +114,8 @@ export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempot
 export { jitteredBackoffMs } from './resilience/jittered-backoff';
 export type { JitteredBackoffOptions } from './resilience/jittered-backoff';
 export { RetryBudget } from './resilience/retry-budget';
+export { describeWaiting, JitteredBackoff, retryUntilDone } from './resilience/retry-until-done';
+export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-until-done';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
 // Client

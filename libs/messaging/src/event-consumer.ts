@@ -1,6 +1,7 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema, eventSchemas, isEventType } from '@meshmart/contracts';
 import { currentServiceLogger, failureCode, serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
+import { createGroupConsumer, type GroupMembershipHooks, heartbeatWhileHandling } from './consumer-group-membership';
 import { monitorConsumerLag } from './consumer-lag';
 import { type DeadLetterReason, deadLetterHeaders, deadLetterReasons, errorText } from './dead-letters';
 import { initRetryMetrics, type RetryingReport, retryInPlace } from './retry-in-place';
@@ -55,6 +56,8 @@ export interface EventConsumerOptions {
   lagIntervalMs?: number;
   /** Told when a lag read fails (the gauge keeps its last values). Default: a process warning. */
   onLagError?: (error: unknown) => void;
+  /** Told when the consumer joins its group or kafkajs gives up on it (readiness follows these). */
+  membership?: GroupMembershipHooks;
 }
 
 export interface RunningConsumer {
@@ -78,7 +81,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const onRetrying = options.onRetrying ?? logRetrying(groupId);
   await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : 3 })));
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = createGroupConsumer(kafka, groupId, options.membership);
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
@@ -101,7 +104,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   await consumer.run({
-    eachMessage: async ({ topic, partition, message, heartbeat, pause }) => {
+    eachMessage: heartbeatWhileHandling(async ({ topic, partition, message, heartbeat, pause }) => {
       const parsed = parseEnvelope(message.value);
       if (!parsed.ok) {
         await park(topic, message, partition, parsed.reason, parsed.error);
@@ -121,7 +124,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         if (settled.kind === 'handled') consumed.inc({ consumergroup: groupId, topic, outcome: 'handled' });
         else await park(topic, message, partition, 'not_retryable', settled.error);
       });
-    },
+    }),
   });
 
   const lag = monitorConsumerLag(kafka, groupId, options.topics, {

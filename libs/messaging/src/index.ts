@@ -1,9 +1,13 @@
+export { startEventConsumerInBackground } from './background-consumer';
+export type { BackgroundConsumer, BackgroundConsumerOptions } from './background-consumer';
+export { consumerGroupTimings } from './consumer-group-membership';
+export type { GroupMembershipHooks } from './consumer-group-membership';
 export { startEventConsumer } from './event-consumer';
 export type { ConsumedMessage, EventConsumerOptions, RunningConsumer } from './event-consumer';
 export { deadLetterHeader, deadLetterReasons, headersAsText } from './dead-letters';
 export type { DeadLetterReason } from './dead-letters';
 export type { RetryingReport } from './retry-in-place';
-export { createKafka } from './kafka-client';
+export { createKafka, createKafkaProbe, kafkaReachable } from './kafka-client';
 export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';
 export type { PublishableRecord } from './kafka-outbox-publisher';

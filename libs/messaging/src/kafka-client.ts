@@ -27,6 +27,21 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka(config);
 }
 
+/**
+ * A client that tries once and logs nothing: for waiting until Kafka is reachable, where the
+ * waiting loop writes one line per window and kafkajs's own error per retry would be noise.
+ */
+export function createKafkaProbe(options: Pick<KafkaClientOptions, 'clientId' | 'brokers'>): Kafka {
+  return createKafka({ ...options, logLevel: logLevel.NOTHING, retries: 0 });
+}
+
+/** Resolves when a broker of `kafka` answers (an admin connection opens), rejects otherwise. */
+export async function kafkaReachable(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.disconnect();
+}
+
 /** kafkajs's log entries as the service logger's lines, `kafka` naming kafkajs's own namespace. */
 function serviceLogCreator(logger: NonNullable<ReturnType<typeof currentServiceLogger>>): logCreator {
   const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };

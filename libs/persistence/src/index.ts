@@ -1,7 +1,7 @@
 // Public API of @meshmart/persistence: one DataSource per service database, migrations, the
 // transactional outbox and the inbox.
 export { ensureDatabase, pingPostgres } from './data-source/ensure-database';
-export { migrate, openDataSource } from './data-source/open-data-source';
+export { createServiceDataSource, migrate, openDataSource, prepareServiceDatabase } from './data-source/open-data-source';
 export type { OpenDataSourceOptions } from './data-source/open-data-source';
 export { appendToOutbox } from './outbox/outbox';
 export type { NewEvent } from './outbox/outbox';
@@ -10,5 +10,7 @@ export type { OutboxPublisher, OutboxRecord, OutboxRelayOptions } from './outbox
 export { claimMessage } from './inbox/inbox';
 export { defaultDatabaseName, KAFKA, PersistenceModule, persistenceConfigSchema } from './nest/persistence.module';
 export type { PersistenceConfig, PersistenceModuleOptions } from './nest/persistence.module';
+export { PersistenceStartup } from './nest/persistence-startup';
+export type { PersistenceStartupOptions } from './nest/persistence-startup';
 export { runMigrationCli } from './data-source/migration-cli';
 export type { MigrationCliOptions } from './data-source/migration-cli';

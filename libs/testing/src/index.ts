@@ -1,5 +1,5 @@
 export { startApp, startService } from './app-process';
-export type { AppProcess } from './app-process';
+export type { AppProcess, StartedWhen } from './app-process';
 export { dockerAvailable, startContainerStack, stackImages } from './containers';
 export type { ContainerStack } from './containers';
 export { releaseStack, StackUnavailable, useStack } from './stack';

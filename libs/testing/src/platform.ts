@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { operatorIdentity, type Workload, workloads } from '@meshmart/contracts';
-import { type AppProcess, startApp } from './app-process';
+import { type AppProcess, type StartedWhen, startApp } from './app-process';
 import { MeshHttpsClient } from './mesh-https';
 import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
 
@@ -38,8 +38,12 @@ export interface Platform {
   /** Calls services directly as the `operator` identity (catalogue administration). */
   operator: MeshHttpsClient;
   instancesOf(workload: Workload): AppProcess[];
-  /** Starts one more instance of a workload (e.g. to replace a killed one). */
-  startInstance(workload: Workload): Promise<AppProcess>;
+  /** Starts one more instance of a workload (e.g. to replace a killed one), resolving when it is ready (or only listening). */
+  startInstance(workload: Workload, until?: StartedWhen): Promise<AppProcess>;
+  /** The slot an instance fills, `<workload>-<n>`: the name its restarts keep. */
+  slotOf(app: AppProcess): string;
+  /** Starts a new process in the slot of `previous` (which has ended) and puts it in its place. */
+  restartInstance(previous: AppProcess, until?: StartedWhen): Promise<AppProcess>;
   /** Stops every instance (SIGTERM), and drops the run's databases when it had a suffix. */
   stop(): Promise<void>;
 }
@@ -97,13 +101,31 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   const counters = new Map<Workload, number>();
   const apps: AppProcess[] = [];
-  const startInstance = async (workload: Workload) => {
-    const index = counters.get(workload) ?? 0;
-    counters.set(workload, index + 1);
+  const slots = new Map<AppProcess, { workload: Workload; index: number }>();
+  const startInSlot = async (workload: Workload, index: number, until: StartedWhen) => {
     const env = envOf(workload, index);
-    const app = await startApp(workload, env, 60_000, options.logDir ? join(options.logDir, `${env['MESH_INSTANCE_ID'] ?? workload}.log`) : undefined);
+    const app = await startApp(workload, env, 60_000, options.logDir ? join(options.logDir, `${env['MESH_INSTANCE_ID'] ?? workload}.log`) : undefined, until);
+    slots.set(app, { workload, index });
     apps.push(app);
     options.onStarted?.(app);
+    return app;
+  };
+  const startInstance = async (workload: Workload, until: StartedWhen = 'ready') => {
+    const index = counters.get(workload) ?? 0;
+    counters.set(workload, index + 1);
+    return startInSlot(workload, index, until);
+  };
+  const slotOf = (app: AppProcess) => {
+    const slot = slots.get(app);
+    if (!slot) throw new Error(`${app.instanceId} is not an instance of this platform`);
+    return `${slot.workload}-${slot.index + 1}`;
+  };
+  const restartInstance = async (previous: AppProcess, until: StartedWhen = 'ready') => {
+    const slot = slots.get(previous);
+    if (!slot) throw new Error(`${previous.instanceId} is not an instance of this platform`);
+    const app = await startInSlot(slot.workload, slot.index, until);
+    apps.splice(apps.indexOf(previous), 1);
+    slots.delete(previous);
     return app;
   };
   const replicas = { ...defaultReplicas, ...options.replicas };
@@ -131,6 +153,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     operator,
     instancesOf: (workload) => apps.filter((app) => app.name === workload),
     startInstance,
+    slotOf,
+    restartInstance,
     stop,
   };
 }

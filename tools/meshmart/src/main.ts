@@ -10,7 +10,8 @@ import { runCertsCommand } from './certs/certs-command';
 import { runDemo } from './demo/demo';
 import { runLoadCommand } from './load/load-command';
 import { runDlqCommand } from './dlq/dlq-command';
-import { stopDetachedServices } from './demo/demo-state';
+import { alive, readDemoServices, stopDetachedServices } from './demo/demo-state';
+import { demoServiceLines } from './demo/demo-status';
 import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
 import { runTests } from './test/run-tests';
 
@@ -18,7 +19,7 @@ const usage = `usage: meshmart <command>
 
   stack up        start Postgres, Kafka, etcd and Prometheus (idempotent)
   stack down      stop a detached demo's services and everything the stack started
-  stack status    show each component (exit 3 if any is stopped)
+  stack status    show each component, and a running demo's instances with their restarts (exit 3 if a component is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack, every service and a scripted shopper, until Ctrl-C [--detach]
   certs           mesh CA and workload certificates (meshmart certs --help)
@@ -54,6 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'stack' && sub === 'status') {
     const statuses = await stack().status();
     printStatuses(statuses);
+    printDemoServices(loadStackSettings(root).stateDir);
     return statuses.some((s) => s.state === 'stopped') ? 3 : 0;
   }
   if (command === 'test') return runTests(root, stack());
@@ -90,6 +92,15 @@ function positiveNumber(value: string | boolean | undefined, fallback: number, f
   const number = Number(value);
   if (typeof value !== 'string' || !Number.isFinite(number) || number <= 0) throw new Error(`${flag} takes a positive number, not "${String(value)}"`);
   return number;
+}
+
+/** A running demo's instances: slot, state, pid, restarts and how the last process ended. */
+function printDemoServices(stateDir: string): void {
+  const state = readDemoServices(stateDir);
+  if (!state) return;
+  const supervised = state.supervisorPid !== undefined && alive(state.supervisorPid);
+  console.log(supervised ? `demo services (supervised by pid ${state.supervisorPid}):` : 'demo services (not supervised):');
+  for (const line of demoServiceLines(state.services)) console.log(`  ${line}`);
 }
 
 function printStatuses(statuses: readonly ComponentStatus[]): void {

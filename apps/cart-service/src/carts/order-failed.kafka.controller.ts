@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { topics } from '@meshmart/contracts';
-import { type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { claimMessage, KAFKA } from '@meshmart/persistence';
+import type { BackgroundConsumer } from '@meshmart/messaging';
+import { claimMessage, PersistenceStartup } from '@meshmart/persistence';
 import { CartRow } from './cart.entity';
 
 /**
@@ -15,16 +14,16 @@ import { CartRow } from './cart.entity';
 @Injectable()
 export class OrderFailedKafkaController implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OrderFailedConsumer');
-  private consumer: RunningConsumer | undefined;
+  private consumer: BackgroundConsumer | undefined;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PersistenceStartup) private readonly startup: PersistenceStartup,
     @Inject(DataSource) private readonly db: DataSource,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await startEventConsumer({
-      kafka: this.kafka,
+  // In the background: the instance serves while the consumer waits for the database and joins its group.
+  onApplicationBootstrap(): void {
+    this.consumer = this.startup.startEventConsumer({
       groupId: 'cart-service.order-outcomes',
       topics: [topics.orders],
       handle: async ({ envelope }) => {

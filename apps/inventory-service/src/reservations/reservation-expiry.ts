@@ -9,6 +9,8 @@ export interface ReservationExpiryOptions {
   batchSize?: number;
   /** Where a failed sweep goes (database down); the sweeper carries on at the next interval. */
   onError?: (error: unknown) => void;
+  /** Sweeping starts once this resolves (the database reached at start). Default: at once. */
+  after?: Promise<unknown>;
 }
 
 /**
@@ -53,7 +55,9 @@ export class ReservationExpiry implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    this.start();
+    void (this.options.after ?? Promise.resolve()).then(() => {
+      if (!this.stopping) this.start();
+    });
   }
 
   // Before, not on, shutdown: the persistence module closes the database in its own

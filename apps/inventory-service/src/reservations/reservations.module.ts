@@ -1,6 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OutboxRelay } from '@meshmart/persistence';
+import { OutboxRelay, PersistenceStartup } from '@meshmart/persistence';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../inventory-config';
 import { ReservationExpiry } from './reservation-expiry';
 import { ReservationsHttpController } from './reservations.http.controller';
@@ -17,11 +17,12 @@ import { ReservationsService } from './reservations.service';
     },
     {
       provide: ReservationExpiry,
-      inject: [ReservationsService, INVENTORY_CONFIG],
-      useFactory: (reservations: ReservationsService, config: InventoryConfig) => {
+      inject: [ReservationsService, INVENTORY_CONFIG, PersistenceStartup],
+      useFactory: (reservations: ReservationsService, config: InventoryConfig, startup: PersistenceStartup) => {
         const logger = new Logger('ReservationExpiry');
         return new ReservationExpiry(reservations, {
           intervalMs: config.INVENTORY_EXPIRY_SWEEP_MS,
+          after: startup.whenDatabaseReady(),
           onError: (error) => logger.warn(`expiry sweep failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
         });
       },

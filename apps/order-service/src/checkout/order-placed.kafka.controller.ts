@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { topics } from '@meshmart/contracts';
-import { type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { KAFKA } from '@meshmart/persistence';
+import type { BackgroundConsumer } from '@meshmart/messaging';
+import { PersistenceStartup } from '@meshmart/persistence';
 import { CheckoutSagaRunner } from './checkout-saga.runner';
 
 /**
@@ -13,16 +12,16 @@ import { CheckoutSagaRunner } from './checkout-saga.runner';
 @Injectable()
 export class OrderPlacedKafkaController implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OrderPlacedConsumer');
-  private consumer: RunningConsumer | undefined;
+  private consumer: BackgroundConsumer | undefined;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PersistenceStartup) private readonly startup: PersistenceStartup,
     @Inject(CheckoutSagaRunner) private readonly runner: CheckoutSagaRunner,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await startEventConsumer({
-      kafka: this.kafka,
+  // In the background: the instance serves while the consumer waits for the database and joins its group.
+  onApplicationBootstrap(): void {
+    this.consumer = this.startup.startEventConsumer({
       groupId: 'order-service.checkout-saga',
       topics: [topics.orders],
       handle: async ({ envelope }) => {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PersistenceStartup } from '@meshmart/persistence';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { checkoutMetrics } from './checkout-metrics';
 import { CheckoutSagaRunner } from './checkout-saga.runner';
@@ -17,19 +18,26 @@ export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private countedAt = 0;
+  private stopped = false;
 
   constructor(
     @Inject(CheckoutSagaRunner) private readonly runner: CheckoutSagaRunner,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+    @Inject(PersistenceStartup) private readonly startup: PersistenceStartup,
   ) {}
 
+  // Sweeps only once the database is reached: until then every round would just fail.
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.round = this.round.then(() => this.sweep());
-    }, this.config.SAGA_SWEEP_INTERVAL_MS);
+    void this.startup.whenDatabaseReady().then(() => {
+      if (this.stopped) return;
+      this.timer = setInterval(() => {
+        this.round = this.round.then(() => this.sweep());
+      }, this.config.SAGA_SWEEP_INTERVAL_MS);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.round;
   }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Etcd3, EtcdLeaseInvalidError, type Lease } from 'etcd3';
 import { type DiscoveryErrorHandler, LeaseLost, RegistrationFailed, RegistryClosed } from './discovery-errors';
+import { retryUntilDone } from '../resilience/retry-until-done';
 import { type Registration } from './registry';
 import { type ServiceInstance } from './service-instance';
 
@@ -128,17 +128,18 @@ export class EtcdRegistration implements Registration {
   }
 
   private async registerAgain(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt += 1) {
-      try {
-        const lease = await this.writeUnderNewLease();
-        if (this.stopped) await discard(lease);
-        else this.lease = lease;
-        return;
-      } catch (error) {
-        this.options.onError(new RegistrationFailed(`registering ${this.options.key} again failed (attempt ${attempt + 1})`, { cause: error }));
-        const delayMs = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** attempt);
-        await sleep(delayMs, undefined, { signal: this.stopRetries.signal }).catch(() => undefined);
-      }
+    try {
+      const lease = await retryUntilDone(() => this.writeUnderNewLease(), {
+        initialMs: firstRetryDelayMs,
+        maxMs: maxRetryDelayMs,
+        reportEveryMs: 0,
+        signal: this.stopRetries.signal,
+        onWaiting: ({ attempts, error }) => this.options.onError(new RegistrationFailed(`registering ${this.options.key} again failed (attempt ${attempts})`, { cause: error })),
+      });
+      if (this.stopped) await discard(lease);
+      else this.lease = lease;
+    } catch {
+      // Only a deregistration ends the loop early (its abort); nothing is left to do.
     }
   }
 }

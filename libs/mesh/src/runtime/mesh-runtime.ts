@@ -17,6 +17,7 @@ import { createCallPipeline } from '../resilience/call-pipeline';
 import { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshPeer } from '../telemetry/istio-labels';
 import { type RunningTracing, startTracing } from '../telemetry/tracing';
+import { StartUpConditions } from './start-up-conditions';
 
 export interface MeshRuntimeOptions {
   /** Workload name, e.g. `cart-service`. */
@@ -36,6 +37,8 @@ export interface MeshRuntimeOptions {
 export class MeshRuntime {
   readonly instanceId: string;
   readonly metrics = new MeshMetrics();
+  /** What the instance still waits for (database, consumers); readiness reports it. */
+  readonly startUp = new StartUpConditions();
   private readonly clients = new Map<string, UpstreamClient>();
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
   private registration: Registration | undefined;
@@ -117,10 +120,10 @@ export class MeshRuntime {
     return parts;
   }
 
-  /** Announces this instance once it listens; callers find it from now on. */
-  async register(port: number): Promise<ServiceInstance> {
+  /** The instance as discovery announces it, listening on `port`. */
+  instanceAt(port: number): ServiceInstance {
     const host = this.config.MESH_ADVERTISE_HOST ?? (this.config.HOST === '0.0.0.0' ? '127.0.0.1' : this.config.HOST);
-    const instance: ServiceInstance = {
+    return {
       id: this.instanceId,
       service: this.service,
       address: host,
@@ -131,6 +134,11 @@ export class MeshRuntime {
       healthy: true,
       scheme: this.identity && this.config.MESH_LISTENER === 'mtls' ? 'https' : 'http',
     };
+  }
+
+  /** Announces this instance once it listens; callers find it from now on. */
+  async register(port: number): Promise<ServiceInstance> {
+    const instance = this.instanceAt(port);
     if (this.registry) this.registration = await this.registry.register(instance);
     return instance;
   }

@@ -44,6 +44,7 @@ describe('health of a real echo-service process, over mTLS', () => {
       discovery: { status: 'up', registered: true, instanceId: 'echo-steady' },
       certificate,
       upstreams: { status: 'up', instances: { 'echo-service': 2 } },
+      startup: { status: 'up' },
     };
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', info: parts, error: {}, details: parts });
@@ -77,12 +78,13 @@ describe('health of a real echo-service process, over mTLS', () => {
     expect(notReady.contentType).toMatch(/^application\/json/);
     expect(notReady.body).toEqual({
       status: 'error',
-      info: { certificate, upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'] } },
+      info: { certificate, upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'] }, startup: { status: 'up' } },
       error: { discovery: { status: 'down', registered: false, instanceId: 'echo-draining' } },
       details: {
         discovery: { status: 'down', registered: false, instanceId: 'echo-draining' },
         certificate,
         upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'] },
+        startup: { status: 'up' },
       },
     });
     // Draining, not dead: liveness must not get the process restarted mid-drain.

@@ -1,6 +1,7 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../discovery/service-instance';
+import type { PendingCondition } from '../runtime/start-up-conditions';
 import { MeshHealthIndicator, type MeshHealthSource } from './mesh-health.indicator';
 
 const now = new Date('2030-01-01T12:00:00.000Z');
@@ -10,7 +11,7 @@ function instance(id: string): ServiceInstance {
 }
 
 /** A runtime as readiness sees it, as plain data. */
-function source(overrides: { mode?: 'proxyless' | 'sidecar'; registered?: boolean; notAfter?: Date; views?: Record<string, ServiceInstance[]> } = {}): MeshHealthSource {
+function source(overrides: { mode?: 'proxyless' | 'sidecar'; registered?: boolean; notAfter?: Date; views?: Record<string, ServiceInstance[]>; pending?: PendingCondition[] } = {}): MeshHealthSource {
   const views = overrides.views ?? { 'inventory-service': [instance('inventory-1'), instance('inventory-2')] };
   const notAfter = overrides.notAfter ?? new Date('2030-01-02T12:00:00.000Z');
   return {
@@ -20,6 +21,7 @@ function source(overrides: { mode?: 'proxyless' | 'sidecar'; registered?: boolea
     isRegistered: () => overrides.registered ?? true,
     upstreamServices: () => Object.keys(views),
     registryView: (service) => views[service] ?? [],
+    startUp: { list: () => overrides.pending ?? [] },
   };
 }
 
@@ -30,7 +32,13 @@ describe('MeshHealthIndicator', () => {
       discovery: { status: 'up', registered: true, instanceId: 'cart-1' },
       certificate: { status: 'up', expired: false, expiresAt: '2030-01-02T12:00:00.000Z', expiresInSeconds: 86_400 },
       upstreams: { status: 'up', instances: { 'inventory-service': 2 } },
+      startup: { status: 'up' },
     });
+  });
+
+  it('is down while a start-up condition is pending, naming what it waits for', () => {
+    const indicator = new MeshHealthIndicator(source({ pending: [{ key: 'kafka consumer cart-service.order-outcomes', reason: 'joining orders.v1', blocksTraffic: false }] }), new HealthIndicatorService());
+    expect(indicator.check(now)['startup']).toEqual({ status: 'down', waitingFor: { 'kafka consumer cart-service.order-outcomes': 'joining orders.v1' } });
   });
 
   it('marks the failing part down and an upstream without instances degraded', () => {
@@ -51,6 +59,6 @@ describe('MeshHealthIndicator', () => {
 
   it('reports only upstreams in sidecar mode', () => {
     const indicator = new MeshHealthIndicator({ ...source({ mode: 'sidecar', registered: false }), identity: undefined }, new HealthIndicatorService());
-    expect(indicator.check(now)).toEqual({ upstreams: { status: 'up', instances: { 'inventory-service': 2 } } });
+    expect(indicator.check(now)).toEqual({ upstreams: { status: 'up', instances: { 'inventory-service': 2 } }, startup: { status: 'up' } });
   });
 });

@@ -6,13 +6,14 @@ import { MESH_RUNTIME } from './tokens';
 
 /** The part of `MeshRuntime` readiness reads: narrow, so tests hand in a plain object. */
 export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> & {
+  readonly startUp: Pick<MeshRuntime['startUp'], 'list'>;
   readonly config: Pick<MeshRuntime['config'], 'MESH_MODE'>;
   readonly identity: { current(): { notAfter: Date } } | undefined;
 };
 
 /**
  * Terminus' view of the mesh for `GET /health/ready`: one result per part (`discovery`,
- * `certificate`, `upstreams`) as `assessMeshHealth` judges them, so an operator sees which
+ * `certificate`, `upstreams`, `startup`) as `assessMeshHealth` judges them, so an operator sees which
  * part holds the instance back. Reads memory only: a probe never waits on etcd.
  * @example this.health.check([() => this.mesh.check()])
  */
@@ -49,6 +50,7 @@ export class MeshHealthIndicator {
       registered: runtime.isRegistered(),
       certificateNotAfter: runtime.identity?.current().notAfter,
       upstreamInstances,
+      pending: runtime.startUp.list(),
     };
   }
 }

@@ -5,7 +5,7 @@ const now = new Date('2030-01-01T12:00:00.000Z');
 const inAnHour = new Date('2030-01-01T13:00:00.000Z');
 
 function snapshot(overrides: Partial<MeshHealthSnapshot> = {}): MeshHealthSnapshot {
-  return { mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2 }, ...overrides };
+  return { mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2 }, pending: [], ...overrides };
 }
 
 const statusOf = (parts: ReturnType<typeof assessMeshHealth>) => Object.fromEntries(parts.map((part) => [part.key, part.status]));
@@ -16,11 +16,12 @@ describe('assessMeshHealth', () => {
       { key: 'discovery', status: 'up', data: { registered: true, instanceId: 'cart-1' } },
       { key: 'certificate', status: 'up', data: { expired: false, expiresAt: '2030-01-01T13:00:00.000Z', expiresInSeconds: 3600 } },
       { key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 2 } } },
+      { key: 'startup', status: 'up', data: {} },
     ]);
   });
 
   it('is not ready while unregistered: before `register`, and from the first step of a graceful stop', () => {
-    expect(statusOf(assessMeshHealth(snapshot({ registered: false }), now))).toEqual({ discovery: 'down', certificate: 'up', upstreams: 'up' });
+    expect(statusOf(assessMeshHealth(snapshot({ registered: false }), now))).toEqual({ discovery: 'down', certificate: 'up', upstreams: 'up', startup: 'up' });
   });
 
   it('is not ready once the certificate has expired, at its notAfter instant included', () => {
@@ -46,6 +47,23 @@ describe('assessMeshHealth', () => {
 
   it('leaves discovery and the certificate to the platform in sidecar mode', () => {
     const parts = assessMeshHealth(snapshot({ mode: 'sidecar', registered: false, certificateNotAfter: undefined, upstreamInstances: { 'inventory-service': 1 } }), now);
-    expect(parts).toEqual([{ key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 1 } } }]);
+    expect(parts).toEqual([
+      { key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 1 } } },
+      { key: 'startup', status: 'up', data: {} },
+    ]);
+  });
+
+  it('is not ready while something it started with is pending, and names each one with its reason', () => {
+    const pending = [
+      { key: 'postgres', reason: 'unreachable (3 tries): connect ECONNREFUSED', blocksTraffic: true },
+      { key: 'kafka consumer order-service.checkout-saga', reason: 'joining orders.v1', blocksTraffic: false },
+    ];
+    for (const mode of ['proxyless', 'sidecar'] as const) {
+      expect(assessMeshHealth(snapshot({ mode, pending }), now).find((part) => part.key === 'startup')).toEqual({
+        key: 'startup',
+        status: 'down',
+        data: { waitingFor: { postgres: 'unreachable (3 tries): connect ECONNREFUSED', 'kafka consumer order-service.checkout-saga': 'joining orders.v1' } },
+      });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import type { PendingCondition } from '../runtime/start-up-conditions';
+
 /**
  * The rules of a mesh instance's readiness, as plain functions of a snapshot: no Nest, no
  * terminus, no clock of their own, so each rule is tested in milliseconds.
@@ -13,6 +15,8 @@ export interface MeshHealthSnapshot {
   certificateNotAfter: Date | undefined;
   /** Instances discovery lists for each declared upstream (sidecar mode: 1, the sidecar). */
   upstreamInstances: Readonly<Record<string, number>>;
+  /** What the instance still waits for since it started (database, Kafka, consumers joining). */
+  pending: readonly PendingCondition[];
 }
 
 /** `up` and `degraded` keep the instance ready (HTTP 200); one `down` part makes it not ready (503). */
@@ -20,7 +24,7 @@ export type MeshHealthStatus = 'up' | 'degraded' | 'down';
 
 /** One reported part of readiness: its key in terminus' body, its status and what it saw. */
 export interface MeshHealthPart {
-  key: 'discovery' | 'certificate' | 'upstreams';
+  key: 'discovery' | 'certificate' | 'upstreams' | 'startup';
   status: MeshHealthStatus;
   data: Record<string, unknown>;
 }
@@ -31,13 +35,24 @@ export interface MeshHealthPart {
  * accepts it). In sidecar mode both belong to the platform and are not reported. Upstreams
  * are reported with their instance counts; one without instances only makes the instance
  * `degraded`, never not ready: an outage of a dependency must not take every caller out of
- * rotation with it, and the calls that do not need it still work.
+ * rotation with it, and the calls that do not need it still work. In every mode, what the
+ * instance still waits for since it started (`startup`) makes it not ready.
  */
 export function assessMeshHealth(snapshot: MeshHealthSnapshot, now: Date): MeshHealthPart[] {
   const parts: MeshHealthPart[] = [];
   if (snapshot.mode === 'proxyless') parts.push(discoveryPart(snapshot), certificatePart(snapshot.certificateNotAfter, now));
-  parts.push(upstreamsPart(snapshot.upstreamInstances));
+  parts.push(upstreamsPart(snapshot.upstreamInstances), startUpPart(snapshot.pending));
   return parts;
+}
+
+/**
+ * Not ready while anything the instance started with is still pending: its database, its
+ * Kafka producer, a consumer that has not joined its group yet. The body names each one and
+ * why, so an operator sees what the instance is waiting for.
+ */
+function startUpPart(pending: readonly PendingCondition[]): MeshHealthPart {
+  if (pending.length === 0) return { key: 'startup', status: 'up', data: {} };
+  return { key: 'startup', status: 'down', data: { waitingFor: Object.fromEntries(pending.map((condition) => [condition.key, condition.reason])) } };
 }
 
 function discoveryPart({ registered, instanceId }: MeshHealthSnapshot): MeshHealthPart {

@@ -12,6 +12,7 @@ import { logProcessWarnings, MeshNestLogger } from '../telemetry/nest-logger';
 import type { MeshModuleOptions } from './mesh.module';
 import { problemJsonFrameworkOptions } from './framework-errors';
 import { installRequestHooks } from './request-hooks';
+import { installStartUpGate } from './start-up-gate';
 import { MESH_RUNTIME } from './tokens';
 
 export interface RunServiceOptions {
@@ -48,8 +49,14 @@ export interface RunningService {
  * Boots a service behind the mesh: validated configuration, the mesh runtime (identity,
  * discovery, telemetry), an mTLS listener that follows certificate rotation, registration in
  * discovery once listening, and a graceful stop on SIGTERM/SIGINT. Everything it and Nest log
- * is JSON (service, instance, trace ids; see `createMeshLogger`), including one line whose
- * message is `<service> listening on <url> as <instance id>`, that the demo and the tests read.
+ * is JSON (service, instance, trace ids; see `createMeshLogger`), including two lines that the
+ * demo and the tests read: `<service> listening on <url> as <instance id>` as soon as it
+ * serves, and `<service> ready as <instance id>` once nothing it started with is pending.
+ *
+ * Parts that need the network (database, Kafka, consumers joining their group) start in the
+ * background and hold `runtime.startUp` until they are met, so a restart serves within
+ * seconds: an instance whose database is still unreachable listens (readiness says why it is
+ * not ready, other routes answer 503) and registers in discovery once it is reached.
  */
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const config = loadMeshConfig(options.env ?? process.env, { PORT: String(options.defaultPort), MESH_LISTENER: options.listener ?? 'mtls' });
@@ -69,15 +76,22 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     if (enforcing) refuseMalformedPaths(app.getHttpAdapter().getInstance());
     options.beforeMeshHooks?.(app);
     installRequestHooks(app.getHttpAdapter().getInstance(), runtime, draining);
+    installStartUpGate(app.getHttpAdapter().getInstance(), runtime);
     await options.configure?.(app);
     await app.listen(config.PORT, config.HOST);
     if (https && runtime.identity) attachRotation(app.getHttpServer() as unknown as HttpsServer, runtime.identity);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    const instance = await runtime.register(port);
-    const url = `${https ? 'https' : 'http'}://${instance.address}:${port}`;
+    const url = `${https ? 'https' : 'http'}://${runtime.instanceAt(port).address}:${port}`;
     const started = app;
+    const stopping = new AbortController();
+    // Announced in discovery once it can serve: at once, or when what blocks traffic (its
+    // database) is reached. It listens meanwhile, so readiness can say what it waits for.
+    const registering = announceWhenServing(runtime, port, stopping.signal);
+    if (!runtime.startUp.blocksTraffic()) await registering;
     const stop = once(async () => {
+      stopping.abort();
+      await registering.catch(() => undefined);
       await runtime.deregister();
       // From now on every answer says `connection: close`, so callers stop reusing pooled sockets.
       draining.value = true;
@@ -87,13 +101,42 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       await runtime.close();
     });
     stopOnSignal(service, logger, stop);
+    registering.catch((error: unknown) => {
+      logger.error({ err: error }, `${service} could not register in discovery; stopping`);
+      void stop().finally(() => process.exit(1));
+    });
     logger.info({ url }, `${service} listening on ${url} as ${runtime.instanceId}`);
+    void reportReady(runtime, registering, stopping.signal, (pending) => logger.info({ url }, `${service} ready as ${runtime.instanceId}${pending}`));
     return { app, runtime, config, url, stop };
   } catch (error) {
     await app?.close();
     await runtime.close();
     throw error;
   }
+}
+
+/** Registers the instance once nothing that blocks traffic is pending (unless it is stopping by then). */
+async function announceWhenServing(runtime: MeshRuntime, port: number, stopping: AbortSignal): Promise<void> {
+  await untilAborted(runtime.startUp.whenTrafficAllowed(), stopping);
+  if (!stopping.aborted) await runtime.register(port);
+}
+
+/** Resolves when `promise` does, or at once when `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void promise.then(resolve);
+  });
+}
+
+/** Says once, in one line, when everything the instance started with is met: the demo and tests wait for it. */
+async function reportReady(runtime: MeshRuntime, registering: Promise<void>, stopping: AbortSignal, log: (detail: string) => void): Promise<void> {
+  const started = Date.now();
+  await registering.catch(() => undefined);
+  await untilAborted(runtime.startUp.whenAllMet(), stopping);
+  if (stopping.aborted) return;
+  const waited = Date.now() - started;
+  log(waited >= 1_000 ? ` (after waiting ${(waited / 1000).toFixed(1)}s for start-up conditions)` : '');
 }
 
 /** Closes the app, waiting for in-flight requests at most `timeoutMs`; then cuts what is left. */

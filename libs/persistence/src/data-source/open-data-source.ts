@@ -29,10 +29,24 @@ const MIGRATION_LOCK = 0x6d65_7368; // "mesh"
  * @example const db = await openDataSource({ url, database: 'meshmart_order', entities: [OrderRow], migrations: [CreateOrders] });
  */
 export async function openDataSource(options: OpenDataSourceOptions): Promise<DataSource> {
-  await ensureDatabase(options.url, options.database);
+  const dataSource = createServiceDataSource(options);
+  try {
+    await prepareServiceDatabase(dataSource, options);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/**
+ * The DataSource of a service database, not connected yet: what the app's providers get at
+ * once, while `prepareServiceDatabase` reaches the server in the background.
+ */
+export function createServiceDataSource(options: OpenDataSourceOptions): DataSource {
   const url = new URL(options.url);
   url.pathname = `/${options.database}`;
-  const dataSource = new DataSource({
+  return new DataSource({
     type: 'postgres',
     url: url.toString(),
     entities: options.entities,
@@ -45,14 +59,16 @@ export async function openDataSource(options: OpenDataSourceOptions): Promise<Da
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? options.database,
   });
-  await dataSource.initialize();
-  try {
-    if (options.migrate !== false) await migrate(dataSource);
-  } catch (error) {
-    await dataSource.destroy();
-    throw error;
-  }
-  return dataSource;
+}
+
+/**
+ * Creates the database if needed, connects `dataSource` and runs pending migrations. Safe to
+ * call again after it failed (the server went away half-way): each step resumes where it is.
+ */
+export async function prepareServiceDatabase(dataSource: DataSource, options: Pick<OpenDataSourceOptions, 'url' | 'database' | 'migrate'>): Promise<void> {
+  await ensureDatabase(options.url, options.database);
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  if (options.migrate !== false) await migrate(dataSource);
 }
 
 /** Runs pending migrations holding the database's migration lock; returns the names it ran. */

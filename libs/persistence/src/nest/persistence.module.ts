@@ -2,10 +2,11 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationB
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
 import { z } from 'zod';
-import { topics } from '@meshmart/contracts';
-import { createKafka, ensureTopics, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
-import { openDataSource } from '../data-source/open-data-source';
+import { MESH_RUNTIME, type MeshRuntime, StartUpConditions } from '@meshmart/mesh';
+import { createKafka, createKafkaProbe, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { createServiceDataSource } from '../data-source/open-data-source';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { PersistenceStartup } from './persistence-startup';
 
 /** The Kafka client of the service, for its event consumers. */
 export const KAFKA = Symbol('KAFKA');
@@ -36,29 +37,38 @@ export function defaultDatabaseName(service: string): string {
   return `meshmart_${service.replace(/-service$/, '').replaceAll('-', '_')}`;
 }
 
-/** Starts the outbox relay once the app is up and stops it (then Kafka, then Postgres) on shutdown. */
+/** Starts the outbox relay once Postgres and Kafka are reached, and stops it (then Kafka, then Postgres) on shutdown. */
 class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopped = false;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject('OUTBOX_PRODUCER') private readonly producer: Producer,
+    @Inject(PersistenceStartup) private readonly startup: PersistenceStartup,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.relay.start();
+    void this.startup.whenReady().then(() => {
+      if (!this.stopped) this.relay.start();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.startup.stop();
     await this.relay.stop();
     await this.producer.disconnect();
-    await this.dataSource.destroy();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
 
 /**
  * A service's data side: its own Postgres database (created and migrated at start), its Kafka
  * client, and the outbox relay publishing what its transactions wrote. Exports `DataSource`,
- * `OutboxRelay` (nudge it after a commit that wrote events) and `KAFKA`.
+ * `OutboxRelay` (nudge it after a commit that wrote events), `KAFKA` and `PersistenceStartup`
+ * (wait for the database; start event consumers). Postgres and Kafka are reached in the
+ * background (see `PersistenceStartup`): the app is created and listens while they are down.
  * @example PersistenceModule.forRoot({ service: 'order-service', entities: [OrderRow], migrations: [CreateOrders1764…] })
  */
 @Global()
@@ -66,6 +76,8 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
     const logger = new Logger('OutboxRelay');
+    const startUpLogger = new Logger('StartUp');
+    const databaseOf = (config: PersistenceConfig) => config.DATABASE_NAME ?? defaultDatabaseName(options.service);
     const providers: Provider[] = [
       // Parsed when the app boots (after the mesh's own settings), not when the module is imported.
       { provide: 'PERSISTENCE_CONFIG', useFactory: () => parseConfig(options.env ?? process.env) },
@@ -73,18 +85,15 @@ export class PersistenceModule {
         provide: DataSource,
         inject: ['PERSISTENCE_CONFIG'],
         useFactory: (config: PersistenceConfig) =>
-          openDataSource({ url: config.DATABASE_URL, database: config.DATABASE_NAME ?? defaultDatabaseName(options.service), entities: options.entities, migrations: options.migrations, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.service }),
+          createServiceDataSource({ url: config.DATABASE_URL, database: databaseOf(config), entities: options.entities, migrations: options.migrations, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.service }),
       },
       { provide: KAFKA, inject: ['PERSISTENCE_CONFIG'], useFactory: (config: PersistenceConfig) => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }) },
+      { provide: 'OUTBOX_PRODUCER', inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.producer(outboxProducerConfig()) },
       {
-        provide: 'OUTBOX_PRODUCER',
-        inject: [KAFKA],
-        useFactory: async (kafka: Kafka) => {
-          await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })));
-          const producer = kafka.producer(outboxProducerConfig());
-          await producer.connect();
-          return producer;
-        },
+        provide: PersistenceStartup,
+        inject: ['PERSISTENCE_CONFIG', DataSource, KAFKA, 'OUTBOX_PRODUCER', { token: MESH_RUNTIME, optional: true }],
+        useFactory: (config: PersistenceConfig, dataSource: DataSource, kafka: Kafka, outboxProducer: Producer, runtime: Pick<MeshRuntime, 'startUp'> | undefined) =>
+          new PersistenceStartup({ dataSource, url: config.DATABASE_URL, database: databaseOf(config), kafka, kafkaProbe: createKafkaProbe({ clientId: options.service, brokers: config.KAFKA_BROKERS }), outboxProducer, startUp: runtime?.startUp ?? new StartUpConditions(), log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) } }),
       },
       {
         provide: OutboxRelay,
@@ -94,7 +103,7 @@ export class PersistenceModule {
       },
       PersistenceLifecycle,
     ];
-    return { module: PersistenceModule, providers, exports: [DataSource, OutboxRelay, KAFKA] };
+    return { module: PersistenceModule, providers, exports: [DataSource, OutboxRelay, KAFKA, PersistenceStartup] };
   }
 }
 

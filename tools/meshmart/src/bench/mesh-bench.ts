@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MeshRuntime, MtlsAgent, spiffeId, workloadFiles, WorkloadIdentity, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
-import { type AppProcess, type StackEndpoints, startService } from '@meshmart/testing';
+import { type AppProcess, type StackEndpoints, type StartedWhen, startService } from '@meshmart/testing';
 import { type LoadResult, runAtRate, runLoad } from './load';
 import { processCpuMs } from './process-cpu';
 
@@ -70,15 +70,16 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<{ saturat
     const etcd = options.stack.etcd.endpoints.join(',');
     const common = { PORT: '0', MESH_NAMESPACE: namespace };
 
-    const start = async (name: string, script: string, env: NodeJS.ProcessEnv) => {
-      const started = await startService(name, script, { ...common, ...env });
+    // The bare servers are not mesh services: they print only their `listening on` line.
+    const start = async (name: string, script: string, env: NodeJS.ProcessEnv, until: StartedWhen = 'ready') => {
+      const started = await startService(name, script, { ...common, ...env }, 60_000, undefined, until);
       processes.push(started);
       return started;
     };
     const direct = await start('echo-service', echoScript, { MESH_MODE: 'sidecar', MESH_LISTENER: 'plain' });
     const meshed = await start('echo-service', echoScript, { ETCD_ENDPOINTS: etcd, MESH_CERT_DIR: certDir });
-    const bareHttp = await start('bare-echo', bareScript, {});
-    const bareMtls = await start('bare-echo', bareScript, { BARE_CERT_DIR: certDir });
+    const bareHttp = await start('bare-echo', bareScript, {}, 'listening');
+    const bareMtls = await start('bare-echo', bareScript, { BARE_CERT_DIR: certDir }, 'listening');
 
     const plainAgent = new HttpAgent({ keepAlive: true, maxSockets: options.concurrency });
     const clientIdentity = await WorkloadIdentity.load(workloadFiles(certDir, 'mesh-test-client'));

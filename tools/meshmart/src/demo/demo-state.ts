@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppProcess } from '@meshmart/testing';
+import type { SupervisedInstance } from './instance-supervisor';
 
 /** The demo's HS256 key: made once, kept in the state folder (mode 600) so tokens stay valid across runs. */
 export function demoJwtSecret(stateDir: string): string {
@@ -14,20 +14,47 @@ export function demoJwtSecret(stateDir: string): string {
 }
 
 const servicesFile = (stateDir: string) => join(stateDir, 'demo-services.json');
-const gatewayUrlFile = (stateDir: string) => join(stateDir, 'demo-gateway-url');
 
-/** Remembers where the running demo's gateway listens (its port is picked at start), for `meshmart load`; `undefined` forgets it. */
-export function writeDemoGatewayUrl(stateDir: string, url: string | undefined): void {
-  if (url === undefined) rmSync(gatewayUrlFile(stateDir), { force: true });
-  else writeFileSync(gatewayUrlFile(stateDir), `${url}\n`);
+/** One instance of a running demo, as `stack status` shows it and `stack down` stops it. */
+export interface DemoServiceRecord {
+  /** Its slot, e.g. `order-service-1`: the name it keeps across restarts. */
+  name: string;
+  instanceId: string;
+  pid: number | undefined;
+  url: string;
+  restarts: number;
+  lastExit?: string;
+  lastExitAt?: string;
 }
 
-/** Remembers the processes of a detached demo, for `stack down`. */
-export function writeDetachedServices(stateDir: string, apps: readonly AppProcess[]): void {
-  writeFileSync(servicesFile(stateDir), `${JSON.stringify(apps.map((app) => ({ name: app.instanceId, pid: app.process.pid })), null, 2)}\n`);
+/** What a demo leaves in the state folder: its instances, and the supervisor's pid when it supervises them. */
+export interface DemoServices {
+  supervisorPid?: number;
+  services: DemoServiceRecord[];
 }
 
-function alive(pid: number): boolean {
+/** Records the demo's instances (and restarts), for `stack status` and `stack down`. */
+export function writeDemoServices(stateDir: string, state: DemoServices): void {
+  writeFileSync(servicesFile(stateDir), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function readDemoServices(stateDir: string): DemoServices | undefined {
+  const file = servicesFile(stateDir);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as DemoServices;
+}
+
+export function forgetDemoServices(stateDir: string): void {
+  rmSync(servicesFile(stateDir), { force: true });
+}
+
+/** The record of a supervised instance. */
+export function serviceRecord({ slot, app, restarts, lastExit, lastExitAt }: SupervisedInstance): DemoServiceRecord {
+  return { name: slot, instanceId: app.instanceId, pid: app.process.pid, url: app.url, restarts, ...(lastExit ? { lastExit, lastExitAt } : {}) };
+}
+
+export function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -36,21 +63,32 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Stops the services a detached demo left running (graceful, then SIGKILL after 15 s); returns how many. */
+/**
+ * Stops what a demo left running: first its supervisor (which then stops its instances, so
+ * none is restarted behind our back), then any instance still alive (graceful, then SIGKILL
+ * after 15 s); returns how many instances it stopped itself.
+ */
 export async function stopDetachedServices(stateDir: string, log: (line: string) => void): Promise<number> {
-  const file = servicesFile(stateDir);
-  if (!existsSync(file)) return 0;
-  const services = JSON.parse(readFileSync(file, 'utf8')) as { name: string; pid: number }[];
-  const running = services.filter((service) => alive(service.pid));
-  for (const service of running) process.kill(service.pid, 'SIGTERM');
-  const deadline = Date.now() + 15_000;
-  while (running.some((service) => alive(service.pid)) && Date.now() < deadline) await sleep(100);
+  const state = readDemoServices(stateDir);
+  if (!state) return 0;
+  const { supervisorPid } = state;
+  if (supervisorPid !== undefined && supervisorPid !== process.pid && alive(supervisorPid)) {
+    process.kill(supervisorPid, 'SIGTERM');
+    await waitUntilGone([supervisorPid], 30_000);
+  }
+  const running = state.services.filter((service) => alive(service.pid));
+  for (const service of running) process.kill(service.pid as number, 'SIGTERM');
+  await waitUntilGone(running.map((service) => service.pid as number), 15_000);
   for (const service of running.filter((s) => alive(s.pid))) {
     log(`${service.name} did not stop within 15s: killing it`);
-    process.kill(service.pid, 'SIGKILL');
+    process.kill(service.pid as number, 'SIGKILL');
   }
-  rmSync(file, { force: true });
-  writeDemoGatewayUrl(stateDir, undefined);
+  forgetDemoServices(stateDir);
   if (running.length > 0) log(`stopped ${running.length} demo services`);
   return running.length;
+}
+
+async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some((pid) => alive(pid)) && Date.now() < deadline) await sleep(100);
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
 import type { LocalStack } from '../stack/stack';
-import { demoJwtSecret, writeDemoGatewayUrl, writeDetachedServices } from './demo-state';
+import { demoJwtSecret, forgetDemoServices, serviceRecord, writeDemoServices } from './demo-state';
+import { InstanceSupervisor } from './instance-supervisor';
 import { servedRequests } from './served-requests';
 
 export interface DemoOptions {
@@ -25,15 +26,18 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   const jwtSecret = demoJwtSecret(stateDir);
   const logDir = join(stateDir, 'logs');
   const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
-  if (options.detach) writeDetachedServices(stateDir, platform.apps);
-  writeDemoGatewayUrl(stateDir, platform.gateway.url);
+  // In the foreground the demo supervises its instances: a crashed one is restarted with back-off.
+  const supervisor = options.detach ? undefined : superviseDemo(platform, stateDir);
+  if (options.detach) writeDemoServices(stateDir, { services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 })) });
   try {
     const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
     await seedDemoCatalogue(platform.operator, inventory.url, (line) => console.log(`demo: ${line}`));
     await runDemoShopper(platform.gateway.url, platform.jwtSecret, (line) => console.log(line));
     await printWhoServed(platform);
   } catch (error) {
+    await supervisor?.stop();
     await platform.stop();
+    forgetDemoServices(stateDir);
     throw error;
   }
   const { gateway } = platform;
@@ -50,17 +54,29 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
     console.log(`demo: left running (logs in ${logDir}); \`npm run stack:down\` stops the services and the stack`);
     return 0;
   }
-  console.log('demo: running; Ctrl-C stops the services and the stack');
+  console.log('demo: running, restarting any instance that crashes (`npm run stack:status` shows restarts); Ctrl-C stops the services and the stack');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   console.log('\ndemo: stopping');
-  writeDemoGatewayUrl(stateDir, undefined);
+  await supervisor?.stop();
   await platform.stop();
+  forgetDemoServices(stateDir);
   await stack.down();
   console.log('demo: stopped');
   return 0;
+}
+
+/** Watches every instance of the platform; the state file follows each exit and restart. */
+function superviseDemo(platform: Platform, stateDir: string): InstanceSupervisor {
+  const supervisor = new InstanceSupervisor({
+    restart: (_slot, previous) => platform.restartInstance(previous),
+    log: (line) => console.log(`demo: ${line}`),
+    onChange: (instances) => writeDemoServices(stateDir, { supervisorPid: process.pid, services: instances.map(serviceRecord) }),
+  });
+  for (const app of platform.apps) supervisor.watch(platform.slotOf(app), app);
+  return supervisor;
 }
 
 async function printWhoServed(platform: Platform): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Product } from '@meshmart/contracts';
+import { alive, readDemoServices } from '../demo/demo-state';
 import { GatewayClient } from './gateway-client';
 import { journeyOf, type JourneyContext } from './journeys';
 import { runClosedLoop, runOpenLoop } from './load-loop';
@@ -27,12 +28,12 @@ export const loadUsage = `usage: meshmart load [options]   drive the public API 
   --json                the summary as JSON on stdout (progress stays on stderr)
   --allow-remote        allow a target that is not this machine`;
 
-/** What the demo leaves in the state folder for other commands: its gateway's URL and its JWT key. */
+/** What a running demo leaves in the state folder for other commands: its gateway's URL (kept current across restarts) and its JWT key. */
 export function demoDefaults(stateDir: string): { url?: string; jwtSecret?: string } {
-  const read = (file: string) => (existsSync(join(stateDir, file)) ? readFileSync(join(stateDir, file), 'utf8').trim() : undefined);
-  const url = read('demo-gateway-url');
-  const jwtSecret = read('demo-jwt-secret');
-  return { ...(url ? { url } : {}), ...(jwtSecret ? { jwtSecret } : {}) };
+  const gateway = readDemoServices(stateDir)?.services.find((service) => service.name.startsWith('gateway') && alive(service.pid));
+  const keyFile = join(stateDir, 'demo-jwt-secret');
+  const jwtSecret = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
+  return { ...(gateway ? { url: gateway.url } : {}), ...(jwtSecret ? { jwtSecret } : {}) };
 }
 
 /**

@@ -1,0 +1,15 @@
+import { alive, type DemoServiceRecord } from './demo-state';
+
+/**
+ * One line per demo instance for `stack status`:
+ * `order-service-1  running  pid 4242  https://127.0.0.1:41234  restarts 1 (last: killed by SIGKILL at 22:40:01)`.
+ */
+export function demoServiceLines(services: readonly DemoServiceRecord[], isAlive: (pid: number | undefined) => boolean = alive): string[] {
+  const nameWidth = Math.max(0, ...services.map((s) => s.name.length));
+  const urlWidth = Math.max(0, ...services.map((s) => s.url.length));
+  return services.map((s) => {
+    const state = isAlive(s.pid) ? 'running' : 'stopped';
+    const last = s.lastExit ? ` (last: ${s.lastExit}${s.lastExitAt ? ` at ${s.lastExitAt.slice(11, 19)}` : ''})` : '';
+    return `${s.name.padEnd(nameWidth)}  ${state.padEnd(8)} pid ${String(s.pid ?? '-').padEnd(7)} ${s.url.padEnd(urlWidth)}  restarts ${s.restarts}${last}`;
+  });
+}
