@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
+import { startDemoConsole } from '../console/demo-console';
 import type { LocalStack } from '../stack/stack';
 import { demoJwtSecret, writeDemoGatewayUrl, writeDetachedServices } from './demo-state';
 import { servedRequests } from './served-requests';
@@ -7,6 +8,8 @@ import { servedRequests } from './served-requests';
 export interface DemoOptions {
   /** Leave everything running and return (stop with `npm run stack:down`). */
   detach: boolean;
+  /** Start the console (`meshmart console`) and send the services' spans to it; `--no-console` skips it. */
+  console: boolean;
 }
 
 /**
@@ -24,7 +27,8 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   console.log('demo: starting the services (each migrates its database, registers in etcd and serves over mTLS)');
   const jwtSecret = demoJwtSecret(stateDir);
   const logDir = join(stateDir, 'logs');
-  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
+  const webConsole = options.console ? await startDemoConsole(stateDir, endpoints, options.detach) : undefined;
+  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), ...(webConsole ? { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
   if (options.detach) writeDetachedServices(stateDir, platform.apps);
   writeDemoGatewayUrl(stateDir, platform.gateway.url);
   try {
@@ -34,11 +38,12 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
     await printWhoServed(platform);
   } catch (error) {
     await platform.stop();
+    await webConsole?.close();
     throw error;
   }
   const { gateway } = platform;
   console.log(`
-Open:
+Open:${webConsole ? `\n  console       ${webConsole.url}   (the mesh graph, instances, traces of these checkouts, alerts)` : ''}
   API docs      ${gateway.url}/docs
   catalogue     ${gateway.url}/products
   load          npx meshmart load --scenario mix --shoppers 8 --duration 60   (finds this gateway and key by itself)
@@ -58,6 +63,7 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
   console.log('\ndemo: stopping');
   writeDemoGatewayUrl(stateDir, undefined);
   await platform.stop();
+  await webConsole?.close();
   await stack.down();
   console.log('demo: stopped');
   return 0;
