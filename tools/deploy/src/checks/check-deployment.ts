@@ -13,6 +13,7 @@ import { composeDenyByDefaultProblems } from './compose-deny-by-default';
 import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } from './deny-by-default';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
+import { kialiProblems } from './kiali-checks';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
 import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
 import { promtoolCheck } from './promtool';
@@ -108,6 +109,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
       return promtool(mountedConfigMaps(objects, deployment), '/etc/prometheus/prometheus.yml', `${where} prometheus`, env, log);
     });
     await step(`${where}: monitoring images equal compose's`, () => imageProblems(objects, compose.services));
+    await step(`${where}: Kiali reads this Prometheus and Istio, view-only, its image pinned`, () => kialiProblems(objects));
   }
   await step('compose infrastructure images equal the test stack\'s', () =>
     Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),
