@@ -74,7 +74,7 @@ export class MeshInternalMetrics {
     });
     this.requestsInFlight = new Gauge({
       name: 'meshmart_requests_in_flight',
-      help: "Inbound requests this instance is serving now (as Envoy's downstream_rq_active).",
+      help: "Inbound requests this instance is serving now, its own scrape left out (as Envoy's downstream_rq_active).",
       labelNames: ['workload'],
       registers,
     });
