@@ -20,7 +20,7 @@
   const edgeLabel = (edge) => {
     const { fmt } = window.Console;
     if (edge.kind !== 'http') return `${fmt.rate(edge.rate)} msg/s`;
-    return `${fmt.rate(edge.rate)} rps · ${fmt.percent(edge.errorPercent)} · p99 ${fmt.ms(edge.p99Ms)}${edge.mtls ? ' · mTLS' : ' · PLAINTEXT'}`;
+    return `${fmt.rate(edge.rate)}/s · ${fmt.percent(edge.errorPercent)} · p99 ${fmt.ms(edge.p99Ms)} · ${edge.mtls ? 'mTLS' : 'PLAINTEXT'}`;
   };
 
   function ensureGraph(container) {
@@ -29,10 +29,10 @@
       container,
       wheelSensitivity: 0.3,
       style: [
-        { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 6, 'font-size': 11, 'background-color': '#3d7cc9', width: 34, height: 34, color: '#1d2733' } },
+        { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 6, 'font-size': 13, 'background-color': '#3d7cc9', width: 34, height: 34, color: '#1d2733' } },
         { selector: 'node[kind = "topic"]', style: { shape: 'round-rectangle', 'background-color': '#e0a526', width: 46, height: 22 } },
         { selector: 'node[absent = 1]', style: { 'background-color': '#c3c9d0' } },
-        { selector: 'edge', style: { label: 'data(label)', 'font-size': 9, 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfd', 'text-background-opacity': 0.85, width: 'data(width)', 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
+        { selector: 'edge', style: { label: 'data(label)', 'font-size': 10, 'text-rotation': 'autorotate', 'text-background-color': '#fbfcfd', 'text-background-opacity': 0.85, width: 'data(width)', 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
         { selector: 'edge[kind != "http"]', style: { 'line-style': 'dashed' } },
       ],
     });
@@ -62,14 +62,13 @@
     for (const id of [...callers, ...ids]) if (!state.has(id)) visit(id);
     const column = new Map(ids.map((id) => [id, 0]));
     for (let round = 0; round < ids.length; round++) for (const [from, to] of forward) column.set(to, Math.max(column.get(to), column.get(from) + 1));
-    const rows = new Map();
-    const positions = {};
+    const columns = new Map();
     const kindOrder = (id) => (id.startsWith('topic:') ? 1 : 0);
-    for (const id of [...ids].sort((a, b) => kindOrder(a) - kindOrder(b) || a.localeCompare(b))) {
-      const x = column.get(id);
-      const row = rows.get(x) || 0;
-      rows.set(x, row + 1);
-      positions[id] = { x: x * 260, y: row * 130 + (x % 2) * 40 };
+    for (const id of [...ids].sort((a, b) => kindOrder(a) - kindOrder(b) || a.localeCompare(b))) columns.set(column.get(id), [...(columns.get(column.get(id)) || []), id]);
+    const positions = {};
+    for (const [x, members] of columns) {
+      // Each column centred, every other one shifted half a row, so an edge that skips a column passes between nodes, not through them.
+      members.forEach((id, row) => (positions[id] = { x: x * 210, y: (row - (members.length - 1) / 2) * 150 + (x % 2) * 60 }));
     }
     return positions;
   }
