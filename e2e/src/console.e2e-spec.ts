@@ -123,6 +123,25 @@ describe('the console of a running platform', () => {
     await screenshot('trace');
   });
 
+  it('lists every instance with its certificate expiry and traffic, the settings in force and the alert rules', async () => {
+    await page.goto(`${webConsole.url}/#instances`);
+    const rows = page.locator('[data-testid="instances"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(ctx.platform.apps.length);
+    for (const app of ctx.platform.apps) {
+      const cells = await page.locator(`[data-testid="instances"] tr[data-instance="${app.instanceId}"] td`).allTextContents();
+      // instance, workload, address, health, ejected, zone, version, weight, certificate expiry, …
+      expect(cells.slice(0, 4), app.instanceId).toEqual([app.instanceId, app.name, expect.stringMatching(/^127\.0\.0\.1:\d+$/), 'healthy']);
+      expect(cells[8], `${app.instanceId} certificate expiry`).not.toBe('—');
+    }
+    await screenshot('instances');
+    await page.goto(`${webConsole.url}/#traffic`);
+    await page.locator('[data-testid="settings"] tbody tr').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid="settings"]').textContent()).toContain('least_request');
+    await page.locator('[data-testid="upstreams"] tbody tr').first().waitFor({ timeout: 10_000 });
+    await page.goto(`${webConsole.url}/#alerts`);
+    await page.locator('[data-testid="alerts"] tr[data-alert="MeshWorkloadHighErrorRate"]').waitFor({ timeout: 10_000 });
+  });
+
   it('drops a killed inventory instance within the lease TTL', async () => {
     await page.goto(`${webConsole.url}/#instances`);
     const [victim] = ctx.platform.instancesOf('inventory-service');
