@@ -84,12 +84,14 @@ describe('the console of a running platform', () => {
     await expect.poll(async () => (await api<{ instances?: { scraped: boolean | null }[] }>('/api/instances')).body.instances?.filter((row) => row.scraped).length ?? 0, { timeout: 60_000, interval: 500 }).toBe(7);
     const product = await ctx.product(1_000);
     checkout = await placeOrder(product.sku);
+    // One checkout is all the demo makes: its edges show at once, counted, before any rate can.
+    await page.goto(`${webConsole.url}/#graph`);
+    for (const edge of checkoutEdges) await page.waitForSelector(`[data-testid="edges"] tr[data-edge="${edge}"]:not([data-recent="0"])`, { timeout: 30_000 });
     trafficRunning = true;
     traffic = (async () => {
       while (trafficRunning) await placeOrder(product.sku);
     })();
 
-    await page.goto(`${webConsole.url}/#graph`);
     const deadline = Date.now() + 60_000;
     for (const edge of checkoutEdges) {
       await page.waitForSelector(`[data-testid="edges"] tr[data-edge="${edge}"][data-mtls="true"]:not([data-rate="0"])`, { timeout: Math.max(1, deadline - Date.now()) });

@@ -3,6 +3,12 @@ import type { PromSample, PrometheusClient } from './prometheus-client';
 
 /** Rates are over this window: long enough for a demo's few requests to show, short enough to follow a change. */
 export const RATE_WINDOW = '1m';
+/**
+ * "Recent" counts are the counters now minus five minutes ago, a series that did not exist then
+ * counting from 0. rate() cannot see those first requests: it needs two samples of a series, and
+ * a series is born with its first request, so a handful of checkouts would show no rate at all.
+ */
+export const RECENT_WINDOW = '5m';
 
 export interface WorkloadNode {
   id: string;
@@ -29,6 +35,8 @@ export interface MeshEdge {
   rate: number;
   /** Requests since the counters started, so an edge stays visible after its traffic stops. */
   total: number;
+  /** Requests (or messages) in the last RECENT_WINDOW, first requests of a new series included. */
+  recent: number;
   /** Share of 5xx and failed connections, 0–100 (http edges). */
   errorPercent: number;
   /** 99th percentile latency in ms over the window (http edges), or null when no request fell in it. */
@@ -48,12 +56,15 @@ export interface MeshGraph {
 export interface GraphSamples {
   instances: readonly RegisteredInstance[];
   requestTotals: readonly PromSample[];
+  requestTotalsBefore: readonly PromSample[];
   requestRates: readonly PromSample[];
   errorRates: readonly PromSample[];
   p99: readonly PromSample[];
   produced: readonly PromSample[];
+  producedBefore: readonly PromSample[];
   producedRates: readonly PromSample[];
   consumed: readonly PromSample[];
+  consumedBefore: readonly PromSample[];
   consumedRates: readonly PromSample[];
   lag: readonly PromSample[];
 }
@@ -67,12 +78,15 @@ export function graphQueries(namespace: string): Record<Exclude<keyof GraphSampl
   const byEdge = 'source_workload, destination_workload';
   return {
     requestTotals: `sum by (${byEdge}, connection_security_policy) (${requests})`,
+    requestTotalsBefore: `sum by (${byEdge}) (${requests} offset ${RECENT_WINDOW})`,
     requestRates: `sum by (${byEdge}) (rate(${requests}[${RATE_WINDOW}]))`,
     errorRates: `sum by (${byEdge}) (rate(istio_requests_total{reporter="destination",${ns},${notScrapes},response_code=~"5..|0"}[${RATE_WINDOW}]))`,
     p99: `histogram_quantile(0.99, sum by (${byEdge}, le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",${ns},${notScrapes}}[${RATE_WINDOW}])))`,
     produced: `sum by (workload, topic) (meshmart_kafka_messages_produced_total{${ns}})`,
+    producedBefore: `sum by (workload, topic) (meshmart_kafka_messages_produced_total{${ns}} offset ${RECENT_WINDOW})`,
     producedRates: `sum by (workload, topic) (rate(meshmart_kafka_messages_produced_total{${ns}}[${RATE_WINDOW}]))`,
     consumed: `sum by (workload, topic) (meshmart_kafka_messages_consumed_total{${ns}})`,
+    consumedBefore: `sum by (workload, topic) (meshmart_kafka_messages_consumed_total{${ns}} offset ${RECENT_WINDOW})`,
     consumedRates: `sum by (workload, topic) (rate(meshmart_kafka_messages_consumed_total{${ns}}[${RATE_WINDOW}]))`,
     // Every instance of a consumer reports its group's lag: the largest report is the freshest bound.
     lag: `sum by (workload, topic) (max by (workload, topic, partition) (kafka_consumergroup_lag{${ns}}))`,
@@ -113,6 +127,7 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
   const rates = valueBy(samples.requestRates, edgeKey);
   const errors = valueBy(samples.errorRates, edgeKey);
   const p99 = valueBy(samples.p99, edgeKey);
+  const before = valueBy(samples.requestTotalsBefore, edgeKey);
   const http = new Map<string, { total: number; plain: number; source: string; target: string }>();
   for (const { metric, value } of samples.requestTotals) {
     const key = edgeKey(metric);
@@ -128,7 +143,8 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
     const rate = rates.get(key) ?? 0;
     const errorPercent = rate > 0 ? (100 * (errors.get(key) ?? 0)) / rate : 0;
     const latency = p99.get(key);
-    edges.push({ source: edge.source, target: edge.target, kind: 'http', rate, total: edge.total, errorPercent, p99Ms: latency !== undefined && Number.isFinite(latency) ? latency : null, mtls: edge.plain === 0, health: healthOf(rate, errorPercent) });
+    const recent = recentOf(edge.total, before.get(key));
+    edges.push({ source: edge.source, target: edge.target, kind: 'http', rate, total: edge.total, recent, errorPercent, p99Ms: latency !== undefined && Number.isFinite(latency) ? latency : null, mtls: edge.plain === 0, health: healthOf(rate, errorPercent, recent) });
   }
 
   const topics = new Map<string, TopicNode>();
@@ -138,8 +154,9 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
     return node;
   };
   const kafkaKey = (metric: Record<string, string>) => `${metric['workload'] ?? OUTSIDE}|${metric['topic'] ?? ''}`;
-  for (const [list, rateList, kind] of [[samples.produced, samples.producedRates, 'produce'], [samples.consumed, samples.consumedRates, 'consume']] as const) {
+  for (const [list, rateList, beforeList, kind] of [[samples.produced, samples.producedRates, samples.producedBefore, 'produce'], [samples.consumed, samples.consumedRates, samples.consumedBefore, 'consume']] as const) {
     const kafkaRates = valueBy(rateList, kafkaKey);
+    const kafkaBefore = valueBy(beforeList, kafkaKey);
     for (const { metric, value } of list) {
       const name = metric['topic'];
       const owner = metric['workload'];
@@ -148,7 +165,8 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
       workload(owner);
       const rate = kafkaRates.get(kafkaKey(metric)) ?? 0;
       const [source, target] = kind === 'produce' ? [owner, node.id] : [node.id, owner];
-      edges.push({ source, target, kind, rate, total: value, errorPercent: 0, p99Ms: null, mtls: false, health: rate > 0 ? 'healthy' : 'idle' });
+      const recent = recentOf(value, kafkaBefore.get(kafkaKey(metric)));
+      edges.push({ source, target, kind, rate, total: value, recent, errorPercent: 0, p99Ms: null, mtls: false, health: healthOf(rate, 0, recent) });
     }
   }
   for (const { metric, value } of samples.lag) {
@@ -158,9 +176,14 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
   return { namespace, nodes, edges: edges.sort((a, b) => `${a.source}→${a.target}`.localeCompare(`${b.source}→${b.target}`)) };
 }
 
-/** Edge colour: failing past 5 % errors, degraded past 1 %, idle with no traffic in the window. */
-export function healthOf(rate: number, errorPercent: number): MeshEdge['health'] {
-  if (rate === 0) return 'idle';
+/** A counter's increase since `before`; a series that did not exist then, or restarted since, counts from 0. */
+function recentOf(now: number, before: number | undefined): number {
+  return before === undefined || before > now ? now : now - before;
+}
+
+/** Edge colour: failing past 5 % errors, degraded past 1 %, idle with no traffic in the recent window. */
+export function healthOf(rate: number, errorPercent: number, recent: number): MeshEdge['health'] {
+  if (rate === 0) return recent > 0 ? 'healthy' : 'idle';
   if (errorPercent > 5) return 'failing';
   if (errorPercent > 1) return 'degraded';
   return 'healthy';

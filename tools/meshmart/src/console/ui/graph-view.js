@@ -17,10 +17,18 @@
           ? `${node.id}\n(not in the registry)`
           : `${node.id}\n${node.instances} instance${node.instances === 1 ? '' : 's'} · v${node.versions.join(', v') || '?'} · ${node.zones.join(', ') || '—'}`;
 
+  /** Requests/s over the rate window; a new edge's first requests, which no rate shows yet, as a count. */
+  const amount = (edge) => {
+    const { fmt } = window.Console;
+    const unit = edge.kind === 'http' ? '' : ' msg';
+    if (edge.rate > 0 || edge.recent === 0) return `${fmt.rate(edge.rate)}${unit}/s`;
+    return `${Math.round(edge.recent)}${unit || ' req'} in 5m`;
+  };
+
   const edgeLabel = (edge) => {
     const { fmt } = window.Console;
-    if (edge.kind !== 'http') return `${fmt.rate(edge.rate)} msg/s`;
-    return `${fmt.rate(edge.rate)}/s · ${fmt.percent(edge.errorPercent)} · p99 ${fmt.ms(edge.p99Ms)} · ${edge.mtls ? 'mTLS' : 'PLAINTEXT'}`;
+    if (edge.kind !== 'http') return amount(edge);
+    return `${amount(edge)} · ${fmt.percent(edge.errorPercent)} · p99 ${fmt.ms(edge.p99Ms)} · ${edge.mtls ? 'mTLS' : 'PLAINTEXT'}`;
   };
 
   function ensureGraph(container) {
@@ -97,9 +105,9 @@
   function renderTable(graph, section) {
     const { el, td, fmt, fillRows } = window.Console;
     fillRows(section.querySelector('[data-testid="edges"]'), graph.edges.map((edge) =>
-      el('tr', { 'data-edge': `${edge.source}→${edge.target}`, 'data-rate': String(edge.rate), 'data-mtls': String(edge.mtls), 'data-kind': edge.kind },
+      el('tr', { 'data-edge': `${edge.source}→${edge.target}`, 'data-rate': String(edge.rate), 'data-recent': String(edge.recent), 'data-mtls': String(edge.mtls), 'data-kind': edge.kind },
         td(edge.source.replace(/^topic:/, 'topic ')), td(edge.target.replace(/^topic:/, 'topic ')),
-        td(`${fmt.rate(edge.rate)}${edge.kind === 'http' ? '' : ' msg/s'}`, 'num'), td(edge.kind === 'http' ? fmt.percent(edge.errorPercent) : '—', 'num'),
+        td(amount(edge), 'num'), td(edge.kind === 'http' ? fmt.percent(edge.errorPercent) : '—', 'num'),
         td(fmt.ms(edge.p99Ms), 'num'), td(edge.kind === 'http' ? (edge.mtls ? 'mTLS' : 'PLAINTEXT') : 'Kafka', edge.kind === 'http' ? (edge.mtls ? 'good' : 'bad') : ''), td(Math.round(edge.total), 'num'))));
   }
 
