@@ -26,6 +26,11 @@ export async function runConsoleCommand(argv: readonly string[], stateDir: strin
     console.error(`meshmart console: --port takes a port number, not "${String(values.port)}"`);
     return 2;
   }
+  // It goes into PromQL and etcd keys: a mesh namespace is a DNS label, nothing else.
+  if (values.namespace !== undefined && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(values.namespace)) {
+    console.error(`meshmart console: --namespace takes a mesh namespace (lower-case letters, digits, -), not "${values.namespace}"`);
+    return 2;
+  }
   const stack = readStackFile(stateDir);
   const prometheusUrl = values.prometheus ?? stack?.prometheus.url;
   const etcdEndpoints = values.etcd?.split(',').filter(Boolean) ?? stack?.etcd.endpoints;
