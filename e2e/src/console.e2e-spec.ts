@@ -16,7 +16,8 @@ const PAGE_REFRESH_MS = 4_000;
 /** `npm run docs:screenshots` sets it: the README's images come from this very run. */
 const docsScreenshots = process.env['MESHMART_DOCS_SCREENSHOTS'] === '1';
 const root = findWorkspaceRoot();
-const screenshotDir = docsScreenshots ? join(root, 'docs', 'images') : join(root, 'tmp', 'test-output', 'console');
+const docsImageDir = join(root, 'docs', 'images');
+const testOutputDir = join(root, 'tmp', 'test-output', 'console');
 
 /** The service-to-service edges a checkout uses, as the server side reports them. */
 const checkoutEdges = ['gateway→cart-service', 'cart-service→inventory-service', 'cart-service→order-service', 'order-service→inventory-service', 'order-service→payment-service'];
@@ -52,9 +53,11 @@ async function api<T>(path: string): Promise<{ status: number; type: string; bod
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as T };
 }
 
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `console-${name}.png`) });
+/** Into the test's output; with `npm run docs:screenshots`, the README's (`inReadme`) into docs/images instead. */
+async function screenshot(name: string, inReadme = false): Promise<void> {
+  const dir = docsScreenshots && inReadme ? docsImageDir : testOutputDir;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `console-${name}.png`) });
 }
 
 beforeAll(async () => {
@@ -101,7 +104,7 @@ describe('the console of a running platform', () => {
     // Kafka: the orders topic between order-service (outbox) and its consumers.
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="order-service→topic:orders.v1"][data-kind="produce"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="topic:orders.v1→order-service"][data-kind="consume"]', { timeout: 30_000 });
-    await screenshot('graph');
+    await screenshot('graph', true);
     trafficRunning = false;
     await traffic;
   });
@@ -122,7 +125,7 @@ describe('the console of a running platform', () => {
     expect(kinds).toEqual(expect.arrayContaining(['producer', 'consumer', 'server', 'client']));
     await page.click('[data-testid="waterfall"] tr[data-kind="consumer"]');
     await expect.poll(() => page.textContent('[data-testid="span-attributes"]'), { timeout: 5_000 }).toContain('orders.v1');
-    await screenshot('trace');
+    await screenshot('trace', true);
   });
 
   it('lists every instance with its certificate expiry and traffic, the settings in force and the alert rules', async () => {
