@@ -113,10 +113,17 @@ describe('the console of a running platform', () => {
     await page.goto(`${webConsole.url}/#traces`);
     await page.fill('[data-testid="trace-search"]', checkout.orderId);
     await page.click('#trace-filter button[type="submit"]');
-    // Each app exports in its own batches: wait until the whole trace is in, then open it.
     const row = page.locator(`[data-testid="trace-list"] tr[data-trace="${checkout.traceId}"]`);
     await row.waitFor({ timeout: 30_000 });
-    await expect.poll(async () => (await api<{ services: string[]; kafka: boolean }>(`/api/traces/${checkout.traceId}`)).body, { timeout: 30_000, interval: 500 }).toMatchObject({ services: [...workloads].sort(), kafka: true });
+    // Each app exports in its own batches: wait for the whole tree (every app, the Kafka hop, no span whose parent is missing but the edge's).
+    const complete = async () => {
+      const { body } = await api<{ services: string[]; spans: { spanId: string; parentSpanId?: string; kind: number }[] }>(`/api/traces/${checkout.traceId}`);
+      const ids = new Set(body.spans.map((span) => span.spanId));
+      const orphans = body.spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId)).length;
+      const hop = body.spans.some((span) => span.kind === 5 && body.spans.some((parent) => parent.spanId === span.parentSpanId && parent.kind === 4));
+      return body.services.length === workloads.length && orphans === 1 && hop;
+    };
+    await expect.poll(complete, { timeout: 30_000, interval: 500 }).toBe(true);
     await page.click(`[data-testid="trace-list"] tr[data-trace="${checkout.traceId}"]`);
     await page.waitForSelector('[data-testid="waterfall"] [data-testid="kafka-hop"]', { timeout: 15_000 });
     const services = await page.$$eval('[data-testid="waterfall"] tr[data-service]', (rows) => [...new Set(rows.map((r) => r.getAttribute('data-service')))].sort());

@@ -6,6 +6,7 @@
   const KIND = { 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
   const serviceColours = ['#3d7cc9', '#2e9d57', '#8e5bd0', '#e08a00', '#c9407a', '#138d90', '#7a7f2a'];
   let shownTraceId;
+  let shownSpanCount = 0;
   let filterWired = false;
 
   function query(section) {
@@ -42,9 +43,11 @@
   async function showTrace(section, traceId) {
     const { api, el, fmt } = window.Console;
     const detail = section.querySelector('#trace-detail');
-    if (shownTraceId === traceId && !detail.hidden) return;
     const trace = await api(`/api/traces/${encodeURIComponent(traceId)}`);
+    // Each service exports on its own schedule: redraw while spans keep arriving, not otherwise (a redraw loses the selected span).
+    if (shownTraceId === traceId && shownSpanCount === trace.spanCount && !detail.hidden) return;
     shownTraceId = traceId;
+    shownSpanCount = trace.spanCount;
     const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
     const depth = (span) => {
       let level = 0;
