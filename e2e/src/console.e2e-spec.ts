@@ -24,7 +24,7 @@ const checkoutEdges = ['gateway→cart-service', 'cart-service→inventory-servi
 
 /** What the page offers scripts: the graph's nodes as drawn (a canvas has no DOM to read). */
 interface ConsolePage {
-  GraphView: { shown(): { id: string; label: string }[] };
+  GraphView: { shown(): { id: string; label: string; x: number; y: number }[] };
 }
 
 let stack: StackEndpoints;
@@ -105,6 +105,13 @@ describe('the console of a running platform', () => {
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="order-service→topic:orders.v1"][data-kind="produce"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="topic:orders.v1→order-service"][data-kind="consume"]', { timeout: 30_000 });
     await screenshot('graph', true);
+    // A click on a workload charts its requests/s and p99 (uPlot) from Prometheus's range API.
+    const inventory = drawn.find((node) => node.id === 'inventory-service');
+    const canvas = await page.locator('[data-testid="graph-canvas"]').boundingBox();
+    if (!inventory || !canvas) throw new Error('the graph drew no inventory-service');
+    await page.mouse.click(canvas.x + inventory.x, canvas.y + inventory.y);
+    await page.waitForSelector('#workload-chart .uplot', { timeout: 10_000 });
+    expect(await page.textContent('#workload-chart h2')).toContain('inventory-service');
     trafficRunning = false;
     await traffic;
   });

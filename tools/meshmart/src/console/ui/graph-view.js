@@ -140,8 +140,8 @@
   }
 
   window.GraphView = {
-    /** The nodes as drawn (id and label), for scripts and tests that cannot read a canvas. */
-    shown: () => (cy ? cy.nodes().map((node) => ({ id: node.id(), label: node.data('label') })) : []),
+    /** The nodes as drawn (id, label, position in the canvas), for scripts and tests that cannot read a canvas. */
+    shown: () => (cy ? cy.nodes().map((node) => ({ id: node.id(), label: node.data('label'), x: node.renderedPosition('x'), y: node.renderedPosition('y') })) : []),
     async refresh(section) {
       const graph = await window.Console.api('/api/graph');
       section.querySelectorAll('.window').forEach((node) => (node.textContent = graph.window));
