@@ -106,11 +106,14 @@ describe('the console of a running platform', () => {
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="topic:orders.v1→order-service"][data-kind="consume"]', { timeout: 30_000 });
     await screenshot('graph', true);
     // A click on a workload charts its requests/s and p99 (uPlot) from Prometheus's range API.
-    const inventory = drawn.find((node) => node.id === 'inventory-service');
-    const canvas = await page.locator('[data-testid="graph-canvas"]').boundingBox();
-    if (!inventory || !canvas) throw new Error('the graph drew no inventory-service');
-    await page.mouse.click(canvas.x + inventory.x, canvas.y + inventory.y);
-    await page.waitForSelector('#workload-chart .uplot', { timeout: 10_000 });
+    // The graph is laid out again when an edge appears, so each try reads where the node is now.
+    const clickInventory = async () => {
+      const node = (await page.evaluate(() => (globalThis as unknown as ConsolePage).GraphView.shown())).find((shown) => shown.id === 'inventory-service');
+      const canvas = await page.locator('[data-testid="graph-canvas"]').boundingBox();
+      if (node && canvas) await page.mouse.click(canvas.x + node.x, canvas.y + node.y);
+      return page.locator('#workload-chart .uplot').count();
+    };
+    await expect.poll(clickInventory, { timeout: 15_000, interval: 1_000 }).toBeGreaterThan(0);
     expect(await page.textContent('#workload-chart h2')).toContain('inventory-service');
     trafficRunning = false;
     await traffic;
@@ -131,6 +134,7 @@ describe('the console of a running platform', () => {
       return body.services.length === workloads.length && orphans === 1 && hop;
     };
     await expect.poll(complete, { timeout: 30_000, interval: 500 }).toBe(true);
+    await screenshot('trace-list');
     await page.click(`[data-testid="trace-list"] tr[data-trace="${checkout.traceId}"]`);
     await page.waitForSelector('[data-testid="waterfall"] [data-testid="kafka-hop"]', { timeout: 15_000 });
     const services = await page.$$eval('[data-testid="waterfall"] tr[data-service]', (rows) => [...new Set(rows.map((r) => r.getAttribute('data-service')))].sort());
@@ -157,8 +161,10 @@ describe('the console of a running platform', () => {
     await page.locator('[data-testid="settings"] tbody tr').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="settings"]').textContent()).toContain('least_request');
     await page.locator('[data-testid="upstreams"] tbody tr').first().waitFor({ timeout: 10_000 });
+    await screenshot('traffic');
     await page.goto(`${webConsole.url}/#alerts`);
     await page.locator('[data-testid="alerts"] tr[data-alert="MeshWorkloadHighErrorRate"]').waitFor({ timeout: 10_000 });
+    await screenshot('alerts');
   });
 
   it('drops a killed inventory instance within the lease TTL', async () => {
