@@ -20,10 +20,10 @@ describe('TraceStore', () => {
   it('puts a trace together from spans that arrive in separate exports, and summarizes it', () => {
     const store = TraceStore.open({ dir });
     store.add([span(1, 'a1', { service: 'order-service', parentSpanId: 'a0', kind: 4, name: 'send orders.v1', startMs: 1_010, endMs: 1_020 })]);
-    store.add([span(1, 'a0'), span(1, 'a2', { service: 'order-service', parentSpanId: 'a1', kind: 5, startMs: 1_030, endMs: 1_090, status: 2 })]);
+    store.add([span(1, 'a0', { attributes: { 'url.path': '/cart/checkout' } }), span(1, 'a2', { service: 'order-service', parentSpanId: 'a1', kind: 5, startMs: 1_030, endMs: 1_090, status: 2 })]);
     const trace = store.get(traceId(1));
     expect(trace?.spans.map((s) => s.spanId)).toEqual(['a0', 'a1', 'a2']);
-    expect(trace?.summary).toMatchObject({ rootService: 'gateway', spanCount: 3, durationMs: 90, services: ['gateway', 'order-service'], status: 'error', errorCount: 1, kafka: true });
+    expect(trace?.summary).toMatchObject({ rootService: 'gateway', rootName: 'POST gateway /cart/checkout', spanCount: 3, durationMs: 90, services: ['gateway', 'order-service'], status: 'error', errorCount: 1, kafka: true });
   });
 
   it('keeps the newest traces within the count and the byte caps', () => {

@@ -7,7 +7,7 @@ const OTLP_STATUS_ERROR = 2;
 /** One trace in the list: what a reader scans for before opening it. */
 export interface TraceSummary {
   traceId: string;
-  /** The root span's service and name (the earliest span whose parent is not in the trace). */
+  /** The root span's service, and its name with its `url.path` when it has one (the root is the earliest span whose parent is not in the trace). */
   rootService: string;
   rootName: string;
   startMs: number;
@@ -39,7 +39,7 @@ export function summarizeTrace(traceId: string, spans: readonly OtlpSpan[]): Tra
   return {
     traceId,
     rootService: root?.service ?? 'unknown',
-    rootName: root?.name ?? '',
+    rootName: root ? `${root.name}${root.attributes['url.path'] ? ` ${String(root.attributes['url.path'])}` : ''}` : '',
     startMs,
     durationMs: Math.max(0, endMs - startMs),
     spanCount: spans.length,

@@ -61,7 +61,8 @@ export async function readTrafficView(prometheus: PrometheusClient, namespace: s
     const target = sample.metric['destination_service'] ?? 'unknown';
     const key = `${source}→${target}`;
     let state = upstreams.get(key);
-    if (!state) upstreams.set(key, (state = { source, upstream: target, breaker: 'unknown', ejectedInstances: 0, retries: {} }));
+    // The breaker's gauge is first written when its state changes: none yet means closed since start.
+    if (!state) upstreams.set(key, (state = { source, upstream: target, breaker: 'closed', ejectedInstances: 0, retries: {} }));
     return state;
   };
   for (const sample of breakers) upstream(sample).breaker = BREAKER_STATES[sample.value] ?? 'unknown';
