@@ -17,13 +17,14 @@ export interface PlatformContext {
   close(): Promise<void>;
 }
 
-export async function startPlatformContext(env: Record<string, string> = {}): Promise<PlatformContext> {
+/** `namespace` (default `e2e-<random>`) names the platform's mesh namespace, when a test needs it before the platform starts. */
+export async function startPlatformContext(env: Record<string, string> = {}, namespace = `e2e-${randomBytes(3).toString('hex')}`): Promise<PlatformContext> {
   const stack = await useStack();
-  const suffix = randomBytes(3).toString('hex');
+  const suffix = namespace.replace(/^e2e-/, '').replace(/[^a-z0-9]/g, '_');
   const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-'));
   // Every shopper of a run calls from 127.0.0.1: the edge's per-address limit is for the public
   // internet, not for a test's hundred shoppers on one machine (bad-input sets its own to test it).
-  const platform = await startPlatform({ stack, certDir, namespace: `e2e-${suffix}`, databaseSuffix: `e2e_${suffix}`, env: { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...env } });
+  const platform = await startPlatform({ stack, certDir, namespace, databaseSuffix: `e2e_${suffix}`, env: { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...env } });
   const any = (workload: 'inventory-service' | 'payment-service' | 'order-service'): AppProcess => {
     const live = platform.instancesOf(workload).filter((app) => app.process.exitCode === null && app.process.signalCode === null);
     if (!live[0]) throw new Error(`no live ${workload}`);

@@ -1,41 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { type OtlpSpan, spansOfOtlpJson } from '@meshmart/mesh';
 
 /** One span as an OTLP/HTTP JSON export carries it, with its service's name. */
-export interface ReceivedSpan {
-  service: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
-  kind: number;
-  attributes: Record<string, string | number | boolean>;
-}
+export type ReceivedSpan = OtlpSpan;
 
 export interface OtlpReceiver {
   /** The traces endpoint to give `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
   url: string;
   spans: ReceivedSpan[];
   close(): Promise<void>;
-}
-
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: string | number;
-  boolValue?: boolean;
-  doubleValue?: number;
-}
-interface OtlpAttribute {
-  key: string;
-  value: OtlpValue;
-}
-interface OtlpExport {
-  resourceSpans?: {
-    resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }[] }[];
-  }[];
 }
 
 /**
@@ -55,7 +30,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           response.writeHead(415).end();
           return;
         }
-        spans.push(...spansOf(JSON.parse(body.toString('utf8')) as OtlpExport));
+        spans.push(...spansOfOtlpJson(JSON.parse(body.toString('utf8'))));
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } catch {
         response.writeHead(400).end();
@@ -69,25 +44,4 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-function spansOf(exported: OtlpExport): ReceivedSpan[] {
-  return (exported.resourceSpans ?? []).flatMap((resourceSpans) => {
-    const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? 'unknown');
-    return (resourceSpans.scopeSpans ?? []).flatMap((scope) =>
-      (scope.spans ?? []).map((span) => ({
-        service,
-        traceId: span.traceId,
-        spanId: span.spanId,
-        parentSpanId: span.parentSpanId || undefined,
-        name: span.name,
-        kind: span.kind,
-        attributes: attributesOf(span.attributes),
-      })),
-    );
-  });
-}
-
-function attributesOf(attributes: OtlpAttribute[] = []): Record<string, string | number | boolean> {
-  return Object.fromEntries(attributes.map(({ key, value }) => [key, value.stringValue ?? value.boolValue ?? value.doubleValue ?? Number(value.intValue)]));
 }

@@ -132,6 +132,8 @@ export type { IncomingKafkaHeaders, OutgoingKafkaHeaders } from './telemetry/kaf
 export { createMeshLogger, currentServiceLogger, SECRET_FIELDS, setServiceLogger } from './telemetry/logger';
 export type { MeshLoggerOptions } from './telemetry/logger';
 export { MeshInternalMetrics } from './telemetry/mesh-internal-metrics';
+export { InvalidOtlpExport, spansOfOtlpJson } from './telemetry/otlp-json';
+export type { OtlpAttributeValue, OtlpSpan } from './telemetry/otlp-json';
 export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';
 export { startTracing, withClientSpan, withServerSpan } from './telemetry/tracing';
 export type { HttpSpan, RunningTracing, TracingOptions } from './telemetry/tracing';

@@ -26,6 +26,8 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
       void sendDeadlineExceeded(reply);
       return;
     }
+    // A scrape would always count itself: the gauge counts the requests the workload serves.
+    if (request.url !== '/metrics') reply.raw.once('close', runtime.metrics.internal.trackInboundRequest(runtime.service));
     const caller = peerSpiffeId(request.raw.socket);
     const attributes = { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] ?? request.url, 'server.port': request.socket.localPort ?? 0 };
     void withServerSpan(`${request.method} ${runtime.service}`, request.headers, attributes, (span) => {

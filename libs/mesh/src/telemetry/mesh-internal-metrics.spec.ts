@@ -87,6 +87,17 @@ describe('MeshInternalMetrics', () => {
     ]);
   });
 
+  it('counts inbound requests in flight, each ended once however often its end is reported', async () => {
+    const first = metrics.trackInboundRequest('inventory-service');
+    const second = metrics.trackInboundRequest('inventory-service');
+    expect(await scrape()).toEqual([{ name: 'meshmart_requests_in_flight', labels: { workload: 'inventory-service' }, value: 2 }]);
+    first();
+    first();
+    expect(await scrape()).toEqual([{ name: 'meshmart_requests_in_flight', labels: { workload: 'inventory-service' }, value: 1 }]);
+    second();
+    expect(await scrape()).toEqual([{ name: 'meshmart_requests_in_flight', labels: { workload: 'inventory-service' }, value: 0 }]);
+  });
+
   it('reports impossible updates to the failure handler, throws nothing and keeps the last good value', async () => {
     metrics.setRegistryInstances('inventory-service', 2);
     expect(() => metrics.setRegistryInstances('inventory-service', -1)).not.toThrow();

@@ -26,6 +26,7 @@ export class MeshInternalMetrics {
   private readonly registryInstances: Gauge<'service'>;
   private readonly authzDenied: Counter<'destination_workload' | 'source_principal'>;
   private readonly certificateExpiry: Gauge<'workload'>;
+  private readonly requestsInFlight: Gauge<'workload'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -68,6 +69,12 @@ export class MeshInternalMetrics {
     this.certificateExpiry = new Gauge({
       name: 'meshmart_certificate_expiry_timestamp_seconds',
       help: 'When the workload certificate in use expires, as a Unix timestamp in seconds.',
+      labelNames: ['workload'],
+      registers,
+    });
+    this.requestsInFlight = new Gauge({
+      name: 'meshmart_requests_in_flight',
+      help: "Inbound requests this instance is serving now, its own scrape left out (as Envoy's downstream_rq_active).",
       labelNames: ['workload'],
       registers,
     });
@@ -129,5 +136,18 @@ export class MeshInternalMetrics {
       if (!Number.isFinite(seconds)) throw new TypeError('certificate expiry is not a valid date');
       this.certificateExpiry.set({ workload }, Math.floor(seconds));
     });
+  }
+
+  /** An inbound request to `workload` started; the returned function ends it (a second call does nothing). */
+  trackInboundRequest(workload: string): () => void {
+    let open = guardTelemetry('meshmart_requests_in_flight', false, () => {
+      this.requestsInFlight.inc({ workload });
+      return true;
+    });
+    return () => {
+      if (!open) return;
+      open = false;
+      guardTelemetry('meshmart_requests_in_flight', undefined, () => this.requestsInFlight.dec({ workload }));
+    };
   }
 }

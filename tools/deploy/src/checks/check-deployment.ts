@@ -15,6 +15,7 @@ import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } 
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
 import { destinationRuleProblems } from './istio-envoy-clusters';
+import { kialiProblems } from './kiali-checks';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
 import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
 import { promtoolCheck } from './promtool';
@@ -119,6 +120,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
       return promtool(mountedConfigMaps(objects, deployment), '/etc/prometheus/prometheus.yml', `${where} prometheus`, env, log);
     });
     await step(`${where}: monitoring images equal compose's`, () => imageProblems(objects, compose.services));
+    await step(`${where}: Kiali reads this Prometheus and Istio, view-only, its image pinned`, () => kialiProblems(objects));
   }
   await step('compose infrastructure images equal the test stack\'s', () =>
     Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
+import { startDemoConsole } from '../console/demo-console';
 import type { LocalStack } from '../stack/stack';
 import { demoJwtSecret, forgetDemoServices, serviceRecord, writeDemoServices } from './demo-state';
 import { InstanceSupervisor } from './instance-supervisor';
@@ -8,6 +9,8 @@ import { servedRequests } from './served-requests';
 export interface DemoOptions {
   /** Leave everything running and return (stop with `npm run stack:down`). */
   detach: boolean;
+  /** Start the console (`meshmart console`) and send the services' spans to it; `--no-console` skips it. */
+  console: boolean;
 }
 
 /**
@@ -25,7 +28,8 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   console.log('demo: starting the services (each migrates its database, registers in etcd and serves over mTLS)');
   const jwtSecret = demoJwtSecret(stateDir);
   const logDir = join(stateDir, 'logs');
-  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
+  const webConsole = options.console ? await startDemoConsole(stateDir, endpoints, options.detach) : undefined;
+  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), ...(webConsole ? { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
   // In the foreground the demo supervises its instances: a crashed one is restarted with back-off.
   const supervisor = options.detach ? undefined : superviseDemo(platform, stateDir);
   if (options.detach) writeDemoServices(stateDir, { services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 })) });
@@ -38,11 +42,12 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
     await supervisor?.stop();
     await platform.stop();
     forgetDemoServices(stateDir);
+    await webConsole?.close();
     throw error;
   }
   const { gateway } = platform;
   console.log(`
-Open:
+Open:${webConsole ? `\n  console       ${webConsole.url}   (the mesh graph, instances, traces of these checkouts, alerts)` : ''}
   API docs      ${gateway.url}/docs
   catalogue     ${gateway.url}/products
   load          npx meshmart load --scenario mix --shoppers 8 --duration 60   (finds this gateway and key by itself)
@@ -63,6 +68,7 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
   await supervisor?.stop();
   await platform.stop();
   forgetDemoServices(stateDir);
+  await webConsole?.close();
   await stack.down();
   console.log('demo: stopped');
   return 0;

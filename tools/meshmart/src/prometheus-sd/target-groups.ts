@@ -1,16 +1,4 @@
-import { z } from 'zod';
-
-/** The registry's keys: `meshmart/<namespace>/services/<workload>/<instance id>`. */
-const REGISTRY_KEY = /^meshmart\/([a-z0-9-]+)\/services\/([a-z0-9-]+)\/([A-Za-z0-9._-]+)$/;
-
-/** The part of a registry value a scrape needs; anything else in it is ignored. */
-const registeredInstanceSchema = z.object({
-  address: z.string().min(1),
-  port: z.number().int().min(1).max(65_535),
-  zone: z.string().min(1).default('local'),
-  version: z.string().min(1).default('unknown'),
-  scheme: z.enum(['https', 'http']).default('https'),
-});
+import { registeredInstancesOf } from '../registry/registered-instances';
 
 /** One entry of a Prometheus file service discovery file. */
 export interface TargetGroup {
@@ -26,26 +14,8 @@ export interface TargetGroup {
  * or hold no valid instance, are left out. Sorted, so equal registries give equal files.
  */
 export function targetGroupsOf(entries: Readonly<Record<string, string>>): TargetGroup[] {
-  const groups: TargetGroup[] = [];
-  for (const [key, value] of Object.entries(entries)) {
-    const match = REGISTRY_KEY.exec(key);
-    if (!match) continue;
-    const instance = parseInstance(value);
-    if (!instance) continue;
-    const [, namespace = '', workload = '', instanceId = ''] = match;
-    groups.push({
-      targets: [`${instance.address}:${instance.port}`],
-      labels: { __scheme__: instance.scheme, namespace, workload, instance_id: instanceId, zone: instance.zone, version: instance.version },
-    });
-  }
-  return groups.sort((a, b) => `${a.labels['namespace']}/${a.labels['instance_id']}`.localeCompare(`${b.labels['namespace']}/${b.labels['instance_id']}`));
-}
-
-function parseInstance(value: string): z.infer<typeof registeredInstanceSchema> | undefined {
-  try {
-    const parsed = registeredInstanceSchema.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return registeredInstancesOf(entries).map((instance) => ({
+    targets: [`${instance.address}:${instance.port}`],
+    labels: { __scheme__: instance.scheme, namespace: instance.namespace, workload: instance.workload, instance_id: instance.instanceId, zone: instance.zone, version: instance.version },
+  }));
 }
