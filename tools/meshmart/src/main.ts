@@ -9,6 +9,7 @@ import { runMeshBench } from './bench/mesh-bench';
 import { runCertsCommand } from './certs/certs-command';
 import { runConsoleCommand } from './console/console-command';
 import { stopDemoConsole } from './console/demo-console';
+import { stopDemoLoad } from './demo/demo-load';
 import { runDemo } from './demo/demo';
 import { runLoadCommand } from './load/load-command';
 import { runDlqCommand } from './dlq/dlq-command';
@@ -23,7 +24,7 @@ const usage = `usage: meshmart <command>
   stack down      stop a detached demo's services and everything the stack started
   stack status    show each component, and a running demo's instances with their restarts (exit 3 if a component is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
-  demo            the stack, every service, a scripted shopper and the console, until Ctrl-C [--detach] [--no-console]
+  demo            the stack, every service, a scripted shopper and the console, until Ctrl-C [--detach] [--no-console] [--load R]
   console         a local web console of the mesh: graph, instances, traffic, traces, alerts (meshmart console --help)
   certs           mesh CA and workload certificates (meshmart certs --help)
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
@@ -36,7 +37,7 @@ const usage = `usage: meshmart <command>
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-console': { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-console': { type: 'boolean' }, load: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -52,6 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'stack' && sub === 'down') {
     await stopDetachedServices(loadStackSettings(root).stateDir, (line) => console.log(`  … ${line}`));
     await stopDemoConsole(loadStackSettings(root).stateDir);
+    await stopDemoLoad(loadStackSettings(root).stateDir);
     await stack().down();
     console.log('stack: down');
     return 0;
@@ -76,7 +78,10 @@ async function main(argv: readonly string[]): Promise<number> {
     await runMeshBench({ root, stack: endpoints, ...settings });
     return 0;
   }
-  if (command === 'demo') return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true, console: values['no-console'] !== true });
+  if (command === 'demo') {
+    const loadRate = values['load'] === undefined ? undefined : positiveNumber(values['load'], 1, '--load');
+    return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true, console: values['no-console'] !== true, ...(loadRate ? { loadRate } : {}) });
+  }
   if (command === 'load') return runLoadCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'console') return runConsoleCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));

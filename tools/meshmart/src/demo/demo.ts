@@ -3,6 +3,7 @@ import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, star
 import { startDemoConsole } from '../console/demo-console';
 import type { LocalStack } from '../stack/stack';
 import { demoJwtSecret, forgetDemoServices, serviceRecord, writeDemoServices } from './demo-state';
+import { startDemoLoad, stopDemoLoad } from './demo-load';
 import { InstanceSupervisor } from './instance-supervisor';
 import { servedRequests } from './served-requests';
 
@@ -11,6 +12,8 @@ export interface DemoOptions {
   detach: boolean;
   /** Start the console (`meshmart console`) and send the services' spans to it; `--no-console` skips it. */
   console: boolean;
+  /** `--load R`: keep R shopper journeys a second going against the gateway (`meshmart load`, mix scenario). */
+  loadRate?: number;
 }
 
 /**
@@ -29,7 +32,10 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   const jwtSecret = demoJwtSecret(stateDir);
   const logDir = join(stateDir, 'logs');
   const webConsole = options.console ? await startDemoConsole(stateDir, endpoints, options.detach) : undefined;
-  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), ...(webConsole ? { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } } : {}), onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
+  // The demo's gateway listens on 127.0.0.1 only, and `meshmart load` sends all its shoppers from
+  // there: the per-address limit meant for the internet would only throttle the demo itself.
+  const env: Record<string, string> = { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...(webConsole ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } : {}) };
+  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), env, onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
   // In the foreground the demo supervises its instances: a crashed one is restarted with back-off.
   const supervisor = options.detach ? undefined : superviseDemo(platform, stateDir);
   if (options.detach) writeDemoServices(stateDir, { services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 })) });
@@ -55,6 +61,10 @@ Open:${webConsole ? `\n  console       ${webConsole.url}   (the mesh graph, inst
   a query       ${endpoints.prometheus.url}/graph?g0.expr=${encodeURIComponent('sum by (source_workload, destination_workload, response_code) (istio_requests_total{reporter="destination"})')}
   metrics       each instance's /metrics (mTLS; the gateway's at ${gateway.url}/metrics)
 Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'demo-jwt-secret')} (HS256, iss meshmart-demo, aud meshmart).`);
+  if (options.loadRate !== undefined) {
+    const log = startDemoLoad(stateDir, gateway.url, options.loadRate);
+    console.log(`demo: a stream of ${options.loadRate} shopper journeys a second (meshmart load, mix scenario) is running; its progress is in ${log}`);
+  }
   if (options.detach) {
     console.log(`demo: left running (logs in ${logDir}); \`npm run stack:down\` stops the services and the stack`);
     return 0;
@@ -65,6 +75,7 @@ Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'de
     process.once('SIGTERM', () => resolve());
   });
   console.log('\ndemo: stopping');
+  await stopDemoLoad(stateDir);
   await supervisor?.stop();
   await platform.stop();
   forgetDemoServices(stateDir);

@@ -72,11 +72,16 @@ export async function runLoadCommand(argv: readonly string[], stateDir: string):
   }, 1000);
   const run = `load-${randomBytes(3).toString('hex')}`;
   const journey = journeyOf(options.scenario);
-  const bounds = { durationMs: options.durationMs, count: options.count };
+  // Ctrl-C or SIGTERM ends the run early and still prints what it measured.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  const bounds = { durationMs: options.durationMs, count: options.count, signal: stop.signal };
   try {
     if (options.loop.kind === 'closed') await runClosedLoop(options.loop.shoppers, bounds, recorder, (i) => journey(ctx, `${run}-${i}`));
     else await runOpenLoop(options.loop.ratePerSecond, bounds, recorder, (i) => journey(ctx, `${run}-${i}`));
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     clearInterval(ticker);
     if (process.stderr.isTTY) process.stderr.write('\n');
   }

@@ -50,3 +50,24 @@ describe('runOpenLoop', () => {
     expect(started).toBe(5);
   });
 });
+
+describe('an aborted run', () => {
+  it('starts no journey after the signal and lets those in flight finish', async () => {
+    const recorder = new LoadRecorder();
+    const stop = new AbortController();
+    let started = 0;
+    await runOpenLoop(100, { durationMs: 60_000, count: undefined, signal: stop.signal }, recorder, async () => {
+      started += 1;
+      if (started === 3) stop.abort();
+      await sleep(5);
+    });
+    expect(started).toBe(3);
+    expect(recorder.journeyCount).toBe(3);
+    let closed = 0;
+    await runClosedLoop(2, { durationMs: 60_000, count: undefined, signal: stop.signal }, recorder, () => {
+      closed += 1;
+      return Promise.resolve();
+    });
+    expect(closed).toBe(0);
+  });
+});

@@ -5,6 +5,8 @@ export interface LoopBounds {
   durationMs: number;
   /** Journeys to start at most, if bounded by count as well. */
   count: number | undefined;
+  /** Ends the run early (Ctrl-C, SIGTERM): no journey starts after it; those in flight finish. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface LoopBounds {
 export async function runClosedLoop(shoppers: number, bounds: LoopBounds, recorder: LoadRecorder, journey: (journeyNumber: number) => Promise<void>): Promise<void> {
   const until = performance.now() + bounds.durationMs;
   let started = 0;
-  const more = () => performance.now() < until && (bounds.count === undefined || started < bounds.count);
+  const more = () => performance.now() < until && (bounds.count === undefined || started < bounds.count) && !bounds.signal?.aborted;
   await Promise.all(
     Array.from({ length: shoppers }, async () => {
       while (more()) {
@@ -39,10 +41,12 @@ export async function runOpenLoop(ratePerSecond: number, bounds: LoopBounds, rec
   const begin = performance.now();
   const inFlight = new Set<Promise<void>>();
   for (let n = 0; bounds.count === undefined || n < bounds.count; n++) {
+    // Compared as offsets: (begin + offset) - begin can fall a rounding error short of the bound.
+    if (n * intervalMs >= bounds.durationMs) break;
     const scheduled = begin + n * intervalMs;
-    if (scheduled - begin >= bounds.durationMs) break;
     const wait = scheduled - performance.now();
-    if (wait > 1) await sleep(wait);
+    if (wait > 1) await sleep(wait, undefined, { signal: bounds.signal }).catch(() => undefined);
+    if (bounds.signal?.aborted) break;
     recorder.startLag(Math.max(0, performance.now() - scheduled));
     const run: Promise<void> = journey(n).then(() => {
       recorder.journeyDone();
