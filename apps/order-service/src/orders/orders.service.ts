@@ -9,7 +9,7 @@ import { CheckoutSagaRunner } from '../checkout/checkout-saga.runner';
 import { startSaga } from '../checkout/domain/checkout-saga';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { orderTotal } from './domain/order';
-import { OrderRow, toOrder } from './order.entity';
+import { ORDER_VIEW_COLUMNS, orderOfView, type OrderView, OrderRow, toOrder } from './order.entity';
 import { checkoutMetrics } from '../checkout/checkout-metrics';
 
 /** What placing an order gave: a new order, the one this key placed before, or a refusal. */
@@ -73,13 +73,13 @@ export class OrdersService {
 
   /** The user's orders, newest first. */
   async history(userId: string, limit = 50): Promise<Order[]> {
-    const rows = await this.db.getRepository(OrderRow).find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
-    return rows.map(toOrder);
+    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [userId, limit])) as OrderView[];
+    return rows.map(orderOfView);
   }
 
   /** One order of the user's, or undefined (another user's order is as good as unknown). */
   async find(userId: string, orderId: string): Promise<Order | undefined> {
-    const row = await this.db.getRepository(OrderRow).findOneBy({ id: orderId, userId });
-    return row ? toOrder(row) : undefined;
+    const [row] = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [orderId, userId])) as OrderView[];
+    return row ? orderOfView(row) : undefined;
   }
 }
