@@ -63,7 +63,7 @@ export class OrdersService {
 
   /** Runs the saga in the background, free of the placing request's deadline and cancellation. */
   private startSaga(orderId: string): void {
-    runOutsideRequest(() =>
+    void runOutsideRequest(() =>
       this.sagas.advance(orderId).catch((error: unknown) => {
         // Nothing is lost: the saga row is committed, and OrderPlaced or the sweeper runs it.
         this.logger.warn(`order ${orderId}: saga start failed, the sweeper will run it: ${error instanceof Error ? error.message : String(error)}`);
