@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderFailureReason, OrderStatus, PricedLine } from '@meshmart/contracts';
+import type { OrderView } from '../orders/order.entity';
 import type { SagaState, SagaStep } from './domain/checkout-saga';
 
 /** What a runner holding a saga's lease knows of its order. */
@@ -27,22 +28,15 @@ export interface StepRecord {
   at: Date;
 }
 
-interface ClaimedRow {
+/** The saga's columns, then the order's (as `OrderView` reads them, with the payment token the saga needs). */
+type ClaimedRow = Pick<OrderView, 'user_id' | 'status' | 'failure_reason' | 'lines' | 'total_minor' | 'currency' | 'payment_id' | 'created_at'> & {
   step: SagaStep;
   saga_failure_reason: OrderFailureReason | null;
   saga_payment_id: string | null;
   attempts: number;
   deadline_at: Date;
-  user_id: string;
-  status: OrderStatus;
-  failure_reason: OrderFailureReason | null;
-  lines: PricedLine[];
-  total_minor: string;
-  currency: string;
   payment_token: string;
-  payment_id: string | null;
-  created_at: Date;
-}
+};
 
 /**
  * The saga's reads and writes in as few round trips as they can be: the lease, the saga and its
