@@ -20,7 +20,7 @@ export { PROBLEM_CONTENT_TYPE, problemType } from './server/problem-document';
 export type { ProblemDocument } from './server/problem-document';
 export { ProblemJsonFilter } from './server/problem-json.filter';
 export type { HasProblem } from './server/problem-json.filter';
-export { currentRequestContext } from './server/request-context';
+export { currentRequestContext, runOutsideRequest } from './server/request-context';
 export { IdempotencyKey, idempotencyKeySchema, parseIdempotencyKey } from './server/idempotency-key';
 export { InvalidRequest, ProblemException, ZodValidationPipe } from './server/validation';
 export type { FieldError } from './server/validation';

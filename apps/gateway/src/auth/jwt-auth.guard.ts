@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
@@ -37,11 +38,13 @@ function refusalReason(error: unknown): string {
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  private readonly secret: Uint8Array | undefined;
+  // A KeyObject, not the raw bytes: jose imports raw bytes into a CryptoKey on every verification,
+  // and converts a KeyObject once (it caches the CryptoKey per KeyObject).
+  private readonly secret: KeyObject | undefined;
   private readonly jwks: JWTVerifyGetKey | undefined;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
-    this.secret = config.GATEWAY_JWT_SECRET ? new TextEncoder().encode(config.GATEWAY_JWT_SECRET) : undefined;
+    this.secret = config.GATEWAY_JWT_SECRET ? createSecretKey(Buffer.from(config.GATEWAY_JWT_SECRET, 'utf8')) : undefined;
     this.jwks = config.GATEWAY_JWKS_URL ? createRemoteJWKSet(new URL(config.GATEWAY_JWKS_URL)) : undefined;
   }
 
@@ -60,7 +63,7 @@ export class JwtAuthGuard implements CanActivate {
     };
     let subject: string | undefined;
     try {
-      const { payload } = this.jwks ? await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256'] }) : await jwtVerify(token, this.secret as Uint8Array, { ...options, algorithms: ['HS256'] });
+      const { payload } = this.jwks ? await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256'] }) : await jwtVerify(token, this.secret as KeyObject, { ...options, algorithms: ['HS256'] });
       subject = payload.sub;
     } catch (error) {
       throw unauthorized(`the token was refused: ${refusalReason(error)}`);

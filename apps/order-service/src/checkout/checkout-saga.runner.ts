@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
+import type { OrderStatus } from '@meshmart/contracts';
+import { appendToOutbox, type NewEvent, OutboxRelay } from '@meshmart/persistence';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { transition } from '../orders/domain/order';
-import { OrderRow } from '../orders/order.entity';
-import { CheckoutSagaRow, sagaStateOf } from './checkout-saga.entity';
 import { checkoutMetrics } from './checkout-metrics';
 import { afterStep, beforeStep, type SagaState, type StepOutcome } from './domain/checkout-saga';
 import { type SagaOrder, SagaParticipants } from './saga-participants';
+import { type LeasedOrder, SagaStore, type StepRecord } from './saga-store';
 
 /** How long one runner owns a saga; a crashed owner's saga is picked up after it. */
 const LEASE_MS = 30_000;
@@ -23,33 +22,42 @@ const LEASE_MS = 30_000;
 @Injectable()
 export class CheckoutSagaRunner {
   private readonly logger = new Logger('CheckoutSaga');
-  private readonly owner = randomUUID();
+  private readonly store: SagaStore;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(SagaParticipants) private readonly participants: SagaParticipants,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
-  ) {}
+  ) {
+    this.store = new SagaStore(db);
+  }
 
   /** Runs the saga of `orderId` as far as it goes now. Returns false if another runner holds it or it is done. */
   async advance(orderId: string): Promise<boolean> {
-    const claimed = await this.claim(orderId);
+    const claimed = await this.store.claim(orderId, LEASE_MS);
     if (!claimed) return false;
-    let state = sagaStateOf(claimed);
+    const { order } = claimed;
+    let state = claimed.state;
+    let released = false;
     try {
-      const order = await this.db.getRepository(OrderRow).findOneByOrFail({ id: orderId });
       while (state.step !== 'DONE') {
         state = beforeStep(state, new Date());
         const outcome = await this.runStep(state, this.sagaOrder(order, state));
         const decision = afterStep(state, outcome, new Date());
-        await this.persist(order, decision.state, decision.orderStatus, outcome, decision.retryAt);
+        // The write that ends this run (done, or waiting for a retry) also lets go of the lease.
+        released = decision.state.step === 'DONE' || decision.retryAt !== undefined;
+        await this.persist(order, decision.state, decision.orderStatus, outcome, decision.retryAt, released);
         state = decision.state;
         if (decision.retryAt) return true;
       }
       return true;
+    } catch (error) {
+      // The write that would have let go failed (or came before it): the lease is still held.
+      released = false;
+      throw error;
     } finally {
-      await this.db.query('UPDATE checkout_sagas SET lease_until = NULL WHERE order_id = $1', [orderId]);
+      if (!released) await this.store.release(orderId);
     }
   }
 
@@ -67,18 +75,7 @@ export class CheckoutSagaRunner {
     return rows.map((row) => row.order_id);
   }
 
-  private async claim(orderId: string): Promise<CheckoutSagaRow | undefined> {
-    const [rows] = (await this.db.query(
-      `UPDATE checkout_sagas SET lease_until = now() + make_interval(secs => $2::double precision / 1000)
-        WHERE order_id = $1 AND step <> 'DONE' AND (lease_until IS NULL OR lease_until < now())
-        RETURNING order_id`,
-      [orderId, LEASE_MS],
-    )) as [{ order_id: string }[], number];
-    if (rows.length === 0) return undefined;
-    return this.db.getRepository(CheckoutSagaRow).findOneByOrFail({ orderId });
-  }
-
-  private sagaOrder(order: OrderRow, state: SagaState): SagaOrder {
+  private sagaOrder(order: LeasedOrder, state: SagaState): SagaOrder {
     return { id: order.id, lines: order.lines, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentToken: order.paymentToken, paymentId: state.paymentId };
   }
 
@@ -99,37 +96,37 @@ export class CheckoutSagaRunner {
     }
   }
 
-  private async persist(order: OrderRow, state: SagaState, orderStatus: OrderRow['status'] | undefined, outcome: StepOutcome, retryAt: Date | undefined): Promise<void> {
+  private async persist(order: LeasedOrder, state: SagaState, orderStatus: OrderStatus | undefined, outcome: StepOutcome, retryAt: Date | undefined, releaseLease: boolean): Promise<void> {
     const now = new Date();
-    await this.db.transaction(async (tx) => {
-      await tx.update(CheckoutSagaRow, { orderId: order.id }, {
-        step: state.step,
-        failureReason: state.failureReason ?? null,
-        paymentId: state.paymentId ?? null,
-        attempts: state.attempts,
-        lastError: outcome.kind === 'unavailable' ? outcome.error.slice(0, 500) : null,
-        nextAttemptAt: retryAt ?? now,
-        updatedAt: now,
+    if (state.paymentId && order.paymentId !== state.paymentId) order.paymentId = state.paymentId;
+    if (orderStatus) {
+      order.status = transition(order.status, orderStatus);
+      if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
+    }
+    const record: StepRecord = { state, lastError: outcome.kind === 'unavailable' ? outcome.error.slice(0, 500) : null, nextAttemptAt: retryAt ?? now, releaseLease, order, at: now };
+    const event = this.finalEvent(order, orderStatus);
+    if (!event) await this.store.recordStep(order.id, record);
+    else
+      await this.db.transaction(async (tx) => {
+        await this.store.recordStep(order.id, record, tx);
+        await appendToOutbox(tx, event);
       });
-      if (state.paymentId && order.paymentId !== state.paymentId) order.paymentId = state.paymentId;
-      if (orderStatus) {
-        order.status = transition(order.status, orderStatus);
-        if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
-      }
-      order.updatedAt = now;
-      await tx.update(OrderRow, { id: order.id }, { status: order.status, failureReason: order.failureReason, paymentId: order.paymentId, updatedAt: now });
-      if (orderStatus === 'CONFIRMED' && order.paymentId) {
-        await appendToOutbox(tx, { type: 'OrderConfirmed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentId: order.paymentId } });
-      }
-      if (orderStatus === 'FAILED' && order.failureReason) {
-        await appendToOutbox(tx, { type: 'OrderFailed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, reason: order.failureReason } });
-      }
-    });
     if (orderStatus === 'CONFIRMED' || orderStatus === 'FAILED') {
       this.relay.nudge();
       checkoutMetrics.ordersFinished.inc({ status: orderStatus, reason: order.failureReason ?? 'none' });
       checkoutMetrics.sagaDuration.observe({ status: orderStatus }, Math.max(0, (now.getTime() - order.createdAt.getTime()) / 1000));
       this.logger.log(`order ${order.id} ${orderStatus}${order.failureReason ? ` (${order.failureReason})` : ''}`);
     }
+  }
+
+  /** The event a step that ends the order announces, written with it. */
+  private finalEvent(order: LeasedOrder, orderStatus: OrderStatus | undefined): NewEvent<'OrderConfirmed'> | NewEvent<'OrderFailed'> | undefined {
+    if (orderStatus === 'CONFIRMED' && order.paymentId) {
+      return { type: 'OrderConfirmed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentId: order.paymentId } };
+    }
+    if (orderStatus === 'FAILED' && order.failureReason) {
+      return { type: 'OrderFailed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, reason: order.failureReason } };
+    }
+    return undefined;
   }
 }

@@ -20,7 +20,7 @@ export class OrderRow {
 }
 
 /** The API view of an order row (never the payment token). */
-export function toOrder(row: OrderRow): Order {
+export function toOrder(row: Omit<OrderRow, 'cartId' | 'idempotencyKey' | 'paymentToken'>): Order {
   const order: Order = {
     id: row.id,
     userId: row.userId,
@@ -33,4 +33,42 @@ export function toOrder(row: OrderRow): Order {
   if (row.failureReason) order.failureReason = row.failureReason;
   if (row.paymentId) order.paymentId = row.paymentId;
   return order;
+}
+
+/**
+ * The columns `orderOfView` reads: the reads of the API (a shopper polling an order) skip
+ * TypeORM's query builder and entity mapping, which cost more than the query itself, and never
+ * select the payment token.
+ */
+export const ORDER_VIEW_COLUMNS = 'id, user_id, status, failure_reason, lines, total_minor, currency, payment_id, created_at, updated_at';
+
+/** A row of `SELECT ${ORDER_VIEW_COLUMNS} FROM orders`, as pg returns it. */
+export interface OrderView {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  failure_reason: OrderFailureReason | null;
+  lines: PricedLine[];
+  /** bigint arrives as a string; totals stay far below 2^53. */
+  total_minor: string;
+  currency: string;
+  payment_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The API view of an `OrderView` row, the same as `toOrder` gives for the entity. */
+export function orderOfView(view: OrderView): Order {
+  return toOrder({
+    id: view.id,
+    userId: view.user_id,
+    status: view.status,
+    failureReason: view.failure_reason,
+    lines: view.lines,
+    totalMinor: Number(view.total_minor),
+    currency: view.currency,
+    paymentId: view.payment_id,
+    createdAt: view.created_at,
+    updatedAt: view.updated_at,
+  });
 }

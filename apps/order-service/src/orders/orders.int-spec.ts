@@ -12,6 +12,8 @@ const database = `meshmart_order_test_${randomBytes(4).toString('hex')}`;
 let stack: StackEndpoints;
 let db: DataSource;
 let orders: OrdersService;
+/** Sagas the service started; this spec runs no saga, so they stay where placing left them. */
+const started: string[] = [];
 
 const unusedPublisher: OutboxPublisher = { publish: () => Promise.reject(new Error('this spec runs no relay')) };
 
@@ -22,7 +24,7 @@ function command(userId: string): PlaceOrder {
 beforeAll(async () => {
   stack = await useStack();
   db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
-  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), loadOrderConfig({}));
+  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), loadOrderConfig({}), { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
 });
 
 afterAll(async () => {
@@ -41,6 +43,7 @@ describe('placing orders against Postgres', () => {
     const [id] = [...ids];
     const [saga] = (await db.query('SELECT step FROM checkout_sagas WHERE order_id = $1', [id])) as { step: string }[];
     expect(saga?.step).toBe('RESERVE_STOCK');
+    expect(started).toEqual([id]);
     const events = (await db.query('SELECT type, key FROM outbox')) as { type: string; key: string }[];
     expect(events).toEqual([{ type: 'OrderPlaced', key: id }]);
     const [order] = await orders.history('ada');

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Order, PlaceOrder } from '@meshmart/contracts';
+import { runOutsideRequest } from '@meshmart/mesh';
 import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
 import { CheckoutSagaRow } from '../checkout/checkout-saga.entity';
+import { CheckoutSagaRunner } from '../checkout/checkout-saga.runner';
 import { startSaga } from '../checkout/domain/checkout-saga';
 import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { orderTotal } from './domain/order';
-import { OrderRow, toOrder } from './order.entity';
+import { ORDER_VIEW_COLUMNS, orderOfView, type OrderView, OrderRow, toOrder } from './order.entity';
 import { checkoutMetrics } from '../checkout/checkout-metrics';
 
 /** What placing an order gave: a new order, the one this key placed before, or a refusal. */
@@ -17,16 +19,21 @@ const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger('OrdersService');
+
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+    @Inject(CheckoutSagaRunner) private readonly sagas: Pick<CheckoutSagaRunner, 'advance'>,
   ) {}
 
   /**
-   * Writes the order (PENDING), its saga and `OrderPlaced` in one transaction. The saga starts
-   * when that event comes back from Kafka (or, should it not, when the sweeper finds it due),
-   * so a crash right after the commit loses nothing. One idempotency key, one order.
+   * Writes the order (PENDING), its saga and `OrderPlaced` in one transaction, then starts the
+   * saga at once, without waiting for the event's round trip through Kafka. The committed saga
+   * row is what guarantees it runs: should this process die first, `OrderPlaced` (or, failing
+   * that, the sweeper) starts it, and the saga's lease makes every later start a no-op.
+   * One idempotency key, one order.
    */
   async place(command: PlaceOrder, idempotencyKey: string): Promise<PlaceOrderResult> {
     const total = orderTotal(command.lines);
@@ -37,13 +44,14 @@ export class OrdersService {
         const row = tx.create(OrderRow, { id, userId: command.userId, cartId: command.cartId, idempotencyKey, status: 'PENDING', failureReason: null, lines: command.lines, totalMinor: total.amountMinor, currency: total.currency, paymentToken: command.paymentToken, paymentId: null, createdAt: now, updatedAt: now });
         await tx.insert(OrderRow, row);
         const saga = startSaga(now, this.config.SAGA_TIMEOUT_MS);
-        // The Kafka path normally starts the saga within milliseconds; the sweeper is the fallback.
+        // Started right after the commit; should that start be lost, OrderPlaced or the sweeper (once due) runs it.
         await tx.insert(CheckoutSagaRow, { orderId: id, step: saga.step, failureReason: null, paymentId: null, attempts: 0, lastError: null, deadlineAt: saga.deadlineAt, nextAttemptAt: new Date(now.getTime() + 2_000), leaseUntil: null, updatedAt: now });
         await appendToOutbox(tx, { type: 'OrderPlaced', aggregateId: id, correlationId: id, data: { orderId: id, userId: command.userId, lines: command.lines, total } });
         return toOrder(row);
       });
       this.relay.nudge();
       checkoutMetrics.ordersPlaced.inc();
+      this.startSaga(id);
       return { kind: 'placed', order };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
@@ -53,15 +61,25 @@ export class OrdersService {
     }
   }
 
+  /** Runs the saga in the background, free of the placing request's deadline and cancellation. */
+  private startSaga(orderId: string): void {
+    void runOutsideRequest(() =>
+      this.sagas.advance(orderId).catch((error: unknown) => {
+        // Nothing is lost: the saga row is committed, and OrderPlaced or the sweeper runs it.
+        this.logger.warn(`order ${orderId}: saga start failed, the sweeper will run it: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    );
+  }
+
   /** The user's orders, newest first. */
   async history(userId: string, limit = 50): Promise<Order[]> {
-    const rows = await this.db.getRepository(OrderRow).find({ where: { userId }, order: { createdAt: 'DESC' }, take: limit });
-    return rows.map(toOrder);
+    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [userId, limit])) as OrderView[];
+    return rows.map(orderOfView);
   }
 
   /** One order of the user's, or undefined (another user's order is as good as unknown). */
   async find(userId: string, orderId: string): Promise<Order | undefined> {
-    const row = await this.db.getRepository(OrderRow).findOneBy({ id: orderId, userId });
-    return row ? toOrder(row) : undefined;
+    const [row] = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [orderId, userId])) as OrderView[];
+    return row ? orderOfView(row) : undefined;
   }
 }

@@ -59,3 +59,43 @@ export function toPayment(row: PaymentEntity): Payment {
     ...(row.providerReference === null ? {} : { providerReference: row.providerReference }),
   };
 }
+
+/**
+ * The hot paths (authorize, capture, the saga's reads) read rows with plain SQL: TypeORM's query
+ * builder and entity mapping cost more CPU than Postgres spent on the query.
+ */
+export const PAYMENT_COLUMNS = 'id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint, failure_reason, provider_reference, created_at, updated_at';
+
+/** A row of `SELECT ${PAYMENT_COLUMNS} FROM payments`, as pg returns it. */
+export interface PaymentRow {
+  id: string;
+  order_id: string;
+  idempotency_key: string;
+  request_fingerprint: string;
+  status: PaymentStatus;
+  amount_minor: string;
+  currency: string;
+  token_hint: string;
+  failure_reason: string | null;
+  provider_reference: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The entity of a plain row, as TypeORM would have built it. */
+export function paymentEntityOf(row: PaymentRow): PaymentEntity {
+  return Object.assign(new PaymentEntity(), {
+    id: row.id,
+    orderId: row.order_id,
+    idempotencyKey: row.idempotency_key,
+    requestFingerprint: row.request_fingerprint,
+    status: row.status,
+    amountMinor: Number(row.amount_minor),
+    currency: row.currency,
+    tokenHint: row.token_hint,
+    failureReason: row.failure_reason,
+    providerReference: row.provider_reference,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}

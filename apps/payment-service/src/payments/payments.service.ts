@@ -6,7 +6,7 @@ import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
 import { PAYMENT_PROVIDER, type PaymentProvider, ProviderTimeout } from '../provider/payment-provider';
 import { requestFingerprint, tokenHint } from './authorization-request';
 import { type PaymentAction, paymentFailureReasons, transition } from './domain/payment-state-machine';
-import { PaymentEntity, toPayment } from './payment.entity';
+import { PAYMENT_COLUMNS, type PaymentEntity, paymentEntityOf, type PaymentRow, toPayment } from './payment.entity';
 
 /** The answer to an authorization: a new payment, the one an earlier call with the key made, or a key reused for another request. */
 export type AuthorizeOutcome = { kind: 'created'; payment: Payment } | { kind: 'replayed'; payment: Payment } | { kind: 'idempotency-key-reused' };
@@ -52,7 +52,8 @@ export class PaymentsService {
          VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
         [randomUUID(), request.orderId, idempotencyKey, fingerprint, request.amount.amountMinor, request.amount.currency, tokenHint(request.paymentToken)],
       );
-      const row = await tx.getRepository(PaymentEntity).findOneOrFail({ where: { idempotencyKey }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.locked(tx, 'idempotency_key', idempotencyKey);
+      if (!row) throw new Error(`payment of idempotency key ${idempotencyKey} vanished after its insert`);
       if (row.requestFingerprint !== fingerprint) return { kind: 'idempotency-key-reused' };
       // Rows commit only settled, so a PENDING one is the row this transaction just inserted.
       if (row.status !== 'PENDING') return { kind: 'replayed', payment: toPayment(row) };
@@ -82,20 +83,20 @@ export class PaymentsService {
 
   /** One payment, or undefined. */
   async find(paymentId: string): Promise<Payment | undefined> {
-    const row = await this.db.getRepository(PaymentEntity).findOneBy({ id: paymentId });
-    return row ? toPayment(row) : undefined;
+    const [row] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[];
+    return row ? toPayment(paymentEntityOf(row)) : undefined;
   }
 
   /** The payments of an order, oldest first. */
   async listByOrder(orderId: string): Promise<Payment[]> {
-    const rows = await this.db.getRepository(PaymentEntity).find({ where: { orderId }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toPayment);
+    const rows = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id`, [orderId])) as PaymentRow[];
+    return rows.map((row) => toPayment(paymentEntityOf(row)));
   }
 
   private async command(paymentId: string, action: PaymentCommand): Promise<PaymentCommandOutcome> {
     const { outcome, moved } = await this.db.transaction(async (tx): Promise<{ outcome: PaymentCommandOutcome; moved: boolean }> => {
       // The lock orders concurrent commands on one payment: the second sees the first's result.
-      const row = await tx.getRepository(PaymentEntity).findOne({ where: { id: paymentId }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.locked(tx, 'id', paymentId);
       if (!row) return { outcome: { kind: 'unknown-payment' }, moved: false };
       const step = transition(row.status, action);
       if (step.kind === 'refused') return { outcome: { kind: 'refused', status: row.status, action }, moved: false };
@@ -121,6 +122,12 @@ export class PaymentsService {
     }
   }
 
+  /** The payment with `column` = `value`, locked until the transaction ends, or undefined. */
+  private async locked(tx: EntityManager, column: 'id' | 'idempotency_key', value: string): Promise<PaymentEntity | undefined> {
+    const [row] = (await tx.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ${column} = $1 FOR UPDATE`, [value])) as PaymentRow[];
+    return row ? paymentEntityOf(row) : undefined;
+  }
+
   private async tellProvider(row: PaymentEntity, action: PaymentCommand): Promise<void> {
     const reference = row.providerReference;
     // AUTHORIZED and CAPTURED payments always carry the provider's reference.
@@ -136,7 +143,7 @@ export class PaymentsService {
     const step = transition(row.status, action);
     if (step.kind !== 'moved') throw new Error(`payment ${row.id}: ${action} does not move ${row.status}`);
     Object.assign(row, changes, { status: step.to });
-    await tx.getRepository(PaymentEntity).update({ id: row.id }, { status: row.status, ...changes });
+    await tx.query('UPDATE payments SET status = $2, failure_reason = $3, provider_reference = $4, updated_at = now() WHERE id = $1', [row.id, row.status, row.failureReason, row.providerReference]);
     await this.announce(tx, row);
   }
 

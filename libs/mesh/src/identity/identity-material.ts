@@ -47,6 +47,21 @@ export interface ReadIdentityOptions {
  * ASN.1 parser rather than Node's SAN text, which is easier to fool.
  */
 export function spiffeIdOfCertificate(certificate: Uint8Array | string): string | undefined {
+  // Every new mTLS connection asks, on both ends, about one of a handful of certificates, and
+  // parsing X.509 in JavaScript costs more than the handshake's own crypto: remember the answers.
+  const key = typeof certificate === 'string' ? certificate : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength).toString('base64');
+  const known = spiffeIdOfKnownCertificate.get(key);
+  if (known !== undefined || spiffeIdOfKnownCertificate.has(key)) return known;
+  const id = parseSpiffeIdOfCertificate(certificate);
+  if (spiffeIdOfKnownCertificate.size >= KNOWN_CERTIFICATES) spiffeIdOfKnownCertificate.clear();
+  spiffeIdOfKnownCertificate.set(key, id);
+  return id;
+}
+
+const KNOWN_CERTIFICATES = 256;
+const spiffeIdOfKnownCertificate = new Map<string, string | undefined>();
+
+function parseSpiffeIdOfCertificate(certificate: Uint8Array | string): string | undefined {
   let parsed: x509.X509Certificate;
   try {
     parsed = new x509.X509Certificate(typeof certificate === 'string' ? certificate : Uint8Array.from(certificate));

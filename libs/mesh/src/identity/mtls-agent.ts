@@ -1,6 +1,6 @@
 import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
 import { type Duplex } from 'node:stream';
-import { type PeerCertificate } from 'node:tls';
+import { type ConnectionOptions, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls';
 import { IdentityRejected } from '../errors/mesh-error';
 import { spiffeIdOfCertificate } from './identity-material';
 import { type IdentitySource } from './workload-identity';
@@ -30,6 +30,8 @@ export class MtlsAgent extends Agent {
   private readonly expected: ReadonlySet<string>;
   private readonly certificateOfSocket = new WeakMap<object, string>();
   private readonly stopFollowingRotation: () => void;
+  /** The TLS context of the current certificate: building one parses the PEMs, on every connection if not kept. */
+  private context: { fingerprint256: string; secureContext: SecureContext } | undefined;
 
   constructor(
     private readonly identity: IdentitySource,
@@ -50,10 +52,10 @@ export class MtlsAgent extends Agent {
 
   override createConnection(options: RequestOptions, callback?: ConnectionCallback): Duplex | null | undefined {
     const { ca, cert, key, fingerprint256 } = this.identity.current();
-    const socket = super.createConnection(
-      { ...options, ca, cert, key, rejectUnauthorized: true, checkServerIdentity: (_host: string, peer: PeerCertificate) => this.checkServerSpiffeId(peer) },
-      callback,
-    );
+    if (this.context?.fingerprint256 !== fingerprint256) this.context = { fingerprint256, secureContext: createSecureContext({ ca, cert, key }) };
+    // https.RequestOptions does not list `secureContext`, but the options go to tls.connect, which takes it.
+    const tlsOptions = { ...options, secureContext: this.context.secureContext, rejectUnauthorized: true, checkServerIdentity: (_host: string, peer: PeerCertificate) => this.checkServerSpiffeId(peer) };
+    const socket = super.createConnection(tlsOptions as RequestOptions & Pick<ConnectionOptions, 'secureContext'>, callback);
     if (socket) this.certificateOfSocket.set(socket, fingerprint256);
     return socket;
   }

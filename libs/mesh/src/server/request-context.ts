@@ -23,3 +23,11 @@ export function runWithRequestContext<T>(context: MeshRequestContext, fn: () => 
 export function currentRequestContext(): MeshRequestContext | undefined {
   return storage.getStore();
 }
+
+/**
+ * Runs `fn` outside any inbound request: work a request starts but does not wait for (a saga
+ * kicked off after a commit) must not inherit its caller's deadline or abort signal.
+ */
+export function runOutsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
