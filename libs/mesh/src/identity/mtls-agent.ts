@@ -1,8 +1,7 @@
 import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
 import { type Duplex } from 'node:stream';
-import { type ConnectionOptions, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls';
-import { IdentityRejected } from '../errors/mesh-error';
-import { spiffeIdOfCertificate } from './identity-material';
+import { type ConnectionOptions } from 'node:tls';
+import { MtlsConnector } from './mtls-connector';
 import { type IdentitySource } from './workload-identity';
 
 export interface MtlsAgentOptions {
@@ -27,11 +26,9 @@ type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
  * request and are then closed rather than reused.
  */
 export class MtlsAgent extends Agent {
-  private readonly expected: ReadonlySet<string>;
+  private readonly connector: MtlsConnector;
   private readonly certificateOfSocket = new WeakMap<object, string>();
   private readonly stopFollowingRotation: () => void;
-  /** The TLS context of the current certificate: building one parses the PEMs, on every connection if not kept. */
-  private context: { fingerprint256: string; secureContext: SecureContext } | undefined;
 
   constructor(
     private readonly identity: IdentitySource,
@@ -41,7 +38,7 @@ export class MtlsAgent extends Agent {
     if (maxSockets !== undefined) options.maxSockets = maxSockets;
     if (maxFreeSockets !== undefined) options.maxFreeSockets = maxFreeSockets;
     super(options);
-    this.expected = new Set(typeof expectedSpiffeId === 'string' ? [expectedSpiffeId] : expectedSpiffeId);
+    this.connector = new MtlsConnector(identity, expectedSpiffeId);
     this.stopFollowingRotation = identity.onRotate(() => this.closeIdleStaleSockets());
   }
 
@@ -51,10 +48,9 @@ export class MtlsAgent extends Agent {
   }
 
   override createConnection(options: RequestOptions, callback?: ConnectionCallback): Duplex | null | undefined {
-    const { ca, cert, key, fingerprint256 } = this.identity.current();
-    if (this.context?.fingerprint256 !== fingerprint256) this.context = { fingerprint256, secureContext: createSecureContext({ ca, cert, key }) };
+    const { fingerprint256, ...mtls } = this.connector.tlsOptions();
     // https.RequestOptions does not list `secureContext`, but the options go to tls.connect, which takes it.
-    const tlsOptions = { ...options, secureContext: this.context.secureContext, rejectUnauthorized: true, checkServerIdentity: (_host: string, peer: PeerCertificate) => this.checkServerSpiffeId(peer) };
+    const tlsOptions = { ...options, ...mtls };
     const socket = super.createConnection(tlsOptions as RequestOptions & Pick<ConnectionOptions, 'secureContext'>, callback);
     if (socket) this.certificateOfSocket.set(socket, fingerprint256);
     return socket;
@@ -73,13 +69,6 @@ export class MtlsAgent extends Agent {
   override destroy(): void {
     this.stopFollowingRotation();
     super.destroy();
-  }
-
-  private checkServerSpiffeId(peer: PeerCertificate): Error | undefined {
-    const presented = peer.raw ? spiffeIdOfCertificate(peer.raw) : undefined;
-    if (presented !== undefined && this.expected.has(presented)) return undefined;
-    const wanted = [...this.expected].join(' or ');
-    return new IdentityRejected(`server presented ${presented ?? 'no SPIFFE ID'}, expected ${wanted}`);
   }
 
   private closeIdleStaleSockets(): void {

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
 import { createBalancer } from '../balancing/load-balancer';
 import { ActiveHealthChecker } from '../balancing/health-checker';
 import { OutlierDetector } from '../balancing/outlier-detector';
 import { UpstreamClient } from '../client/upstream-client';
+import { ConnectionPools } from '../client/connection-pools';
 import { sendHttp, type TransportTarget } from '../client/http-transport';
 import type { MeshConfig } from '../config/mesh-config';
 import { createRegistry } from '../discovery/registry-config';
 import type { Registration, Registry, ServiceView } from '../discovery/registry';
 import { endpointOf, type ServiceInstance } from '../discovery/service-instance';
 import { workloadFiles } from '../identity/certificate-files';
-import { MtlsAgent } from '../identity/mtls-agent';
+import { MtlsConnector } from '../identity/mtls-connector';
 import { spiffeId } from '../identity/spiffe';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { createCallPipeline } from '../resilience/call-pipeline';
@@ -42,7 +42,7 @@ export class MeshRuntime {
   private readonly clients = new Map<string, UpstreamClient>();
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
   private registration: Registration | undefined;
-  private readonly agents: { destroy(): void }[] = [];
+  private readonly pools: ConnectionPools[] = [];
 
   private constructor(
     readonly service: string,
@@ -153,7 +153,7 @@ export class MeshRuntime {
     await this.deregister();
     for (const { health } of this.upstreams.values()) health?.stop();
     await Promise.allSettled([...this.upstreams.values()].map(({ view }) => view.close()));
-    for (const agent of this.agents) agent.destroy();
+    await Promise.allSettled(this.pools.map((pools) => pools.close()));
     await this.registry?.close();
     this.identity?.close();
     await this.tracing.shutdown();
@@ -195,10 +195,20 @@ export class MeshRuntime {
     pipeline.onRetry(() => this.metrics.internal.recordRetry(service, 'failure'));
     pipeline.onBreakerStateChange((state) => this.metrics.internal.setCircuitBreakerState(service, state === 'half_open' ? 'half-open' : state));
 
-    const agent = this.identity ? new MtlsAgent(this.identity, { expectedSpiffeId: this.spiffeIdOf(service) }) : new HttpAgent({ keepAlive: true });
-    this.agents.push(agent);
-    const target = (instance: ServiceInstance): TransportTarget =>
-      proxyless ? { origin: `https://${endpointOf(instance)}`, agent } : { origin: config.MESH_SIDECAR_URL.replace('{service}', service), agent };
+    const pools = new ConnectionPools(this.identity && proxyless ? new MtlsConnector(this.identity, this.spiffeIdOf(service)) : undefined);
+    this.pools.push(pools);
+    const originOf = (instance: ServiceInstance) => (proxyless ? `https://${endpointOf(instance)}` : config.MESH_SIDECAR_URL.replace('{service}', service));
+    view.onChange((instances) => pools.retainOnly(new Set(instances.map(originOf))));
+    // Per instance, not per call: the instance objects live until discovery changes.
+    const targets = new WeakMap<ServiceInstance, TransportTarget>();
+    const target = (instance: ServiceInstance): TransportTarget => {
+      const known = targets.get(instance);
+      if (known && pools.isCurrent(known.origin, known.dispatcher)) return known;
+      const origin = originOf(instance);
+      const made = { origin, dispatcher: pools.dispatcherFor(origin) };
+      targets.set(instance, made);
+      return made;
+    };
     // Active health checks, as Envoy's: GET /health over the same mTLS connection pool.
     const health = proxyless && config.MESH_HEALTH_CHECK_INTERVAL_MS > 0
       ? new ActiveHealthChecker({
