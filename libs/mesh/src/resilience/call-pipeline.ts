@@ -18,7 +18,7 @@ import { Deadline } from './deadline';
 import { type HttpHeaders } from './http-headers';
 import { isRetryableRequest } from './idempotency';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget';
-import { createRetryPolicy, type BackoffOptions } from './retry-policy';
+import { createSharedRetryPolicy, PlannedRetry, retryDecision, type BackoffOptions } from './retry-policy';
 
 /** What one try of a call is given: its number, a signal that fires at the deadline, the deadline to forward. */
 export interface CallAttempt {
@@ -104,31 +104,36 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
   const breakerListeners = new ListenerSet<[BreakerState]>();
   breaker.onStateChange((state) => breakerListeners.emit(breakerStateOf(state)));
 
+  // Built once and shared by every call: each call brings only its own retry decision and deadline.
+  const retry = createSharedRetryPolicy();
+  retry.onRetry((event) => {
+    const failure = 'error' in event && event.error instanceof PlannedRetry ? event.error.failure : undefined;
+    retryListeners.emit({ attempt: event.attempt + 1, delayMs: event.delay, error: failure });
+  });
+
   async function execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T> {
     const deadline = request.deadline ? request.deadline.capTo(timeoutMs) : Deadline.after(timeoutMs, now);
     if (deadline.expired()) throw new DeadlineExceeded('deadline passed before the call started');
     budget.recordRequest();
     const retryable = isRetryableRequest(request.method, request.headers);
-    const retry = createRetryPolicy({ maxAttempts: retryable ? maxAttempts : 1, backoff, budget, deadline });
-    const listening = retry.onRetry((event) => {
-      const error = 'error' in event ? event.error : undefined;
-      retryListeners.emit({ attempt: event.attempt + 1, delayMs: event.delay, error });
-    });
+    const decision = retryDecision({ maxAttempts: retryable ? maxAttempts : 1, backoff, budget, deadline });
+    const tryOnce = async (attempt: number, signal: AbortSignal): Promise<T> => {
+      // A retry whose back-off outlived the deadline must not reach the upstream.
+      if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');
+      try {
+        return await breaker.execute(() => concurrency.execute(() => call({ attempt: attempt + 1, signal, deadline }), signal), signal);
+      } catch (error) {
+        const delayMs = decision.nextDelayMs(error);
+        throw delayMs === undefined ? error : new PlannedRetry(error, delayMs);
+      }
+    };
     // Aggressive: the caller gets its answer at the deadline even if the call ignores the signal.
     // The signal is aborted only by the deadline, not when the call returns (a body may still stream).
     const deadlineStage = timeout(deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     try {
-      return await deadlineStage.execute(({ signal }) =>
-        retry.execute(({ attempt, signal }) => {
-          // A retry whose back-off outlived the deadline must not reach the upstream.
-          if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');
-          return breaker.execute(() => concurrency.execute(() => call({ attempt: attempt + 1, signal, deadline }), signal), signal);
-        }, signal),
-      );
+      return await deadlineStage.execute(({ signal }) => retry.execute(({ attempt, signal: trySignal }) => tryOnce(attempt, trySignal), signal));
     } catch (error) {
-      throw asMeshError(error);
-    } finally {
-      listening.dispose();
+      throw asMeshError(error instanceof PlannedRetry ? error.failure : error);
     }
   }
 
