@@ -66,7 +66,13 @@ export interface UpstreamClientParts {
  * @example const product = await mesh.client('inventory-service').get<Product>('/products/42');
  */
 export class UpstreamClient {
-  constructor(private readonly parts: UpstreamClientParts) {}
+  private readonly spanNames: ReadonlyMap<string, string>;
+  /** The metric's destination labels, per instance version: made once, so the series lookup stays cheap. */
+  private readonly destinations = new Map<string | undefined, MeshDestination>();
+
+  constructor(private readonly parts: UpstreamClientParts) {
+    this.spanNames = new Map(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [method, `${method} ${parts.service}`]));
+  }
 
   get<T = unknown>(path: string, options?: UpstreamRequestOptions): Promise<UpstreamResponse<T>> {
     return this.request<T>('GET', path, options);
@@ -120,8 +126,8 @@ export class UpstreamClient {
     const { instance } = picked;
     const started = performance.now();
     try {
-      const raw = await withClientSpan(`${method} ${this.parts.service}`, spanAttributes(method, path, instance), async (traceHeaders, span) => {
-        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: { ...headers, ...traceHeaders }, body, signal });
+      const raw = await withClientSpan(this.spanNames.get(method) ?? `${method} ${this.parts.service}`, () => spanAttributes(method, path, instance), async (traceHeaders, span) => {
+        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: Object.assign(headers, traceHeaders), body, signal });
         span.setResponseStatus(answer.status);
         return answer;
       });
@@ -146,10 +152,19 @@ export class UpstreamClient {
   }
 
   private record(instance: ServiceInstance | undefined, responseCode: number, responseFlags: string, durationMs: number, requestBytes: number, responseBytes: number): void {
-    const destination: MeshDestination = { workload: this.parts.service, namespace: this.parts.namespace, service: this.parts.service };
-    if (this.parts.mtls) destination.principal = spiffeId({ trustDomain: this.parts.trustDomain, namespace: this.parts.namespace, serviceAccount: this.parts.service });
-    if (instance) destination.version = instance.version;
+    const destination = this.destinationOf(instance?.version);
     this.parts.metrics.recordRequest({ reporter: 'source', source: this.parts.source, destination, responseCode, responseFlags, durationMs, requestBytes, responseBytes, mtls: this.parts.mtls });
+  }
+
+  private destinationOf(version: string | undefined): MeshDestination {
+    let destination = this.destinations.get(version);
+    if (!destination) {
+      destination = { workload: this.parts.service, namespace: this.parts.namespace, service: this.parts.service };
+      if (this.parts.mtls) destination.principal = spiffeId({ trustDomain: this.parts.trustDomain, namespace: this.parts.namespace, serviceAccount: this.parts.service });
+      if (version !== undefined) destination.version = version;
+      this.destinations.set(version, destination);
+    }
+    return destination;
   }
 }
 

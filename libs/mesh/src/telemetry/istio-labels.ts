@@ -32,7 +32,11 @@ export interface MeshDestination extends MeshPeer {
   serviceHost?: string;
 }
 
-/** One finished request, as either side of it saw it. */
+/**
+ * One finished request, as either side of it saw it. Reuse the same `source` and `destination`
+ * objects for every request between the same peers, and never change them once recorded: the
+ * series is found by their identity first.
+ */
 export interface MeshRequestRecord {
   reporter: MeshReporter;
   source: MeshPeer;

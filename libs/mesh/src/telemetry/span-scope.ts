@@ -35,7 +35,8 @@ export function markSpanFailed(span: Span, errorType: string, message?: string):
   });
 }
 
-function recordFailure(span: Span, error: unknown): void {
+/** Records a throw on the span: an exception event, ERROR status and `error.type`. */
+export function recordFailure(span: Span, error: unknown): void {
   guardTelemetry('record exception', undefined, () => span.recordException(error instanceof Error ? error : String(error)));
   markSpanFailed(span, error instanceof Error ? error.name : typeof error, error instanceof Error ? error.message : String(error));
 }

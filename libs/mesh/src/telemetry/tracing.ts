@@ -1,4 +1,5 @@
-import { type Attributes, context, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -6,7 +7,6 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   AlwaysOnSampler,
   BatchSpanProcessor,
-  NoopSpanProcessor,
   ParentBasedSampler,
   type SpanExporter,
   type SpanProcessor,
@@ -18,7 +18,8 @@ import {
   ATTR_SERVICE_NAMESPACE,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
-import { markSpanFailed, runInSpan } from './span-scope';
+import { PropagationOnlyTracerProvider } from './propagation-only-tracer';
+import { markSpanFailed, MESH_TRACER_NAME, recordFailure, runInSpan } from './span-scope';
 import { guardTelemetry, reportTelemetryFailure } from './telemetry-failure';
 
 export interface TracingOptions {
@@ -51,8 +52,9 @@ let running: RunningTracing | undefined;
  * from the semantic conventions, and no auto-instrumentation (the mesh makes its own spans with
  * `withServerSpan`, `withClientSpan` and the Kafka helpers, so nothing is traced twice).
  *
- * With neither `exporter` nor `otlpEndpoint`, spans are still made and context still
- * propagates (logs carry trace ids, callees join the caller's trace) but nothing is exported.
+ * With neither `exporter` nor `otlpEndpoint`, context still propagates (logs carry trace ids,
+ * callees join the caller's trace) but no span is recorded: a tracer that only makes ids stands
+ * in for the SDK, so a process that exports nothing spends nothing on spans.
  * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. Starting twice
  * without a shutdown reports a telemetry failure and returns the tracing already running; a
  * start that fails reports the failure and returns a handle that does nothing.
@@ -69,6 +71,10 @@ export function startTracing(options: TracingOptions): RunningTracing {
   }
   try {
     const processors = spanProcessorsFor(options);
+    if (processors.length === 0) {
+      running = propagationOnly();
+      return running;
+    }
     const sdk = new NodeSDK({
       resource: defaultResource().merge(
         resourceFromAttributes({
@@ -102,9 +108,22 @@ function spanProcessorsFor({ exporter, otlpEndpoint }: TracingOptions): SpanProc
   const exporters: SpanExporter[] = [];
   if (exporter) exporters.push(exporter);
   if (otlpEndpoint) exporters.push(new OTLPTraceExporter({ url: otlpEndpoint }));
-  // A processor that drops spans still gives every span real ids, so context propagates.
-  if (exporters.length === 0) return [new NoopSpanProcessor()];
   return exporters.map((each) => new BatchSpanProcessor({ exporter: each }));
+}
+
+/** Context and W3C propagation with ids only: what a process needs that exports no spans. */
+function propagationOnly(): RunningTracing {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(new PropagationOnlyTracerProvider());
+  return {
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => {
+      unregisterGlobals();
+      running = undefined;
+      return Promise.resolve();
+    },
+  };
 }
 
 function runningTracing(sdk: NodeSDK, processors: SpanProcessor[]): RunningTracing {
@@ -169,11 +188,14 @@ export type IncomingHeaders = Readonly<Record<string, string | readonly string[]
 export function withServerSpan<T>(
   name: string,
   incomingHeaders: IncomingHeaders,
-  attributes: Attributes,
+  attributes: Attributes | (() => Attributes),
   handle: (http: HttpSpan) => Promise<T>,
 ): Promise<T> {
   const parent = guardTelemetry('extract trace context', ROOT_CONTEXT, () => propagation.extract(ROOT_CONTEXT, incomingHeaders));
-  return runInSpan(name, { kind: SpanKind.SERVER, attributes }, parent, (span) => handle(httpSpan(span, 500)));
+  return runInSpan(name, { kind: SpanKind.SERVER }, parent, (span) => {
+    setAttributesIfRecording(span, attributes);
+    return handle(httpSpan(span, 500));
+  });
 }
 
 /**
@@ -186,22 +208,40 @@ export function withServerSpan<T>(
  *   'server.address': host, 'server.port': port },
  *   async (headers, http) => { const res = await send(url, { headers }); http.setResponseStatus(res.status); return res; });
  */
-export function withClientSpan<T>(
+export async function withClientSpan<T>(
   name: string,
-  attributes: Attributes,
+  attributes: Attributes | (() => Attributes),
   call: (outgoingHeaders: Record<string, string>, http: HttpSpan) => Promise<T>,
 ): Promise<T> {
-  return runInSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active(), (span) => {
-    const outgoingHeaders: Record<string, string> = {};
-    guardTelemetry('inject trace context', undefined, () => propagation.inject(context.active(), outgoingHeaders));
-    return call(outgoingHeaders, httpSpan(span, 400));
-  });
+  const parent = context.active();
+  const span = guardTelemetry('start span', undefined, () => trace.getTracer(MESH_TRACER_NAME).startSpan(name, { kind: SpanKind.CLIENT }, parent));
+  const outgoingHeaders: Record<string, string> = {};
+  // Nothing runs below a client span but the exchange itself: the span is injected, not activated.
+  guardTelemetry('inject trace context', undefined, () => propagation.inject(span ? trace.setSpan(parent, span) : parent, outgoingHeaders));
+  if (!span) return call(outgoingHeaders, httpSpan(undefined, 400));
+  setAttributesIfRecording(span, attributes);
+  try {
+    return await call(outgoingHeaders, httpSpan(span, 400));
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    guardTelemetry('end span', undefined, () => span.end());
+  }
 }
 
-function httpSpan(span: Span, firstFailingStatus: number): HttpSpan {
+/** Attributes cost only when the span records them: unsampled requests skip building them. */
+function setAttributesIfRecording(span: Span, attributes: Attributes | (() => Attributes)): void {
+  if (!span.isRecording()) return;
+  guardTelemetry('set span attributes', undefined, () => span.setAttributes(typeof attributes === 'function' ? attributes() : attributes));
+}
+
+function httpSpan(span: Span | undefined, firstFailingStatus: number): HttpSpan {
+  const recording = span?.isRecording() === true;
   return {
-    span,
+    span: span ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
     setResponseStatus(statusCode) {
+      if (!recording || !span) return;
       guardTelemetry('set response status', undefined, () => span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode));
       if (statusCode >= firstFailingStatus) markSpanFailed(span, String(statusCode));
     },
