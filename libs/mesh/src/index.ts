@@ -72,6 +72,7 @@ export { IdentityMaterialUnusable, InvalidWorkloadIdentity } from './identity/id
 export { identityMaterialFromPem, readIdentityMaterial, spiffeIdOfCertificate } from './identity/identity-material';
 export type { IdentityFiles, IdentityMaterial, ReadIdentityOptions } from './identity/identity-material';
 export { MtlsAgent, mtlsAgent } from './identity/mtls-agent';
+export { MtlsConnector } from './identity/mtls-connector';
 export type { MtlsAgentOptions } from './identity/mtls-agent';
 export { attachRotation, mtlsServerOptions, peerSpiffeId } from './identity/mtls-server';
 export type { MtlsServerOptions, SecureContextTarget } from './identity/mtls-server';

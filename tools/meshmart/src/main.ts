@@ -30,7 +30,7 @@ const usage = `usage: meshmart <command>
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
   dlq             list, show and replay messages parked on <topic>.dlq (meshmart dlq --help)
-  bench mesh      cost of one mesh hop against a direct call [--duration S] [--concurrency N] [--rounds N] [--rate R]
+  bench mesh      CPU per call and latency of one mesh hop, against bare mTLS and Istio [--duration S] [--concurrency N] [--rounds N] [--rate R] [--out DIR]
   bench checkout  the whole platform's checkouts: a ladder of shoppers, the knee, CPU per checkout per process,
                   against pgbench on the same server [--quick: a smoke run under a minute] [--out DIR]
 
@@ -75,7 +75,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const { endpoints } = await stack().up();
     const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds'), ratePerSecond: positiveNumber(values['rate'], 1000, '--rate') };
     console.log(`bench mesh: ${settings.rounds} rounds of ${settings.durationMs / 1000}s at concurrency ${settings.concurrency}`);
-    await runMeshBench({ root, stack: endpoints, ...settings });
+    const out = typeof values['out'] === 'string' ? resolve(values['out']) : undefined;
+    await runMeshBench({ root, stack: endpoints, ...settings, ...(out ? { outDir: out } : {}) });
     return 0;
   }
   if (command === 'demo') {

@@ -1,11 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MeshRuntime, MtlsAgent, spiffeId, workloadFiles, WorkloadIdentity, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
+import { Pool } from 'undici';
+import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MeshRuntime, MtlsAgent, MtlsConnector, spiffeId, workloadFiles, WorkloadIdentity, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
 import { type AppProcess, type StackEndpoints, type StartedWhen, startService } from '@meshmart/testing';
+import { type CpuProfile, profileWhile, stageShares } from './cpu-stages';
 import { type LoadResult, runAtRate, runLoad } from './load';
+import { type MeasuredLoad, type MeshBenchMeasurement, type VariantName, VARIANTS, writeMeshReport } from './mesh-report';
 import { processCpuMs } from './process-cpu';
 
 export interface MeshBenchOptions {
@@ -16,26 +19,11 @@ export interface MeshBenchOptions {
   rounds: number;
   /** Rate of the open-loop latency phase, in requests per second. */
   ratePerSecond: number;
+  /** Profile (b) on both sides and split its CPU by stage; default true. */
+  profile?: boolean;
+  /** Where `mesh.{json,md,svg}` go; default `bench/results` under `root`. */
+  outDir?: string;
 }
-
-/** The targets of the mesh's cost per hop (issue: mesh library). */
-const TARGETS = { p50DeltaMs: 0.3, p99DeltaMs: 1, throughputRatio: 0.8 };
-
-/** One saturated run, with the CPU both ends spent per answered call (`null` where unreadable). */
-export interface MeasuredLoad extends LoadResult {
-  clientCpuUsPerCall: number | null;
-  serverCpuUsPerCall: number | null;
-}
-
-/** The calls measured side by side, each against its own server process. */
-const VARIANTS = {
-  direct: '(a) direct: plain HTTP, mesh stepped aside',
-  mesh: '(b) through libs/mesh',
-  meshServerOnly: "(c) (b)'s server, bare mTLS client",
-  bareHttp: 'bare Node HTTP server',
-  bareMtls: 'bare Node HTTPS server, mesh mTLS',
-} as const;
-type VariantName = keyof typeof VARIANTS;
 
 interface Variant {
   call: () => Promise<void>;
@@ -43,64 +31,71 @@ interface Variant {
 }
 
 /**
- * One hop measured in one run, on loopback: (a) a keep-alive HTTP call from this process to
- * the echo service with the mesh stepped aside (plain listener, no identity, no discovery: what
- * runs behind a sidecar), and (b) the same call through `libs/mesh` with mTLS on both ends,
- * authorization, discovery in etcd, least-request balancing, the retry/breaker pipeline and
- * Istio metrics and spans on both sides.
- *
- * Three more calls say where (b)'s cost goes: (c) a bare mTLS client (the mesh's agent, no
- * pipeline, no span, no metrics) calling (b)'s server, and a bare Node HTTP server against the
- * same server over the mesh's mTLS: the transport floor, what TLS alone costs a Node process
- * with nothing else to do. Rounds alternate all calls, so drift on the machine hits each alike.
+ * The mesh hop measured in one run, on loopback: CPU per call on each side and throughput for
+ * (b) a call through `libs/mesh` and for calls with parts of it taken away (see `VARIANTS`),
+ * the open-loop latency per hop at a fixed rate, a real-work route that reads Postgres, and a
+ * profiled run of (b) that splits its CPU by stage. Rounds alternate all calls, so drift on
+ * the machine hits each alike. Writes `bench/results/mesh.{json,md,svg}`.
  */
-export async function runMeshBench(options: MeshBenchOptions): Promise<{ saturated: Record<VariantName, MeasuredLoad>; verdict: Record<string, boolean> }> {
-  // Two phases: closed loop at `concurrency` for throughput (the client saturates), then an
-  // open loop at `ratePerSecond` for the per-hop latency (nobody saturates, so no queueing).
+export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnType<typeof writeMeshReport>> {
+  const loadAverage = loadavg();
   const certDir = mkdtempSync(join(tmpdir(), 'meshmart-bench-'));
   const namespace = `bench${Date.now().toString(36)}`;
-  const echoScript = join(options.root, 'libs', 'mesh', 'src', 'testing', 'echo-service.ts');
-  const bareScript = join(options.root, 'tools', 'meshmart', 'src', 'bench', 'bare-echo-server.ts');
+  const script = (...path: string[]) => join(options.root, ...path);
+  const echoScript = script('libs', 'mesh', 'src', 'testing', 'echo-service.ts');
+  const benchDir = ['tools', 'meshmart', 'src', 'bench'];
   const processes: AppProcess[] = [];
   const closers: (() => unknown)[] = [];
   try {
     const ca = await createMeshCa();
     await writeMeshCa(certDir, ca);
-    for (const service of ['echo-service', 'mesh-test-client']) await writeWorkloadCertificate(certDir, service, await issueWorkloadCertificate(ca, { namespace, service }));
+    for (const service of ['echo-service', 'db-echo-service', 'mesh-test-client']) await writeWorkloadCertificate(certDir, service, await issueWorkloadCertificate(ca, { namespace, service }));
     const etcd = options.stack.etcd.endpoints.join(',');
     const common = { PORT: '0', MESH_NAMESPACE: namespace };
+    const meshEnv = { ETCD_ENDPOINTS: etcd, MESH_CERT_DIR: certDir };
+    const asideEnv = { MESH_MODE: 'sidecar', MESH_LISTENER: 'plain' };
 
-    // The bare servers are not mesh services: they print only their `listening on` line.
-    const start = async (name: string, script: string, env: NodeJS.ProcessEnv, until: StartedWhen = 'ready') => {
-      const started = await startService(name, script, { ...common, ...env }, 60_000, undefined, until);
+    // The bare and framework servers are not mesh services: they print only their `listening on` line.
+    const start = async (name: string, path: string, env: NodeJS.ProcessEnv, until: StartedWhen = 'ready') => {
+      const started = await startService(name, path, { ...common, ...env }, 60_000, undefined, until);
       processes.push(started);
       return started;
     };
-    const direct = await start('echo-service', echoScript, { MESH_MODE: 'sidecar', MESH_LISTENER: 'plain' });
-    const meshed = await start('echo-service', echoScript, { ETCD_ENDPOINTS: etcd, MESH_CERT_DIR: certDir });
-    const bareHttp = await start('bare-echo', bareScript, {}, 'listening');
-    const bareMtls = await start('bare-echo', bareScript, { BARE_CERT_DIR: certDir }, 'listening');
+    const database = { DATABASE_URL: options.stack.postgres.url };
+    const servers = {
+      direct: await start('echo-service', echoScript, asideEnv),
+      meshed: await start('echo-service', echoScript, meshEnv),
+      framework: await start('framework-echo', script(...benchDir, 'framework-echo-server.ts'), { BARE_CERT_DIR: certDir }, 'listening'),
+      bareHttp: await start('bare-echo', script(...benchDir, 'bare-echo-server.ts'), {}, 'listening'),
+      bareMtls: await start('bare-echo', script(...benchDir, 'bare-echo-server.ts'), { BARE_CERT_DIR: certDir }, 'listening'),
+      dbDirect: await start('db-echo-service', script(...benchDir, 'db-echo-service.ts'), { ...asideEnv, ...database }),
+      dbMeshed: await start('db-echo-service', script(...benchDir, 'db-echo-service.ts'), { ...meshEnv, ...database }),
+    };
 
     const plainAgent = new HttpAgent({ keepAlive: true, maxSockets: options.concurrency });
     const clientIdentity = await WorkloadIdentity.load(workloadFiles(certDir, 'mesh-test-client'));
-    const mtlsAgent = new MtlsAgent(clientIdentity, { expectedSpiffeId: spiffeId({ namespace, serviceAccount: 'echo-service' }), maxSockets: options.concurrency });
-    closers.push(() => plainAgent.destroy(), () => mtlsAgent.destroy(), () => clientIdentity.close());
-    const runtime = await MeshRuntime.start({ service: 'mesh-test-client', upstreams: ['echo-service'], config: loadMeshConfig({ HOST: '127.0.0.1', PORT: '0', MESH_NAMESPACE: namespace, ETCD_ENDPOINTS: etcd, MESH_CERT_DIR: certDir }) });
+    const echoId = spiffeId({ namespace, serviceAccount: 'echo-service' });
+    const mtlsAgent = new MtlsAgent(clientIdentity, { expectedSpiffeId: echoId, maxSockets: options.concurrency });
+    const connector = new MtlsConnector(clientIdentity, echoId);
+    const undiciPool = new Pool(servers.bareMtls.url, { connections: options.concurrency, connect: (o, done) => void connector.connect(o.hostname, Number(o.port), (error, socket) => (socket ? done(null, socket) : done(error ?? new Error('mTLS connection failed'), null))) });
+    closers.push(() => plainAgent.destroy(), () => mtlsAgent.destroy(), () => undiciPool.destroy(), () => clientIdentity.close());
+    const runtime = await MeshRuntime.start({ service: 'mesh-test-client', upstreams: ['echo-service', 'db-echo-service'], config: loadMeshConfig({ HOST: '127.0.0.1', PORT: '0', MESH_NAMESPACE: namespace, ...meshEnv }) });
     closers.push(() => runtime.close());
-    const echo = runtime.client('echo-service');
+    const meshGet = (service: string, path: string) => async () => {
+      const answer = await runtime.client(service).get(path);
+      if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+    };
 
     const variants: Record<VariantName, Variant> = {
-      direct: { call: () => getOk(`${direct.url}/echo`, plainAgent), server: direct },
-      mesh: {
-        call: async () => {
-          const answer = await echo.get('/echo');
-          if (answer.status !== 200) throw new Error(`status ${answer.status}`);
-        },
-        server: meshed,
-      },
-      meshServerOnly: { call: () => getOk(`${meshed.url}/echo`, mtlsAgent), server: meshed },
-      bareHttp: { call: () => getOk(`${bareHttp.url}/echo`, plainAgent), server: bareHttp },
-      bareMtls: { call: () => getOk(`${bareMtls.url}/echo`, mtlsAgent), server: bareMtls },
+      direct: { call: () => getOk(`${servers.direct.url}/echo`, plainAgent), server: servers.direct },
+      mesh: { call: meshGet('echo-service', '/echo'), server: servers.meshed },
+      meshServerOnly: { call: () => getOk(`${servers.meshed.url}/echo`, mtlsAgent), server: servers.meshed },
+      frameworkMtls: { call: () => getOk(`${servers.framework.url}/echo`, mtlsAgent), server: servers.framework },
+      bareHttp: { call: () => getOk(`${servers.bareHttp.url}/echo`, plainAgent), server: servers.bareHttp },
+      bareMtls: { call: () => getOk(`${servers.bareMtls.url}/echo`, mtlsAgent), server: servers.bareMtls },
+      bareMtlsUndici: { call: () => getOkUndici(undiciPool, '/echo'), server: servers.bareMtls },
+      dbDirect: { call: () => getOk(`${servers.dbDirect.url}/db`, plainAgent), server: servers.dbDirect },
+      dbMesh: { call: meshGet('db-echo-service', '/db'), server: servers.dbMeshed },
     };
     const names = Object.keys(VARIANTS) as VariantName[];
 
@@ -113,21 +108,51 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<{ saturat
       console.log(`  round ${round}/${options.rounds}: ${names.map((name) => `${name} ${fmt(runs[name].at(-1))}`).join(' | ')}`);
     }
     const rate = { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs };
-    const directLatency = await runAtRate(variants.direct.call, rate);
-    const meshLatency = await runAtRate(variants.mesh.call, rate);
-    console.log(`  at ${options.ratePerSecond} req/s: direct ${fmt(directLatency)} | mesh ${fmt(meshLatency)}`);
-    const saturated = Object.fromEntries(names.map((name) => [name, median(runs[name])])) as Record<VariantName, MeasuredLoad>;
-    const verdict = {
-      p50: meshLatency.p50Ms - directLatency.p50Ms <= TARGETS.p50DeltaMs,
-      p99: meshLatency.p99Ms - directLatency.p99Ms <= TARGETS.p99DeltaMs,
-      throughput: saturated.mesh.requestsPerSecond / saturated.direct.requestsPerSecond >= TARGETS.throughputRatio,
+    const atRate = { direct: await runAtRate(variants.direct.call, rate), mesh: await runAtRate(variants.mesh.call, rate) };
+    console.log(`  at ${options.ratePerSecond} req/s: direct ${fmt(atRate.direct)} | mesh ${fmt(atRate.mesh)}`);
+    const measurement: MeshBenchMeasurement = {
+      settings: { concurrency: options.concurrency, durationMs: options.durationMs, rounds: options.rounds, ratePerSecond: options.ratePerSecond },
+      saturated: Object.fromEntries(names.map((name) => [name, median(runs[name])])) as Record<VariantName, MeasuredLoad>,
+      atRate,
+      loadAverage,
     };
-    writeReport(options, { saturated, directLatency, meshLatency }, verdict);
-    return { saturated, verdict };
+    if (options.profile !== false) {
+      console.log('  profiling (b) on both sides…');
+      measurement.stages = await profileMeshCall({ runtime, meshed: servers.meshed, start: () => start('echo-service', echoScript, { ...meshEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-interval 100 --cpu-prof-dir=${join(certDir, 'profile')}` }), profileDir: join(certDir, 'profile'), call: variants.mesh.call, load });
+    }
+    const markdown = writeMeshReport(options.outDir ?? join(options.root, 'bench', 'results'), measurement);
+    console.log(`\n${markdown}`);
+    return markdown;
   } finally {
     for (const close of closers.reverse()) await close();
     await Promise.allSettled(processes.map((p) => p.stop()));
     rmSync(certDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * (b) once more, under both profilers: this process's own (the inspector's) for the client, and
+ * `--cpu-prof` in a fresh echo service that takes the measured one's place in discovery for the
+ * server (its profile is written when it exits, start-up samples are left out when it is read).
+ */
+async function profileMeshCall(p: { runtime: MeshRuntime; meshed: AppProcess; start: () => Promise<AppProcess>; profileDir: string; call: () => Promise<void>; load: { concurrency: number; durationMs: number } }) {
+  const profiled = await p.start();
+  await p.meshed.stop();
+  await waitUntil(() => p.runtime.registryView('echo-service').length === 1, 10_000, 'the profiled echo service to be the only one in discovery');
+  await runLoad(p.call, { ...p.load, durationMs: 1_000 });
+  const { profile: client } = await profileWhile(() => runLoad(p.call, p.load));
+  await profiled.stop();
+  const file = readdirSync(p.profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`the profiled echo service wrote no profile into ${p.profileDir}`);
+  const server = JSON.parse(readFileSync(join(p.profileDir, file), 'utf8')) as CpuProfile;
+  return { client: stageShares(client), server: stageShares(server) };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -159,6 +184,12 @@ function getOk(url: string, agent: HttpAgent | MtlsAgent): Promise<void> {
   });
 }
 
+async function getOkUndici(pool: Pool, path: string): Promise<void> {
+  const { statusCode, body } = await pool.request({ path, method: 'GET' });
+  await body.arrayBuffer();
+  if (statusCode !== 200) throw new Error(`status ${statusCode}`);
+}
+
 /** The round with the median throughput, so one disturbed round does not decide. */
 function median<T extends LoadResult>(runs: T[]): T {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
@@ -169,84 +200,4 @@ function median<T extends LoadResult>(runs: T[]): T {
 
 function fmt(result: LoadResult | undefined): string {
   return result ? `${result.requestsPerSecond.toFixed(0)} req/s p50 ${result.p50Ms.toFixed(2)} ms${result.errors ? ` (${result.errors} errors)` : ''}` : '-';
-}
-
-interface Measured {
-  saturated: Record<VariantName, MeasuredLoad>;
-  directLatency: LoadResult;
-  meshLatency: LoadResult;
-}
-
-function writeReport(options: MeshBenchOptions, m: Measured, verdict: Record<string, boolean>): void {
-  const dir = join(options.root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const { saturated: run } = m;
-  const throughput = (of: VariantName, against: VariantName) => run[of].requestsPerSecond / run[against].requestsPerSecond;
-  const ratios = {
-    throughput: throughput('mesh', 'direct'),
-    p50DeltaMs: m.meshLatency.p50Ms - m.directLatency.p50Ms,
-    p99DeltaMs: m.meshLatency.p99Ms - m.directLatency.p99Ms,
-    // Where (b)'s cost goes: TLS alone, then the mesh's server side, then its client side.
-    transportFloor: throughput('bareMtls', 'bareHttp'),
-    serverSideOnly: throughput('meshServerOnly', 'direct'),
-    clientSide: throughput('mesh', 'meshServerOnly'),
-  };
-  const report = {
-    benchmark: 'mesh',
-    date: new Date().toISOString(),
-    machine: { cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null, node: process.version },
-    settings: { concurrency: options.concurrency, durationMs: options.durationMs, rounds: options.rounds, ratePerSecond: options.ratePerSecond },
-    saturated: run,
-    atFixedRate: { direct: m.directLatency, mesh: m.meshLatency },
-    ratios,
-    targets: TARGETS,
-    verdict,
-  };
-  writeFileSync(join(dir, 'mesh.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const mark = (ok: boolean | undefined) => (ok ? 'met' : 'missed');
-  const us = (value: number | null) => (value === null ? '-' : value.toFixed(0));
-  const saturatedTable = [
-    '| | req/s | p50 ms | p99 ms | client CPU µs/call | server CPU µs/call |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...(Object.keys(VARIANTS) as VariantName[]).map((name) => {
-      const r = run[name];
-      return `| ${VARIANTS[name]} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${us(r.clientCpuUsPerCall)} | ${us(r.serverCpuUsPerCall)} |`;
-    }),
-  ];
-  const latencyTable = [
-    '| | req/s | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|',
-    ...([['(a) direct', m.directLatency], ['(b) mesh', m.meshLatency]] as const).map(([label, r]) => `| ${label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} |`),
-  ];
-  const markdown = [
-    `# Mesh cost per hop (${report.date.slice(0, 10)}, Node ${process.version}, ${report.machine.cpus ?? '?'} CPUs)`,
-    '',
-    '(a) direct keep-alive HTTP to the echo service with the mesh stepped aside; (b) the same call through libs/mesh:',
-    'mTLS both ways, authorization, etcd discovery, least-request balancing, retry/breaker/bulkhead pipeline, Istio metrics and spans on both sides.',
-    "(c) and the bare servers say where (b)'s cost goes: (c) calls (b)'s server with the mesh's mTLS agent and nothing else;",
-    'the bare pair is a Node server with no framework and no mesh, over plain HTTP and over the mesh\'s mTLS: what TLS alone costs.',
-    '',
-    `Saturated: closed loop, ${options.concurrency} concurrent, median of ${options.rounds}×${options.durationMs / 1000}s (client and server share the machine's cores).`,
-    '',
-    ...saturatedTable,
-    '',
-    `Per-hop latency: open loop at ${options.ratePerSecond} req/s for ${options.durationMs / 1000}s (nothing saturated).`,
-    '',
-    ...latencyTable,
-    '',
-    '| (b) vs (a) | value | target |',
-    '|---|---:|---|',
-    `| throughput (saturated) | ×${ratios.throughput.toFixed(3)} | ≥ ×${TARGETS.throughputRatio} (${mark(verdict['throughput'])}) |`,
-    `| p50 per hop | +${ratios.p50DeltaMs.toFixed(3)} ms | ≤ +${TARGETS.p50DeltaMs} ms (${mark(verdict['p50'])}) |`,
-    `| p99 per hop | +${ratios.p99DeltaMs.toFixed(3)} ms | ≤ +${TARGETS.p99DeltaMs} ms (${mark(verdict['p99'])}) |`,
-    '',
-    '| where the throughput goes | ratio |',
-    '|---|---:|',
-    `| transport floor: bare mTLS vs bare HTTP (TLS alone) | ×${ratios.transportFloor.toFixed(3)} |`,
-    `| (c) vs (a): TLS and the mesh's server side | ×${ratios.serverSideOnly.toFixed(3)} |`,
-    `| (b) vs (c): the mesh's client side | ×${ratios.clientSide.toFixed(3)} |`,
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'mesh.md'), markdown);
-  console.log(`\n${markdown}`);
 }
