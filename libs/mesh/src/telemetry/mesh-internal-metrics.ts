@@ -27,6 +27,8 @@ export class MeshInternalMetrics {
   private readonly authzDenied: Counter<'destination_workload' | 'source_principal'>;
   private readonly certificateExpiry: Gauge<'workload'>;
   private readonly requestsInFlight: Gauge<'workload'>;
+  /** Counted in plain numbers per request and handed to the gauge when it is scraped, not per request. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -72,11 +74,15 @@ export class MeshInternalMetrics {
       labelNames: ['workload'],
       registers,
     });
+    const inFlight = this.inFlight;
     this.requestsInFlight = new Gauge({
       name: 'meshmart_requests_in_flight',
       help: "Inbound requests this instance is serving now, its own scrape left out (as Envoy's downstream_rq_active).",
       labelNames: ['workload'],
       registers,
+      collect() {
+        for (const [workload, count] of inFlight) this.set({ workload }, count);
+      },
     });
   }
 
@@ -140,14 +146,12 @@ export class MeshInternalMetrics {
 
   /** An inbound request to `workload` started; the returned function ends it (a second call does nothing). */
   trackInboundRequest(workload: string): () => void {
-    let open = guardTelemetry('meshmart_requests_in_flight', false, () => {
-      this.requestsInFlight.inc({ workload });
-      return true;
-    });
+    this.inFlight.set(workload, (this.inFlight.get(workload) ?? 0) + 1);
+    let open = true;
     return () => {
       if (!open) return;
       open = false;
-      guardTelemetry('meshmart_requests_in_flight', undefined, () => this.requestsInFlight.dec({ workload }));
+      this.inFlight.set(workload, (this.inFlight.get(workload) ?? 1) - 1);
     };
   }
 }
