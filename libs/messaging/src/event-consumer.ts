@@ -58,7 +58,16 @@ export interface EventConsumerOptions {
   onLagError?: (error: unknown) => void;
   /** Told when the consumer joins its group or kafkajs gives up on it (readiness follows these). */
   membership?: GroupMembershipHooks;
+  /**
+   * Partitions handled at once by this member; default 3, every partition of a topic the
+   * consumer creates. Order holds within a partition (one message at a time each), and events
+   * of one aggregate share a partition by their key, so only unrelated events overlap.
+   */
+  partitionsConcurrently?: number;
 }
+
+/** Partitions of the event topics a consumer creates: the most a group can handle at once. */
+const TOPIC_PARTITIONS = 3;
 
 export interface RunningConsumer {
   consumer: Consumer;
@@ -79,7 +88,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const { kafka, groupId } = options;
   const backoff = { initialMs: options.initialBackoffMs ?? 200, maxMs: options.maxBackoffMs ?? 5_000 };
   const onRetrying = options.onRetrying ?? logRetrying(groupId);
-  await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : 3 })));
+  await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : TOPIC_PARTITIONS })));
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   const consumer = createGroupConsumer(kafka, groupId, options.membership);
   await producer.connect();
@@ -104,6 +113,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   await consumer.run({
+    partitionsConsumedConcurrently: options.partitionsConcurrently ?? TOPIC_PARTITIONS,
     eachMessage: heartbeatWhileHandling(async ({ topic, partition, message, heartbeat, pause }) => {
       const parsed = parseEnvelope(message.value);
       if (!parsed.ok) {
