@@ -4,7 +4,8 @@ import { allowNothingPolicy, DEFAULT_INGRESS_GATEWAY_PRINCIPAL, edgePolicyOf } f
 import { enforcedPolicy } from './authz/enforced-policy';
 import { envoyBootstrap } from './envoy/envoy-bootstrap';
 import { monitoringConfigMaps } from './kubernetes/monitoring-config-maps';
-import { trafficManifests, workloadManifests } from './kubernetes/workload-manifests';
+import { subsetDeployments, trafficManifests, workloadManifests } from './kubernetes/workload-manifests';
+import { loadTrafficPolicies, TRAFFIC_POLICY_DIR } from './traffic/traffic-policies';
 import { COMPOSE_TRUST_DOMAIN, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE } from './platform/platform';
 
 export interface GeneratedFile {
@@ -19,6 +20,7 @@ const documents = (objects: object[]) => objects.map((object) => stringify(objec
 /** Every deployment file made from the code's own data: Envoy configs, per-workload Kubernetes and Istio manifests, monitoring ConfigMaps. */
 export async function generatedFiles(workspaceRoot: string): Promise<GeneratedFile[]> {
   const platform = await loadPlatform(workspaceRoot);
+  const traffic = loadTrafficPolicies(workspaceRoot);
   const files: GeneratedFile[] = [];
   // Deny by default, as the library: what no policy below allows is refused (README: Security).
   const istioPolicies: object[] = [allowNothingPolicy(NAMESPACE)];
@@ -31,9 +33,12 @@ export async function generatedFiles(workspaceRoot: string): Promise<GeneratedFi
         ? await edgePolicyOf(platform, workload.name, DEFAULT_INGRESS_GATEWAY_PRINCIPAL)
         : toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE),
     );
-    files.push({ path: `infra/envoy/${workload.name}.yaml`, content: header(`apps/${workload.name} (upstreams, routes' @AllowFrom) and tools/deploy/src/envoy`) + stringify(envoyBootstrap(workload, upstreams, composePolicy), { lineWidth: 0 }) });
-    files.push({ path: `k8s/base/workloads/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts`) + documents(workloadManifests(workload, platform.version)) });
-    files.push({ path: `k8s/istio/traffic/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts`) + documents(trafficManifests(workload)) });
+    files.push({ path: `infra/envoy/${workload.name}.yaml`, content: header(`apps/${workload.name} (upstreams, routes' @AllowFrom) and tools/deploy/src/envoy`) + stringify(envoyBootstrap(workload, upstreams, composePolicy, traffic), { lineWidth: 0 }) });
+    const policy = traffic.get(workload.name);
+    const policyFile = `${TRAFFIC_POLICY_DIR}/${workload.name}.yaml`;
+    const from = policy ? ` and ${policyFile}` : '';
+    files.push({ path: `k8s/base/workloads/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts${from}`) + documents([...workloadManifests(workload, platform.version), ...subsetDeployments(workload, platform.version, policy)]) });
+    files.push({ path: `k8s/istio/traffic/${workload.name}.yaml`, content: header(`tools/deploy/src/kubernetes/workload-manifests.ts${from}`) + documents(trafficManifests(workload, policy, policyFile)) });
   }
   files.push({ path: 'k8s/istio/authorization-policies.yaml', content: header("the routes' @AllowFrom/@AllowAnyPeer, as MeshAuthorizationGuard enforces them in local mode; allow-nothing, and the edge's public routes for the ingress gateway") + documents(istioPolicies) });
   files.push({ path: 'k8s/monitoring/generated/config-maps.yaml', content: header('infra/grafana and infra/prometheus/rules') + documents(monitoringConfigMaps(workspaceRoot)) });
