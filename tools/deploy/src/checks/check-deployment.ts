@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { toIstioAuthorizationPolicy, type TrafficPolicy } from '@meshmart/mesh';
 import { stackImages } from '@meshmart/testing';
 import { isDeepStrictEqual } from 'node:util';
 import { edgePolicyOf } from '../authz/edge-policy';
@@ -8,9 +8,11 @@ import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import { generatedFiles } from '../generate';
+import { InvalidTrafficPolicyFile, loadTrafficPolicies, TRAFFIC_POLICY_DIR } from '../traffic/traffic-policies';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
 import { composeDenyByDefaultProblems } from './compose-deny-by-default';
+import { composeSubsetProblems } from './compose-subsets';
 import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } from './deny-by-default';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
@@ -49,6 +51,15 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     log(`${problems.length === 0 ? '✓' : '✗'} ${name}`);
   };
   const platform = await loadPlatform(options.workspaceRoot);
+  let traffic: ReadonlyMap<string, TrafficPolicy> = new Map();
+  try {
+    traffic = loadTrafficPolicies(options.workspaceRoot);
+  } catch (error) {
+    // Nothing is rendered from a refused policy: report it and stop, as generate does.
+    await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies`, () => [error instanceof InvalidTrafficPolicyFile ? error.message : String(error)]);
+    return report;
+  }
+  await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies (${[...traffic.keys()].join(', ') || 'none'})`, () => []);
 
   await step('generated files are up to date', async () =>
     (await generatedFiles(options.workspaceRoot)).flatMap((file) => {
@@ -83,6 +94,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
   });
   await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
+  await step("compose: each traffic policy subset's alias is answered by exactly the instances with its labels", () => composeSubsetProblems(compose, traffic, platform.version));
   await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => composeDenyByDefaultProblems(root, compose, platform));
   await step('promtool accepts the compose Prometheus config', () => {
     const prometheus = compose.services['prometheus'];

@@ -1,6 +1,6 @@
 import { type AuthorizationPolicy, meshConfigSchema, type TrafficPolicy } from '@meshmart/mesh';
 import { subsetHostName } from '../traffic/policy-units';
-import { type DefaultEnvoyRoute, envoyPolicyRoutes, FAULT_FILTER, faultFilterConfig, injectsFaults, routedSubsets } from './envoy-traffic-routes';
+import { type DefaultEnvoyRoute, envoyPolicyRoutes, FAULT_FILTER, faultFilterConfig, injectsFaults, routedSubsets, routesToWholeUpstream } from './envoy-traffic-routes';
 import { callPolicy, COMPOSE_TRUST_DOMAIN, connectionPolicy, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
 import { rbacFilters } from './rbac';
 
@@ -182,7 +182,7 @@ export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly
   const localityAware = upstreams.some((upstream) => traffic.get(upstream.name)?.spec.trafficPolicy?.locality?.enabled);
   const clusters = upstreams.flatMap((upstream) => {
     const policy = traffic.get(upstream.name);
-    return [upstreamCluster(upstream, policy), ...routedSubsets(policy).map((subset) => upstreamCluster(upstream, policy, subsetHostName(upstream.name, subset)))];
+    return [...(routesToWholeUpstream(policy) ? [upstreamCluster(upstream, policy)] : []), ...routedSubsets(policy).map((subset) => upstreamCluster(upstream, policy, subsetHostName(upstream.name, subset)))];
   });
   return {
     // Envoy ranks localities by the caller's own: every compose sidecar is in the one zone.

@@ -89,3 +89,13 @@ export function routedSubsets(policy: TrafficPolicy | undefined): string[] {
   const used = (policy?.spec.http ?? []).flatMap((route) => [...route.route.map((target) => target.destination.subset), route.mirror?.subset]);
   return (policy?.spec.subsets ?? []).map((subset) => subset.name).filter((name) => used.includes(name));
 }
+
+/**
+ * Whether any route still sends to the whole upstream (no subset): without a catch-all route
+ * the default routes do; else a destination or mirror without a subset. Envoy refuses nothing
+ * for an unused cluster, but an unused cluster is a forgotten upstream (check:deploy).
+ */
+export function routesToWholeUpstream(policy: TrafficPolicy | undefined): boolean {
+  if (!policy || !catchAllRoute(policy)) return true;
+  return policy.spec.http.some((route) => route.route.some((target) => target.destination.subset === undefined) || (route.mirror !== undefined && route.mirror.subset === undefined));
+}
