@@ -19,10 +19,14 @@ import { envoyProblems } from './envoy-references';
 import { destinationRuleProblems } from './istio-envoy-clusters';
 import { kialiProblems } from './kiali-checks';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
-import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
+import { describe, type KubeObject, renderKustomization, renderOverlays, schemaProblems } from './kubernetes-render';
+import { istioSubsetProblems, linkerdReferenceProblems } from './traffic-references';
 import { promtoolCheck } from './promtool';
 import { composeClusters, trafficParityProblems } from './traffic-policy-parity';
 import { missingTool, runTool } from './tools';
+
+/** The Linkerd variant of the Kubernetes deployment (a kustomization beside the Istio overlays). */
+const LINKERD_VARIANT = 'k8s/linkerd';
 
 export interface CheckOptions {
   /** Where the deployment files are (the workspace, or a copy with a fault in it). */
@@ -119,6 +123,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
     await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
+    await step(`${where}: every subset a VirtualService sends or mirrors to is defined and selects pods`, () => istioSubsetProblems(objects));
     await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () => trafficParityProblems(objects, composeClusters(root, platform.workloads.map((workload) => workload.name))));
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
     await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]));
@@ -133,6 +138,14 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     });
     await step(`${where}: monitoring images equal compose's`, () => imageProblems(objects, compose.services));
     await step(`${where}: Kiali reads this Prometheus and Istio, view-only, its image pinned`, () => kialiProblems(objects));
+  }
+  const linkerd = rendered ? renderKustomization(root, LINKERD_VARIANT) : undefined;
+  if (linkerd && 'error' in linkerd) await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => [`kubectl kustomize ${LINKERD_VARIANT} failed: ${linkerd.error}`]);
+  else if (linkerd) {
+    const objects = linkerd.objects;
+    await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => (objects.length === 0 ? [`${LINKERD_VARIANT} renders nothing`] : []));
+    await step(`${LINKERD_VARIANT}: every object validates (Kubernetes and Gateway API schemas, Linkerd's policy fields)`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${LINKERD_VARIANT}: routes, backends and authorizations resolve; deny by default, every pod injected by Linkerd`, () => linkerdReferenceProblems(objects));
   }
   await step('compose infrastructure images equal the test stack\'s', () =>
     Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),
