@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { envoyProblems } from '../checks/envoy-references';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import type { WorkloadDeployment } from '../platform/platform';
+import { inventoryService, orderService, paymentService as repoPayment, repoPolicies } from '../traffic/repo-policies.fixture';
 import { envoyBootstrap } from './envoy-bootstrap';
 
 const deployment = (name: WorkloadDeployment['name'], upstreams: WorkloadDeployment['upstreams'] = []): WorkloadDeployment => ({ name, port: 8082, upstreams, replicas: 2, edge: false, persistence: false, balancer: 'LEAST_REQUEST' });
@@ -71,5 +72,14 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
     const cluster = config.static_resources.clusters.find((candidate) => (candidate as { name: string }).name === 'payment-service') as { load_assignment: object };
     expect(cluster.load_assignment).toMatchObject({ endpoints: [{ locality: { zone: 'local' }, priority: 0 }], policy: { overprovisioning_factor: 150 } });
     expect(envoyBootstrapProblems('order-service.yaml', text)).toEqual([]);
+  });
+});
+
+describe("the repo's own policies in a caller's sidecar", () => {
+  it('pins the routes and clusters order-service gets for infra/traffic/*.yaml', async () => {
+    const config = envoyBootstrap(orderService, [inventoryService, repoPayment], { workload: 'order-service', rules: [{}] }, repoPolicies);
+    const outbound = config.static_resources.listeners.find((listener) => (listener as { name: string }).name === 'outbound');
+    const shape = { node: config.node, outbound, clusters: config.static_resources.clusters.slice(2) };
+    await expect(stringify(shape, { lineWidth: 0, aliasDuplicateObjects: false })).toMatchFileSnapshot('./__golden__/order-service.outbound.yaml');
   });
 });
