@@ -29,7 +29,7 @@ describe('npm run check:deploy', () => {
   });
 
   it('fails on an Envoy cluster that no route uses', async () => {
-    const report = await checkWithFault('infra/envoy/order-service.yaml', (text) => text.replace('  clusters:\n', '  clusters:\n    - name: payment-service-canary\n      type: STRICT_DNS\n      connect_timeout: 1s\n'));
+    const report = await checkWithFault('infra/envoy/order-service.yaml', (text) => text.replace('\n  clusters:\n', '\n  clusters:\n    - name: payment-service-canary\n      type: STRICT_DNS\n      connect_timeout: 1s\n'));
     expect(report.problems).toContain('infra/envoy/order-service.yaml: cluster "payment-service-canary" is used by no route');
   });
 
