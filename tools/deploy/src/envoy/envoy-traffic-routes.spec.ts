@@ -35,12 +35,16 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
     expect([...envoyProblems('order-service.yaml', text), ...envoyBootstrapProblems('order-service.yaml', text)]).toEqual([]);
   });
 
-  it('puts a header-matched route first, sending all of it to its subset', () => {
+  it("puts a header-matched route first, all of it to its subset, split into the library's retry classes", () => {
     const { routes } = sidecar(policyOf({ http: [{ name: 'testers', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' }, weight: 100 }] }] }));
-    expect(routes[0]).toMatchObject({ name: 'testers', match: { prefix: '/', headers: [{ name: 'x-canary', string_match: { exact: 'always' } }] }, route: { cluster: 'payment-service-v2' } });
-    // A header match may catch a POST: it is retried only where it never reached the upstream.
-    expect((routes[0]?.route['retry_policy'] as { retry_on: string }).retry_on).toBe('connect-failure,refused-stream');
-    expect(routes.slice(1).map((route) => route.route['cluster'])).toEqual(['payment-service', 'payment-service', 'payment-service']);
+    const canary = { name: 'x-canary', string_match: { exact: 'always' } };
+    expect(routes.slice(0, 3).map((route) => [route.name, route.match, route.route['cluster'], (route.route['retry_policy'] as { retry_on: string }).retry_on])).toEqual([
+      ['testers-idempotent-method', { prefix: '/', headers: [{ name: ':method', string_match: { safe_regex: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } } }, canary] }, 'payment-service-v2', '5xx,reset,connect-failure,refused-stream'],
+      ['testers-idempotency-key', { prefix: '/', headers: [canary, { name: 'idempotency-key', string_match: { safe_regex: { regex: '.+' } } }] }, 'payment-service-v2', '5xx,reset,connect-failure,refused-stream'],
+      // Any other call (a POST without a key) is retried only where it never reached the upstream.
+      ['testers', { prefix: '/', headers: [canary] }, 'payment-service-v2', 'connect-failure,refused-stream'],
+    ]);
+    expect(routes.slice(3).map((route) => route.route['cluster'])).toEqual(['payment-service', 'payment-service', 'payment-service']);
   });
 
   it("injects faults per route through the fault filter, percentages as Envoy's FractionalPercent, and the config validates", () => {

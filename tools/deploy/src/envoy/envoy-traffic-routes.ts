@@ -1,5 +1,5 @@
 import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh';
-import { catchAllRoute, fractionalPercent, matchedRoutes, matchesOnlyIdempotentMethods, protoDuration, RETRY_ON, routeName, subsetHostName } from '../traffic/policy-units';
+import { catchAllRoute, fractionalPercent, matchedRoutes, protoDuration, RETRY_ON, retryClasses, routeName, subsetHostName } from '../traffic/policy-units';
 
 type Json = Record<string, unknown>;
 
@@ -65,19 +65,22 @@ function applied(upstream: string, route: HttpRoute, base: DefaultEnvoyRoute, re
 }
 
 /**
- * An upstream's routes in the sidecar: the policy's matched routes first (one Envoy route per
- * match, since a policy route's matches are OR-ed), then the default routes, which take the
- * policy's catch-all route while keeping the library's retry classes — as the Istio rendering.
+ * An upstream's routes in the sidecar: the policy's matched routes first, each split into the
+ * library's retry classes (one Envoy route per match, since a route's matches are OR-ed), then
+ * the default routes, which take the policy's catch-all route while keeping those classes — as
+ * the Istio rendering.
  */
 export function envoyPolicyRoutes(upstream: string, policy: TrafficPolicy | undefined, defaults: readonly DefaultEnvoyRoute[]): object[] {
   const fallback = defaults.at(-1);
   if (!policy || !fallback) return [...defaults];
   const matched = matchedRoutes(policy).flatMap((route) =>
-    (route.match ?? []).map((match, index) => ({
-      name: (route.match?.length ?? 0) > 1 ? `${routeName(policy, route)}-${index}` : routeName(policy, route),
-      match: envoyRouteMatch(match),
-      ...applied(upstream, route, fallback, matchesOnlyIdempotentMethods(route) ? RETRY_ON.idempotent : RETRY_ON.any),
-    })),
+    retryClasses(route.match ?? []).flatMap((retryClass) =>
+      retryClass.match.map((match, index) => ({
+        name: `${routeName(policy, route)}${retryClass.suffix}${retryClass.match.length > 1 ? `-${index}` : ''}`,
+        match: envoyRouteMatch(match),
+        ...applied(upstream, route, fallback, RETRY_ON[retryClass.retryOn]),
+      })),
+    ),
   );
   const catchAll = catchAllRoute(policy);
   const tail = catchAll ? defaults.map((base) => ({ name: `${routeName(policy, catchAll)}-${base.name}`, match: base.match, ...applied(upstream, catchAll, base, base.route.retry_policy.retry_on) })) : defaults;

@@ -1,5 +1,5 @@
 import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh';
-import { catchAllRoute, matchedRoutes, matchesOnlyIdempotentMethods, protoDuration, RETRY_ON, routeName } from '../traffic/policy-units';
+import { catchAllRoute, matchedRoutes, protoDuration, RETRY_ON, retryClasses, routeName } from '../traffic/policy-units';
 
 type Json = Record<string, unknown>;
 
@@ -61,9 +61,9 @@ function routeAction(route: HttpRoute, destinationOf: (subset?: string) => Json)
 
 /**
  * The VirtualService's ordered http routes: the policy's matched routes first (in its order),
- * then the default routes, which take the policy's catch-all route (weights, faults, mirror,
- * timeout and retry overrides) while keeping the library's retry classes. A matched route
- * retries 5xx only when its matches name idempotent methods alone.
+ * each split into the library's retry classes, then the default routes, which take the
+ * policy's catch-all route (weights, faults, mirror, timeout and retry overrides) while keeping
+ * those classes.
  */
 export function istioHttpRoutes(policy: TrafficPolicy | undefined, defaults: readonly DefaultIstioRoute[], destinationOf: (subset?: string) => Json): Json[] {
   const overridden = (route: HttpRoute, base: { timeout: string; retries: DefaultIstioRoute['retries'] }) => ({
@@ -77,12 +77,14 @@ export function istioHttpRoutes(policy: TrafficPolicy | undefined, defaults: rea
   const fallback = defaults.at(-1);
   if (!fallback) throw new Error('a VirtualService needs its default routes');
   const matched = policy
-    ? matchedRoutes(policy).map((route) => ({
-        name: routeName(policy, route),
-        match: (route.match ?? []).map(istioMatch),
-        ...routeAction(route, destinationOf),
-        ...overridden(route, { timeout: fallback.timeout, retries: { ...fallback.retries, retryOn: matchesOnlyIdempotentMethods(route) ? RETRY_ON.idempotent : RETRY_ON.any } }),
-      }))
+    ? matchedRoutes(policy).flatMap((route) =>
+        retryClasses(route.match ?? []).map((retryClass) => ({
+          name: `${routeName(policy, route)}${retryClass.suffix}`,
+          match: retryClass.match.map(istioMatch),
+          ...routeAction(route, destinationOf),
+          ...overridden(route, { timeout: fallback.timeout, retries: { ...fallback.retries, retryOn: RETRY_ON[retryClass.retryOn] } }),
+        })),
+      )
     : [];
   const catchAll = catchAllRoute(policy);
   const plain = { route: [{ destination: destinationOf() }] };

@@ -1,6 +1,6 @@
 import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh';
 import { NAMESPACE, callPolicy, type WorkloadDeployment } from '../platform/platform';
-import { catchAllRoute, gatewayDuration, IDEMPOTENT_METHODS, matchedRoutes, matchesOnlyIdempotentMethods, routeName, subsetHostName } from '../traffic/policy-units';
+import { catchAllRoute, gatewayDuration, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHOD_MATCH, IDEMPOTENT_METHODS, matchedRoutes, retryClasses, routeName, subsetHostName } from '../traffic/policy-units';
 import { SERVICE_PORT } from './workload-manifests';
 
 type Json = Record<string, unknown>;
@@ -19,14 +19,19 @@ const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const headerMatch = (name: string, match: StringMatch) => (match.exact !== undefined ? { type: 'Exact', name, value: match.exact } : { type: 'RegularExpression', name, value: match.prefix !== undefined ? `^${quote(match.prefix)}.*` : `^(?:${match.regex ?? ''})$` });
 const pathMatch = (match: StringMatch) => (match.exact !== undefined ? { type: 'Exact', value: match.exact } : match.prefix !== undefined ? { type: 'PathPrefix', value: match.prefix } : { type: 'RegularExpression', value: `^(?:${match.regex ?? ''})$` });
 
-/** One policy match as HTTPRouteMatches: Gateway API names one method per match, so a method regex cannot be rendered. */
-function gatewayMatch(match: HttpMatch, file: string, where: string): Json {
-  if (match.method && match.method.exact === undefined) throw new Error(`${file}: ${where}.method: Gateway API matches one exact method; ${JSON.stringify(match.method)} cannot be rendered for Linkerd`);
-  return {
+/**
+ * One policy match as HTTPRouteMatches: Gateway API names one exact method per match, so the
+ * idempotent-methods class lists its methods, and any other method regex cannot be rendered.
+ */
+function gatewayMatches(match: HttpMatch, file: string, where: string): Json[] {
+  const base = {
     ...(match.uri ? { path: pathMatch(match.uri) } : {}),
-    ...(match.method?.exact ? { method: match.method.exact } : {}),
     ...(match.headers ? { headers: Object.entries(match.headers).map(([name, value]) => headerMatch(name, value)) } : {}),
   };
+  if (match.method === undefined) return [base];
+  if (match.method.exact !== undefined) return [{ ...base, method: match.method.exact }];
+  if (match.method.regex === IDEMPOTENT_METHOD_MATCH.regex) return IDEMPOTENT_METHODS.map((method) => ({ ...base, method }));
+  throw new Error(`${file}: ${where}.method: Gateway API matches one exact method; ${JSON.stringify(match.method)} cannot be rendered for Linkerd`);
 }
 
 /** Linkerd's retry and timeout annotations (https://linkerd.io/2/reference/retries, https://linkerd.io/2/reference/timeouts). */
@@ -43,9 +48,10 @@ function reliability(retry5xx: boolean, route: HttpRoute | undefined): Record<st
 /**
  * A workload's outbound HTTPRoutes (GAMMA: the Service is the parent) and the Services of its
  * subsets, which the routes' `backendRefs` weigh. Linkerd sets retries per HTTPRoute, so each
- * retry class is its own route: the policy's matched routes (each also per idempotent method
- * when it names none, so Gateway API's precedence — a method match outranks a header match —
- * keeps them ahead of the defaults), then the default classes carrying the policy's catch-all.
+ * retry class is its own route: the policy's matched routes split into the library's classes
+ * (each class adds a method or header to the policy's match, so Gateway API's precedence — more
+ * specific matches first — keeps them ahead of the defaults), then the default classes
+ * carrying the policy's catch-all.
  */
 export function linkerdTrafficManifests(workload: WorkloadDeployment, policy: TrafficPolicy | undefined, file: string): object[] {
   const name = workload.name;
@@ -67,18 +73,18 @@ export function linkerdTrafficManifests(workload: WorkloadDeployment, policy: Tr
   const matched = policy
     ? matchedRoutes(policy).flatMap((route) => {
         const index = policy.spec.http.indexOf(route);
-        const matches = (route.match ?? []).map((match, at) => gatewayMatch(match, file, `spec.http[${index}].match[${at}]`));
-        if (matchesOnlyIdempotentMethods(route)) return [httpRoute(routeName(policy, route), matches, route, true)];
-        const unmethodical = matches.filter((match) => match['method'] === undefined);
-        const idempotent = unmethodical.flatMap((match) => IDEMPOTENT_METHODS.map((method) => ({ ...match, method })));
-        return [...(idempotent.length > 0 ? [httpRoute(`${routeName(policy, route)}-idempotent-method`, idempotent, route, true)] : []), httpRoute(routeName(policy, route), matches, route, false)];
+        // Checked on the policy's own matches, so an error names the field the file has.
+        (route.match ?? []).forEach((match, at) => gatewayMatches(match, file, `spec.http[${index}].match[${at}]`));
+        return retryClasses(route.match ?? []).map((retryClass) =>
+          httpRoute(`${routeName(policy, route)}${retryClass.suffix}`, retryClass.match.flatMap((match) => gatewayMatches(match, file, `spec.http[${index}].match`)), route, retryClass.retryOn === 'idempotent'),
+        );
       })
     : [];
   const catchAll = catchAllRoute(policy);
   const prefix = catchAll && policy ? `${routeName(policy, catchAll)}-` : '';
   const defaults = [
     httpRoute(`${prefix}idempotent-method`, IDEMPOTENT_METHODS.map((method) => ({ path: { type: 'PathPrefix', value: '/' }, method })), catchAll, true),
-    httpRoute(`${prefix}idempotency-key`, [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: 'idempotency-key', value: '.+' }] }], catchAll, true),
+    httpRoute(`${prefix}idempotency-key`, [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: IDEMPOTENCY_KEY_HEADER, value: '.+' }] }], catchAll, true),
     httpRoute(`${prefix}other`, [{ path: { type: 'PathPrefix', value: '/' } }], catchAll, false),
   ];
   return [...subsets, ...matched, ...defaults];

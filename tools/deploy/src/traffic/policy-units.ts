@@ -1,4 +1,4 @@
-import type { HttpRoute, TrafficPolicy } from '@meshmart/mesh';
+import type { HttpMatch, HttpRoute, TrafficPolicy } from '@meshmart/mesh';
 
 /** Milliseconds as a protobuf Duration string (`0.25s`, `2s`): what Istio and Envoy both read. */
 export function protoDuration(ms: number): string {
@@ -38,12 +38,34 @@ export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as
 /** What may be retried: anything that never reached the upstream, and 5xx/resets of idempotent calls. */
 export const RETRY_ON = { idempotent: '5xx,reset,connect-failure,refused-stream', any: 'connect-failure,refused-stream' } as const;
 
+const isIdempotentMethod = (match: HttpMatch) => match.method?.exact !== undefined && (IDEMPOTENT_METHODS as readonly string[]).includes(match.method.exact);
+/** The idempotent methods as one method match (Istio, Envoy); Gateway API, which has no method regex, lists them. */
+export const IDEMPOTENT_METHOD_MATCH = { regex: `^(${IDEMPOTENT_METHODS.join('|')})$` } as const;
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** One retry class of a route: the matches it narrows to, and what may be retried there. */
+export interface RetryClass {
+  /** Appended to the route's name (`-idempotent-method`, `-idempotency-key`, or nothing for the rest). */
+  suffix: string;
+  match: HttpMatch[];
+  retryOn: keyof typeof RETRY_ON;
+}
+
 /**
- * Whether every request a matched route catches is idempotent by its method: only then may a
- * policy route retry on 5xx, as the library decides per call (README: Resilience).
+ * A matched policy route split into the library's retry classes, as the default routes are:
+ * its idempotent-method calls and its idempotency-keyed calls retry on 5xx, the rest only where
+ * the call never reached the upstream (README: Resilience). A route whose matches name only
+ * idempotent methods is one class.
  */
-export function matchesOnlyIdempotentMethods(route: HttpRoute): boolean {
-  return route.match !== undefined && route.match.every((match) => match.method?.exact !== undefined && (IDEMPOTENT_METHODS as readonly string[]).includes(match.method.exact));
+export function retryClasses(match: readonly HttpMatch[]): RetryClass[] {
+  if (match.length > 0 && match.every(isIdempotentMethod)) return [{ suffix: '', match: [...match], retryOn: 'idempotent' }];
+  const byMethod = match.flatMap((candidate) => (candidate.method === undefined ? [{ ...candidate, method: { ...IDEMPOTENT_METHOD_MATCH } }] : isIdempotentMethod(candidate) ? [candidate] : []));
+  const byKey = match.filter((candidate) => candidate.headers?.[IDEMPOTENCY_KEY_HEADER] === undefined).map((candidate) => ({ ...candidate, headers: { ...candidate.headers, [IDEMPOTENCY_KEY_HEADER]: { regex: '.+' } } }));
+  return [
+    ...(byMethod.length > 0 ? [{ suffix: '-idempotent-method', match: byMethod, retryOn: 'idempotent' as const }] : []),
+    ...(byKey.length > 0 ? [{ suffix: '-idempotency-key', match: byKey, retryOn: 'idempotent' as const }] : []),
+    { suffix: '', match: [...match], retryOn: 'any' },
+  ];
 }
 
 /** The policy's last route when it has no match: it catches everything, so it takes the place of the default routes. */
