@@ -194,22 +194,25 @@ async function policyProblems(objects: readonly KubeObject[], platform: Platform
 async function workloadEnvProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
   const problems: string[] = [];
   for (const workload of platform.workloads) {
-    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE);
-    if (!deployment) {
-      problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
-      continue;
+    if (!objects.some((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE)) problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
+    // The workload's own Deployment and its subsets' (payment-service-v2): every one runs the app.
+    for (const deployment of objects.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app'] === workload.name && object.metadata.namespace === NAMESPACE)) {
+      const template = podTemplateOf(deployment);
+      const container = template.spec.containers.find((candidate) => candidate.name === workload.name);
+      if (!container) {
+        problems.push(`${describe(deployment)} has no container named ${workload.name}`);
+        continue;
+      }
+      const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
+      problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
+      problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
+      if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
+      const tag = container.image?.split(':').pop();
+      if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
+      // Subsets select pods by `version`; the instance registers MESH_VERSION: the two must be one.
+      const podVersion = template.metadata?.labels?.['version'];
+      if (podVersion !== env['MESH_VERSION']) problems.push(`${describe(deployment)}: pods are labelled version ${podVersion ?? 'none'} but register MESH_VERSION ${env['MESH_VERSION'] ?? 'unset'}`);
     }
-    const container = podTemplateOf(deployment).spec.containers.find((candidate) => candidate.name === workload.name);
-    if (!container) {
-      problems.push(`${describe(deployment)} has no container named ${workload.name}`);
-      continue;
-    }
-    const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
-    problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
-    problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
-    if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
-    const tag = container.image?.split(':').pop();
-    if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
   }
   return problems;
 }

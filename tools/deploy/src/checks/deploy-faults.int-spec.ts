@@ -79,6 +79,7 @@ describe('npm run check:deploy', () => {
       ['k8s/linkerd/kustomization.yaml', (text) => text.replace('default-inbound-policy: deny', 'default-inbound-policy: all-unauthenticated')],
       ['k8s/linkerd/policy/cart-service.yaml', (text) => text.replace('proxyProtocol: HTTP/1', 'proxyProtocol: HTTP/3')],
       ['docker-compose.yml', (text) => text.replace('MESH_VERSION: 0.2.0', 'MESH_VERSION: 0.3.0')],
+      ['k8s/base/workloads/payment-service.yaml', (text) => text.replace('- name: MESH_VERSION\n              value: 0.2.0', '- name: MESH_VERSION\n              value: 0.3.0')],
     ]);
     expect(report.problems).toEqual(
       expect.arrayContaining([
@@ -87,6 +88,7 @@ describe('npm run check:deploy', () => {
         'Namespace meshmart: config.linkerd.io/default-inbound-policy is not deny',
         expect.stringMatching(/^Server meshmart\/cart-service: spec\.proxyProtocol: /),
         'docker-compose.yml runs no payment-service instance with {"version":"0.2.0"}: subset v2 (cluster payment-service-v2) has nothing to send to',
+        'Deployment meshmart/payment-service-v2: pods are labelled version 0.2.0 but register MESH_VERSION 0.3.0',
       ]),
     );
   });

@@ -1,20 +1,14 @@
 import { NAMESPACE } from '../platform/platform';
+import { podTemplateOf, selects } from './kubernetes-consistency';
 import { describe, type KubeObject } from './kubernetes-render';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const specOf = (object: KubeObject): Json => (isObject(object['spec']) ? object['spec'] : {});
-const podLabels = (deployment: KubeObject): Record<string, string> => {
-  const template = specOf(deployment)['template'];
-  const metadata = isObject(template) && isObject(template['metadata']) ? template['metadata'] : {};
-  return (isObject(metadata['labels']) ? metadata['labels'] : {}) as Record<string, string>;
-};
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
-
 /** Whether some Deployment's pods carry every label of `selector`: a subset or Service with none has nothing to send to. */
 function selectsPods(objects: readonly KubeObject[], selector: Record<string, string>): boolean {
-  return objects.some((object) => object.kind === 'Deployment' && selects(selector, podLabels(object)));
+  return objects.some((object) => object.kind === 'Deployment' && selects(selector, podTemplateOf(object).metadata?.labels));
 }
 
 /**
