@@ -1,8 +1,9 @@
 import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh';
 import { stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { envoyProblems } from '../checks/envoy-references';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
+import { envoyApi } from '../envoy-schema/envoy-protos';
 import type { WorkloadDeployment } from '../platform/platform';
 import { inventoryService, orderService, paymentService as repoPayment, repoPolicies } from '../traffic/repo-policies.fixture';
 import { envoyBootstrap } from './envoy-bootstrap';
@@ -23,6 +24,11 @@ function sidecar(policy: TrafficPolicy) {
   const manager = outbound.filter_chains[0]?.filters[0]?.typed_config;
   return { config, routes: manager?.route_config.virtual_hosts[0]?.routes ?? [], filters: (manager?.http_filters ?? []).map((filter) => filter.name), text: stringify(config) };
 }
+
+// Envoy's protos load once, in seconds on a busy machine: paid here, with room, not inside a test's budget.
+beforeAll(() => {
+  envoyApi();
+}, 60_000);
 
 describe('a traffic policy in the compose sidecar of its callers', () => {
   it('splits by weighted clusters, one per subset, weights exactly as the policy gives them, and the config validates', () => {

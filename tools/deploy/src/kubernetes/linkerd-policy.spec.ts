@@ -1,5 +1,5 @@
 import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, schemaProblems } from '../checks/kubernetes-render';
 import { gatewayPath, linkerdIdentity, linkerdPolicyManifests } from './linkerd-policy';
 
@@ -13,6 +13,12 @@ const policy = toIstioAuthorizationPolicy(
   },
   'meshmart',
 );
+
+// Loading the Gateway API and Kubernetes models is a one-time cost of seconds on a busy machine: paid here, with room, not inside a test's budget.
+beforeAll(async () => {
+  await schemaProblems({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'warm', namespace: 'meshmart' }, spec: {} });
+  await schemaProblems({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'warm', namespace: 'meshmart' }, spec: {} });
+}, 60_000);
 
 describe("the routes' @AllowFrom as Linkerd policy resources", () => {
   it('names a ServiceAccount as Linkerd does, and refuses a principal that names none', () => {

@@ -1,12 +1,18 @@
 import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh';
 import { stringify } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, schemaProblems } from '../checks/kubernetes-render';
 import { inventoryService, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';
 import { linkerdTrafficManifests, linkerdUnsupported } from './linkerd-routes';
 
 const policyOf = (spec: object): TrafficPolicy => parseTrafficPolicy({ apiVersion: 'meshmart.dev/v1', kind: 'TrafficPolicy', metadata: { name: 'p' }, spec: { host: 'payment-service', subsets: [{ name: 'v1', labels: { version: '0.1.0' } }, { name: 'v2', labels: { version: '0.2.0' } }], ...spec } });
 type Route = KubeObject & { metadata: { annotations: Record<string, string> }; spec: { rules: { matches: Record<string, unknown>[]; backendRefs: { name: string; weight?: number }[] }[] } };
+
+// Loading the Gateway API and Kubernetes models is a one-time cost of seconds on a busy machine: paid here, with room, not inside a test's budget.
+beforeAll(async () => {
+  await schemaProblems({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'warm', namespace: 'meshmart' }, spec: {} });
+  await schemaProblems({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'warm', namespace: 'meshmart' }, spec: {} });
+}, 60_000);
 
 describe('a traffic policy as Gateway API HTTPRoutes for Linkerd', () => {
   it('pins the rendering of infra/traffic/payment-service.yaml and inventory-service.yaml', async () => {
@@ -39,8 +45,9 @@ describe('a traffic policy as Gateway API HTTPRoutes for Linkerd', () => {
     );
   });
 
-  it('says what Linkerd cannot render: faults and mirrors', () => {
-    expect(linkerdUnsupported(policyOf({ http: [{ route: [{ destination: {} }], fault: { abort: { httpStatus: 503, percentage: { value: 1 } } }, mirror: { subset: 'v2' } }] }), 'p.yaml')).toEqual([
+  it('says what Linkerd cannot render: zone failover, faults and mirrors', () => {
+    expect(linkerdUnsupported(policyOf({ trafficPolicy: { locality: {} }, http: [{ route: [{ destination: {} }], fault: { abort: { httpStatus: 503, percentage: { value: 1 } } }, mirror: { subset: 'v2' } }] }), 'p.yaml')).toEqual([
+      'p.yaml: spec.trafficPolicy.locality: Linkerd balances by latency (EWMA), with no zone priorities; the Linkerd variant leaves it out',
       'p.yaml: spec.http[0].fault: Linkerd injects no faults; the Linkerd variant leaves it out',
       'p.yaml: spec.http[0].mirror: Linkerd mirrors nothing; the Linkerd variant leaves it out',
     ]);

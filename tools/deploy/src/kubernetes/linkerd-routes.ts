@@ -6,12 +6,13 @@ import { SERVICE_PORT } from './workload-manifests';
 type Json = Record<string, unknown>;
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
-/** What the Linkerd variant cannot say of a policy: Linkerd injects no faults and mirrors nothing. */
+/** What the Linkerd variant cannot say of a policy: Linkerd injects no faults, mirrors nothing and has no zone failover of its own. */
 export function linkerdUnsupported(policy: TrafficPolicy | undefined, file: string): string[] {
-  return (policy?.spec.http ?? []).flatMap((route, index) => [
+  const locality = policy?.spec.trafficPolicy?.locality?.enabled ? [`${file}: spec.trafficPolicy.locality: Linkerd balances by latency (EWMA), with no zone priorities; the Linkerd variant leaves it out`] : [];
+  return [...locality, ...(policy?.spec.http ?? []).flatMap((route, index) => [
     ...(route.fault ? [`${file}: spec.http[${index}].fault: Linkerd injects no faults; the Linkerd variant leaves it out`] : []),
     ...(route.mirror ? [`${file}: spec.http[${index}].mirror: Linkerd mirrors nothing; the Linkerd variant leaves it out`] : []),
-  ]);
+  ])];
 }
 
 /** Gateway API's header/path matches have Exact and RegularExpression: a prefix becomes an anchored regex. */
