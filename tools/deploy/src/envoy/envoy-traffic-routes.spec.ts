@@ -65,6 +65,10 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
     });
     expect(routes.slice(1).every((route) => route.typed_per_filter_config === undefined)).toBe(true);
     expect([...envoyProblems('order-service.yaml', text), ...envoyBootstrapProblems('order-service.yaml', text)]).toEqual([]);
+    // The per-route config is checked through its @type against Envoy's fault proto.
+    expect(envoyBootstrapProblems('order-service.yaml', text.replace('denominator: HUNDRED', 'denominator: PERCENT'))).toEqual([
+      'order-service.yaml: static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].typed_per_filter_config["envoy.filters.http.fault"].abort.percentage.denominator: "PERCENT" is no value of envoy.type.v3.FractionalPercent.DenominatorType (HUNDRED, TEN_THOUSAND, MILLION)',
+    ]);
   });
 
   it('mirrors to a subset cluster that the file defines, at the policy percentage', () => {
