@@ -119,6 +119,10 @@ export { describeWaiting, JitteredBackoff, retryUntilDone } from './resilience/r
 export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-until-done';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
+// Traffic management
+export { InvalidTrafficPolicy, parseTrafficPolicy, trafficPolicySchema } from './traffic/traffic-policy';
+export type { FaultInjection, HttpMatch, HttpRoute, StringMatch, Subset, TrafficPolicy, TrafficPolicyInput } from './traffic/traffic-policy';
+
 // Client
 export { UpstreamClient, UpstreamFailed } from './client/upstream-client';
 export type { UpstreamRequestOptions, UpstreamResponse } from './client/upstream-client';

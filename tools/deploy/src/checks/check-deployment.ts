@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { toIstioAuthorizationPolicy, type TrafficPolicy } from '@meshmart/mesh';
 import { stackImages } from '@meshmart/testing';
 import { isDeepStrictEqual } from 'node:util';
 import { edgePolicyOf } from '../authz/edge-policy';
@@ -8,19 +8,25 @@ import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import { generatedFiles } from '../generate';
+import { InvalidTrafficPolicyFile, loadTrafficPolicies, TRAFFIC_POLICY_DIR } from '../traffic/traffic-policies';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
 import { composeDenyByDefaultProblems } from './compose-deny-by-default';
+import { composeSubsetProblems } from './compose-subsets';
 import { agentReachabilityProblems, denyByDefaultProblems, ingressPrincipalOf } from './deny-by-default';
 import { envProblems, envSchemasOf } from './env-schemas';
 import { envoyProblems } from './envoy-references';
 import { destinationRuleProblems } from './istio-envoy-clusters';
 import { kialiProblems } from './kiali-checks';
 import { containerEnv, podTemplateOf, portProblems, principalProblems } from './kubernetes-consistency';
-import { describe, type KubeObject, renderOverlays, schemaProblems } from './kubernetes-render';
+import { describe, type KubeObject, renderKustomization, renderOverlays, schemaProblems } from './kubernetes-render';
+import { istioSubsetProblems, linkerdReferenceProblems } from './traffic-references';
 import { promtoolCheck } from './promtool';
 import { composeClusters, trafficParityProblems } from './traffic-policy-parity';
 import { missingTool, runTool } from './tools';
+
+/** The Linkerd variant of the Kubernetes deployment (a kustomization beside the Istio overlays). */
+const LINKERD_VARIANT = 'k8s/linkerd';
 
 export interface CheckOptions {
   /** Where the deployment files are (the workspace, or a copy with a fault in it). */
@@ -49,6 +55,15 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     log(`${problems.length === 0 ? '✓' : '✗'} ${name}`);
   };
   const platform = await loadPlatform(options.workspaceRoot);
+  let traffic: ReadonlyMap<string, TrafficPolicy> = new Map();
+  try {
+    traffic = loadTrafficPolicies(options.workspaceRoot);
+  } catch (error) {
+    // Nothing is rendered from a refused policy: report it and stop, as generate does.
+    await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies`, () => [error instanceof InvalidTrafficPolicyFile ? error.message : String(error)]);
+    return report;
+  }
+  await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies (${[...traffic.keys()].join(', ') || 'none'})`, () => []);
 
   await step('generated files are up to date', async () =>
     (await generatedFiles(options.workspaceRoot)).flatMap((file) => {
@@ -83,6 +98,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
   });
   await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
+  await step("compose: each traffic policy subset's alias is answered by exactly the instances with its labels", () => composeSubsetProblems(compose, traffic, platform.version));
   await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => composeDenyByDefaultProblems(root, compose, platform));
   await step('promtool accepts the compose Prometheus config', () => {
     const prometheus = compose.services['prometheus'];
@@ -107,6 +123,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
     await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
     await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
+    await step(`${where}: every subset a VirtualService sends or mirrors to is defined and selects pods`, () => istioSubsetProblems(objects));
     await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () => trafficParityProblems(objects, composeClusters(root, platform.workloads.map((workload) => workload.name))));
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
     await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]));
@@ -121,6 +138,14 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     });
     await step(`${where}: monitoring images equal compose's`, () => imageProblems(objects, compose.services));
     await step(`${where}: Kiali reads this Prometheus and Istio, view-only, its image pinned`, () => kialiProblems(objects));
+  }
+  const linkerd = rendered ? renderKustomization(root, LINKERD_VARIANT) : undefined;
+  if (linkerd && 'error' in linkerd) await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => [`kubectl kustomize ${LINKERD_VARIANT} failed: ${linkerd.error}`]);
+  else if (linkerd) {
+    const objects = linkerd.objects;
+    await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => (objects.length === 0 ? [`${LINKERD_VARIANT} renders nothing`] : []));
+    await step(`${LINKERD_VARIANT}: every object validates (Kubernetes and Gateway API schemas, Linkerd's policy fields)`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${LINKERD_VARIANT}: routes, backends and authorizations resolve; deny by default, every pod injected by Linkerd`, () => linkerdReferenceProblems(objects));
   }
   await step('compose infrastructure images equal the test stack\'s', () =>
     Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),
@@ -169,22 +194,25 @@ async function policyProblems(objects: readonly KubeObject[], platform: Platform
 async function workloadEnvProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
   const problems: string[] = [];
   for (const workload of platform.workloads) {
-    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE);
-    if (!deployment) {
-      problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
-      continue;
+    if (!objects.some((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE)) problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
+    // The workload's own Deployment and its subsets' (payment-service-v2): every one runs the app.
+    for (const deployment of objects.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app'] === workload.name && object.metadata.namespace === NAMESPACE)) {
+      const template = podTemplateOf(deployment);
+      const container = template.spec.containers.find((candidate) => candidate.name === workload.name);
+      if (!container) {
+        problems.push(`${describe(deployment)} has no container named ${workload.name}`);
+        continue;
+      }
+      const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
+      problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
+      problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
+      if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
+      const tag = container.image?.split(':').pop();
+      if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
+      // Subsets select pods by `version`; the instance registers MESH_VERSION: the two must be one.
+      const podVersion = template.metadata?.labels?.['version'];
+      if (podVersion !== env['MESH_VERSION']) problems.push(`${describe(deployment)}: pods are labelled version ${podVersion ?? 'none'} but register MESH_VERSION ${env['MESH_VERSION'] ?? 'unset'}`);
     }
-    const container = podTemplateOf(deployment).spec.containers.find((candidate) => candidate.name === workload.name);
-    if (!container) {
-      problems.push(`${describe(deployment)} has no container named ${workload.name}`);
-      continue;
-    }
-    const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
-    problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
-    problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
-    if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
-    const tag = container.image?.split(':').pop();
-    if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
   }
   return problems;
 }

@@ -44,9 +44,10 @@ export async function composeAppProblems(compose: ComposeFile, platform: Platfor
     const service = compose.services[name];
     const workload = platform.workloads.find((candidate) => candidate.name === workloadName);
     if (!service || !workload) continue;
-    replicas.set(workloadName, (replicas.get(workloadName) ?? 0) + 1);
     const where = `docker-compose.yml: service ${name}`;
     const env = environmentOf(service);
+    // A canary (another MESH_VERSION) runs beside the workload's replicas, not as one of them.
+    if ((env['MESH_VERSION'] ?? platform.version) === platform.version) replicas.set(workloadName, (replicas.get(workloadName) ?? 0) + 1);
     problems.push(...envProblems(where, workloadName, env, await envSchemasOf(platform, workload)));
     if (service.image !== imageOf(workloadName, platform.version)) problems.push(`${where} runs ${service.image ?? 'no image'}, not ${imageOf(workloadName, platform.version)}`);
     if (env['PORT'] !== String(workload.port)) problems.push(`${where}: PORT is ${env['PORT'] ?? 'unset'}, but its sidecar sends to ${workload.port}`);

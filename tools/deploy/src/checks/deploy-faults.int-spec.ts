@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDeployment } from './check-deployment';
-import { checkWithFault, ciEnv as env, removeFaultCopies, workspaceRoot } from './deployment-fault';
+import { checkWithFault, checkWithFaults, ciEnv as env, removeFaultCopies, workspaceRoot } from './deployment-fault';
 
 afterEach(removeFaultCopies);
 
@@ -29,7 +29,7 @@ describe('npm run check:deploy', () => {
   });
 
   it('fails on an Envoy cluster that no route uses', async () => {
-    const report = await checkWithFault('infra/envoy/order-service.yaml', (text) => text.replace('  clusters:\n', '  clusters:\n    - name: payment-service-canary\n      type: STRICT_DNS\n      connect_timeout: 1s\n'));
+    const report = await checkWithFault('infra/envoy/order-service.yaml', (text) => text.replace('\n  clusters:\n', '\n  clusters:\n    - name: payment-service-canary\n      type: STRICT_DNS\n      connect_timeout: 1s\n'));
     expect(report.problems).toContain('infra/envoy/order-service.yaml: cluster "payment-service-canary" is used by no route');
   });
 
@@ -70,5 +70,26 @@ describe('npm run check:deploy', () => {
   it('fails on a DestinationRule value the Envoy cluster Istio makes of it would refuse', async () => {
     const report = await checkWithFault('k8s/istio/traffic/cart-service.yaml', (text) => text.replace('maxEjectionPercent: 50', 'maxEjectionPercent: 150'));
     expect(report.problems).toContain("DestinationRule meshmart/cart-service spec.trafficPolicy (as Istio's Envoy cluster): outlier_detection.max_ejection_percent: 150 must be <= 100");
+  });
+
+  it('fails on traffic-policy renderings that refer to what does not exist, in every mode', async () => {
+    const report = await checkWithFaults([
+      ['k8s/istio/traffic/payment-service.yaml', (text) => text.replace('            subset: v2\n', '            subset: v3\n')],
+      ['k8s/linkerd/traffic/payment-service.yaml', (text) => text.replace('  name: payment-service-v2\n  namespace: meshmart\n', '  name: payment-service-canary\n  namespace: meshmart\n')],
+      ['k8s/linkerd/kustomization.yaml', (text) => text.replace('default-inbound-policy: deny', 'default-inbound-policy: all-unauthenticated')],
+      ['k8s/linkerd/policy/cart-service.yaml', (text) => text.replace('proxyProtocol: HTTP/1', 'proxyProtocol: HTTP/3')],
+      ['docker-compose.yml', (text) => text.replace('MESH_VERSION: 0.2.0', 'MESH_VERSION: 0.3.0')],
+      ['k8s/base/workloads/payment-service.yaml', (text) => text.replace('- name: MESH_VERSION\n              value: 0.2.0', '- name: MESH_VERSION\n              value: 0.3.0')],
+    ]);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        'VirtualService meshmart/payment-service: http[0] sends to subset v3 of payment-service.meshmart.svc.cluster.local, which no DestinationRule defines',
+        'HTTPRoute meshmart/payment-service-canary-testers: rules[0] sends to Service payment-service-v2, which does not exist',
+        'Namespace meshmart: config.linkerd.io/default-inbound-policy is not deny',
+        expect.stringMatching(/^Server meshmart\/cart-service: spec\.proxyProtocol: /),
+        'docker-compose.yml runs no payment-service instance with {"version":"0.2.0"}: subset v2 (cluster payment-service-v2) has nothing to send to',
+        'Deployment meshmart/payment-service-v2: pods are labelled version 0.2.0 but register MESH_VERSION 0.3.0',
+      ]),
+    );
   });
 });

@@ -12,13 +12,20 @@ const copies: string[] = [];
 
 /** A copy of the deployment files (compose, infra, k8s) with one edit, checked against the real apps. */
 export async function checkWithFault(file: string, edit: (text: string) => string): Promise<CheckReport> {
+  return checkWithFaults([[file, edit]]);
+}
+
+/** As {@link checkWithFault}, with an edit in each of several files: faults that one check run can see together. */
+export async function checkWithFaults(edits: readonly [file: string, edit: (text: string) => string][]): Promise<CheckReport> {
   const root = mkdtempSync(join(tmpdir(), 'meshmart-deploy-fault-'));
   copies.push(root);
   for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json']) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
-  const original = readFileSync(join(root, file), 'utf8');
-  const changed = edit(original);
-  if (changed === original) throw new Error(`the fault must change ${file}`);
-  writeFileSync(join(root, file), changed);
+  for (const [file, edit] of edits) {
+    const original = readFileSync(join(root, file), 'utf8');
+    const changed = edit(original);
+    if (changed === original) throw new Error(`the fault must change ${file}`);
+    writeFileSync(join(root, file), changed);
+  }
   return checkDeployment({ root, workspaceRoot, env: ciEnv });
 }
 

@@ -42,6 +42,7 @@ function collect(resources: Record<string, unknown>): EnvoyReferences {
     }
     if (!isObject(node)) return;
     if (key === 'route' && typeof node['cluster'] === 'string') refs.routedClusters.add(node['cluster']);
+    if (key === 'request_mirror_policies' && typeof node['cluster'] === 'string') refs.routedClusters.add(node['cluster']);
     if (key === 'weighted_clusters') for (const weighted of asArray(node['clusters'])) if (isObject(weighted)) refs.routedClusters.add(String(weighted['name']));
     if ((key === 'tls_certificate_sds_secret_configs' || key === 'validation_context_sds_secret_config') && typeof node['name'] === 'string') refs.referencedSecrets.add(node['name']);
     for (const [child, value] of Object.entries(node)) walk(value, child);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { linkerdSchemaProblems } from './linkerd-schema';
 import { runTool } from './tools';
 
 export interface KubeObject {
@@ -28,6 +29,13 @@ export function renderOverlays(root: string): Rendered[] | undefined {
   return rendered;
 }
 
+/** `kubectl kustomize` of one directory (k8s/linkerd); undefined when kubectl is missing. */
+export function renderKustomization(root: string, dir: string): Rendered | undefined {
+  const run = runTool('kubectl', ['kustomize', join(root, dir)]);
+  if (!run) return undefined;
+  return run.ok ? { overlay: dir, objects: parseAllDocuments(run.output).map((document) => document.toJS() as KubeObject).filter(Boolean) } : { overlay: dir, error: run.output };
+}
+
 /**
  * The model packages are ES modules whose `exports` have only an `import` condition, which the
  * CommonJS build of this tool cannot resolve: find the file through that condition and load it
@@ -46,10 +54,15 @@ function importEsm(specifier: string): unknown {
 
 export const describe = (object: KubeObject) => `${object.kind} ${object.metadata.namespace ?? '(cluster)'}/${object.metadata.name}`;
 
-/** Validates an object against its JSON schema from kubernetes-models or @kubernetes-models/istio. */
+/** Validates an object against its JSON schema from kubernetes-models, @kubernetes-models/istio or @kubernetes-models/gateway-api; Linkerd's policy resources against the schema written from its reference. */
 export async function schemaProblems(object: KubeObject): Promise<string[]> {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const modulePath = group?.endsWith('istio.io') ? `@kubernetes-models/istio/${group}/${version}` : `kubernetes-models/${group ? `${group}/` : ''}${version}`;
+  if (group === 'policy.linkerd.io') return linkerdSchemaProblems(object);
+  const modulePath = group?.endsWith('istio.io')
+    ? `@kubernetes-models/istio/${group}/${version}`
+    : group === 'gateway.networking.k8s.io'
+      ? `@kubernetes-models/gateway-api/${group}/${version}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}`;
   let models: Record<string, unknown>;
   try {
     models = importEsm(modulePath) as Record<string, unknown>;

@@ -36,4 +36,12 @@ describe('a DestinationRule against the compose sidecars\' cluster for the same 
     const { outlier_detection: _none, ...withoutEjection } = compose;
     expect(trafficParityProblems([rule(policy)], [{ file: 'envoy.yaml', cluster: withoutEjection }])).toEqual(['envoy.yaml: cluster "cart" lacks outlier_detection, which DestinationRule shop/cart sets under Istio']);
   });
+
+  it("compares a subset's own compose cluster (cart-v2) with the rule it inherits its policy from", () => {
+    const withSubsets: KubeObject = { ...rule(policy), spec: { ...(rule(policy)['spec'] as object), subsets: [{ name: 'v2', labels: { version: '0.2.0' } }] } };
+    expect(trafficParityProblems([withSubsets], [{ file: 'envoy.yaml', cluster: { ...compose, name: 'cart-v2' } }])).toEqual([]);
+    expect(trafficParityProblems([withSubsets], [{ file: 'envoy.yaml', cluster: { ...compose, name: 'cart-v2', lb_policy: 'RANDOM' } }])).toEqual([
+      'envoy.yaml: cluster "cart-v2" and DestinationRule shop/cart (as Istio\'s Envoy cluster) differ on lb_policy: "RANDOM" in compose, "ROUND_ROBIN" under Istio',
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseDuration } from '../envoy-schema/well-known-types';
+import { subsetHostName } from '../traffic/policy-units';
 import { istioClusterOf } from './istio-envoy-clusters';
 import { describe, type KubeObject } from './kubernetes-render';
 
@@ -68,16 +69,19 @@ export function trafficParityProblems(objects: readonly KubeObject[], clusters: 
     const policy = pick(rule, ['spec', 'trafficPolicy']);
     if (!isObject(policy)) continue;
     const istio = istioClusterOf(policy);
-    for (const { file, cluster } of clusters.filter((candidate) => candidate.cluster['name'] === rule.metadata.name)) {
+    // The rule's whole host, and each subset's own cluster in compose (`payment-service-v2`): the subsets inherit the rule's policy.
+    const subsets = pick(rule, ['spec', 'subsets']);
+    const names = [rule.metadata.name, ...(Array.isArray(subsets) ? subsets.filter(isObject).map((subset) => subsetHostName(rule.metadata.name, String(subset['name']))) : [])];
+    for (const { file, cluster } of clusters.filter((candidate) => names.includes(String(candidate.cluster['name'])))) {
       for (const [path, envoyDefault] of SHARED_FIELDS) {
         const [composeValue, istioValue] = [pick(cluster, path), pick(istio, path)];
         if (isObject(istio[String(path[0])]) !== isObject(cluster[String(path[0])]) && path.length > 1) continue; // reported once below
         if (normalized(composeValue ?? envoyDefault) === normalized(istioValue ?? envoyDefault)) continue;
         const where = path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('').slice(1);
-        problems.push(`${file}: cluster "${rule.metadata.name}" and ${describe(rule)} (as Istio's Envoy cluster) differ on ${where}: ${shown(composeValue ?? envoyDefault, composeValue === undefined)} in compose, ${shown(istioValue ?? envoyDefault, istioValue === undefined)} under Istio`);
+        problems.push(`${file}: cluster "${String(cluster['name'])}" and ${describe(rule)} (as Istio's Envoy cluster) differ on ${where}: ${shown(composeValue ?? envoyDefault, composeValue === undefined)} in compose, ${shown(istioValue ?? envoyDefault, istioValue === undefined)} under Istio`);
       }
       for (const part of ['circuit_breakers', 'outlier_detection']) {
-        if (isObject(istio[part]) !== isObject(cluster[part])) problems.push(`${file}: cluster "${rule.metadata.name}" ${isObject(cluster[part]) ? 'sets' : 'lacks'} ${part}, which ${describe(rule)} ${isObject(istio[part]) ? 'sets' : 'leaves out'} under Istio`);
+        if (isObject(istio[part]) !== isObject(cluster[part])) problems.push(`${file}: cluster "${String(cluster['name'])}" ${isObject(cluster[part]) ? 'sets' : 'lacks'} ${part}, which ${describe(rule)} ${isObject(istio[part]) ? 'sets' : 'leaves out'} under Istio`);
       }
     }
   }

@@ -1,4 +1,6 @@
-import type { AuthorizationPolicy } from '@meshmart/mesh';
+import { type AuthorizationPolicy, meshConfigSchema, type TrafficPolicy } from '@meshmart/mesh';
+import { subsetHostName } from '../traffic/policy-units';
+import { type DefaultEnvoyRoute, envoyPolicyRoutes, FAULT_FILTER, faultFilterConfig, injectsFaults, routedSubsets, routesToWholeUpstream } from './envoy-traffic-routes';
 import { callPolicy, COMPOSE_TRUST_DOMAIN, connectionPolicy, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';
 import { rbacFilters } from './rbac';
 
@@ -53,15 +55,28 @@ function staticCluster(name: string, port: number) {
   return { name, type: 'STATIC', connect_timeout: '1s', load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', port) } }] }] } };
 }
 
-/** One upstream workload: its compose DNS name (every replica answers it), mTLS, balancing, ejection. */
-function upstreamCluster(upstream: WorkloadDeployment) {
+/** The zone of every compose instance: none sets MESH_ZONE, so each registers the library's default. */
+export const COMPOSE_ZONE: string = meshConfigSchema.shape.MESH_ZONE.parse(undefined);
+
+/**
+ * One upstream workload, or one subset of it (`payment-service-v2`): the compose DNS name its
+ * instances answer (every replica, or the subset's alias), mTLS, balancing, ejection. With
+ * locality on, its endpoints carry their zone and priority, and the policy's overprovisioning
+ * factor decides when Envoy spills to the next priority (compose runs one zone: the settings
+ * hold, the failover has nowhere to go).
+ */
+function upstreamCluster(upstream: WorkloadDeployment, policy: TrafficPolicy | undefined, dnsName: string = upstream.name) {
+  const locality = policy?.spec.trafficPolicy?.locality;
+  const lbEndpoints = [{ endpoint: { address: socket(dnsName, envoyPorts.inbound) } }];
   return {
-    name: upstream.name,
+    name: dnsName,
     type: 'STRICT_DNS',
     dns_lookup_family: 'V4_ONLY',
     connect_timeout: `${connectionPolicy.connectTimeoutSeconds}s`,
     lb_policy: upstream.balancer,
-    load_assignment: { cluster_name: upstream.name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(upstream.name, envoyPorts.inbound) } }] }] },
+    load_assignment: locality?.enabled
+      ? { cluster_name: dnsName, endpoints: [{ locality: { zone: COMPOSE_ZONE }, priority: 0, lb_endpoints: lbEndpoints }], policy: { overprovisioning_factor: locality.overprovisioningFactor } }
+      : { cluster_name: dnsName, endpoints: [{ lb_endpoints: lbEndpoints }] },
     circuit_breakers: { thresholds: [{ max_connections: connectionPolicy.maxConnections, max_pending_requests: connectionPolicy.maxPendingRequests, max_requests: connectionPolicy.maxRequests, max_retries: connectionPolicy.maxRetries }] },
     // Envoy enforces gateway-failure ejection 0 % of the time unless told; Istio (and the library) 100 %, success-rate ejection off.
     outlier_detection: {
@@ -91,7 +106,7 @@ function upstreamCluster(upstream: WorkloadDeployment) {
  * Retries as the library allows them: idempotent methods and calls with an idempotency key
  * are retried on 5xx and resets; any other call only when it never reached the upstream.
  */
-function upstreamRoutes(upstream: string) {
+function upstreamRoutes(upstream: string): DefaultEnvoyRoute[] {
   const route = (retryOn: string, attempts: number) => ({
     cluster: upstream,
     timeout: `${callPolicy.timeoutSeconds}s`,
@@ -118,7 +133,7 @@ function upstreamRoutes(upstream: string) {
  * `<upstream>.sidecar`); `prometheus` (the app's /metrics and Envoy's stats, plaintext, as
  * Istio's port 15020). Admin stays on loopback.
  */
-export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly WorkloadDeployment[], policy: AuthorizationPolicy | undefined) {
+export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly WorkloadDeployment[], policy: AuthorizationPolicy | undefined, traffic: ReadonlyMap<string, TrafficPolicy> = new Map()) {
   const listeners: object[] = [];
   const toApp = { virtual_hosts: [{ name: workload.name, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: LOCAL_APP_CLUSTER, timeout: '0s' } }] }] };
   if (workload.edge) {
@@ -139,10 +154,12 @@ export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly
   if (upstreams.length > 0) {
     const virtualHosts = upstreams.map((upstream) => {
       const host = `${upstream.name}.${SIDECAR_HOST_SUFFIX}`;
-      return { name: upstream.name, domains: [host, `${host}:${envoyPorts.outbound}`], routes: upstreamRoutes(upstream.name) };
+      return { name: upstream.name, domains: [host, `${host}:${envoyPorts.outbound}`], routes: envoyPolicyRoutes(upstream.name, traffic.get(upstream.name), upstreamRoutes(upstream.name)) };
     });
+    // Faults are injected on the caller's side, as Istio does: the fault filter before the router, configured per route.
+    const faults = upstreams.some((upstream) => injectsFaults(traffic.get(upstream.name))) ? [{ name: FAULT_FILTER, typed_config: faultFilterConfig(undefined) }] : [];
     // The caller's deadline (x-envoy-expected-rq-timeout-ms, set by the library) bounds the call.
-    listeners.push(httpListener('outbound', envoyPorts.outbound, '127.0.0.1', { virtual_hosts: virtualHosts }, [router({ respect_expected_rq_timeout: true })]));
+    listeners.push(httpListener('outbound', envoyPorts.outbound, '127.0.0.1', { virtual_hosts: virtualHosts }, [...faults, router({ respect_expected_rq_timeout: true })]));
   }
   const scrape = {
     virtual_hosts: [
@@ -162,13 +179,19 @@ export function envoyBootstrap(workload: WorkloadDeployment, upstreams: readonly
     { name: WORKLOAD_CERT_SECRET, tls_certificate: { certificate_chain: { filename: `${ENVOY_CERT_DIR}/${workload.name}/tls.crt` }, private_key: { filename: `${ENVOY_CERT_DIR}/${workload.name}/tls.key` } } },
     { name: CA_SECRET, validation_context: { trusted_ca: { filename: `${ENVOY_CERT_DIR}/ca.crt` } } },
   ];
+  const localityAware = upstreams.some((upstream) => traffic.get(upstream.name)?.spec.trafficPolicy?.locality?.enabled);
+  const clusters = upstreams.flatMap((upstream) => {
+    const policy = traffic.get(upstream.name);
+    return [...(routesToWholeUpstream(policy) ? [upstreamCluster(upstream, policy)] : []), ...routedSubsets(policy).map((subset) => upstreamCluster(upstream, policy, subsetHostName(upstream.name, subset)))];
+  });
   return {
-    node: { id: workload.name, cluster: workload.name },
+    // Envoy ranks localities by the caller's own: every compose sidecar is in the one zone.
+    node: { id: workload.name, cluster: workload.name, ...(localityAware ? { locality: { zone: COMPOSE_ZONE } } : {}) },
     admin: { address: socket('127.0.0.1', envoyPorts.admin) },
     static_resources: {
       secrets,
       listeners,
-      clusters: [staticCluster(LOCAL_APP_CLUSTER, workload.port), staticCluster(ADMIN_CLUSTER, envoyPorts.admin), ...upstreams.map(upstreamCluster)],
+      clusters: [staticCluster(LOCAL_APP_CLUSTER, workload.port), staticCluster(ADMIN_CLUSTER, envoyPorts.admin), ...clusters],
     },
   };
 }

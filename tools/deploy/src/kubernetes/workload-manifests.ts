@@ -1,3 +1,6 @@
+import type { TrafficPolicy } from '@meshmart/mesh';
+import { subsetHostName, RETRY_ON } from '../traffic/policy-units';
+import { type DefaultIstioRoute, istioDestinationRuleParts, istioHttpRoutes } from './istio-traffic-policy';
 import { callPolicy, connectionPolicy, imageOf, ISTIO_TRUST_DOMAIN, NAMESPACE, outlierPolicy, type WorkloadDeployment } from '../platform/platform';
 
 /** Every Service listens on this port: the library's default `MESH_SIDECAR_URL` is `http://{service}:8080`. */
@@ -19,11 +22,6 @@ const labels = (workload: string) => ({ app: workload, 'app.kubernetes.io/name':
 export function workloadManifests(workload: WorkloadDeployment, version: string): object[] {
   const name = workload.name;
   const metadata = { name, namespace: NAMESPACE, labels: labels(name) };
-  const secretEnv = [...(workload.persistence ? (['DATABASE_URL'] as const) : []), ...(workload.edge ? (['GATEWAY_JWT_SECRET'] as const) : [])].map((variable) => ({
-    name: variable,
-    valueFrom: { secretKeyRef: secretRefs[variable] },
-  }));
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false },
     {
@@ -43,16 +41,54 @@ export function workloadManifests(workload: WorkloadDeployment, version: string)
         ...(workload.edge ? { GATEWAY_TRUSTED_PROXY_HOPS: '1' } : {}),
       },
     },
+    deploymentOf(workload, version, { name, podVersion: version, replicas: workload.replicas }),
     {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata,
+      spec: { selector: { app: name }, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+    },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } } },
+    {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
       metadata,
       spec: {
-        replicas: workload.replicas,
-        selector: { matchLabels: { app: name } },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+        minReplicas: workload.replicas,
+        maxReplicas: Math.max(4, workload.replicas * 2),
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      },
+    },
+  ];
+}
+
+/** One Deployment of a workload: its main one, or a subset's (a canary) beside it. */
+interface DeploymentShape {
+  name: string;
+  /** The pods' `version` label, as the instances register it (MESH_VERSION): what subsets select. */
+  podVersion: string;
+  replicas: number;
+}
+
+function deploymentOf(workload: WorkloadDeployment, version: string, deployment: DeploymentShape): object {
+  const name = workload.name;
+  const secretEnv = [...(workload.persistence ? (['DATABASE_URL'] as const) : []), ...(workload.edge ? (['GATEWAY_JWT_SECRET'] as const) : [])].map((variable) => ({
+    name: variable,
+    valueFrom: { secretKeyRef: secretRefs[variable] },
+  }));
+  const env = [...secretEnv, ...(deployment.podVersion !== version ? [{ name: 'MESH_VERSION', value: deployment.podVersion }] : [])];
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+  return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: deployment.name, namespace: NAMESPACE, labels: labels(name) },
+      spec: {
+        replicas: deployment.replicas,
+        selector: { matchLabels: { app: name, version: deployment.podVersion } },
         template: {
           metadata: {
-            labels: { ...labels(name), version: 'v1' },
+            labels: { ...labels(name), version: deployment.podVersion },
             // Under STRICT mTLS and allow-nothing, neither the kubelet nor Prometheus (no mesh
             // identity) may pass the sidecar: Istio's agent serves both on 15020, a port its
             // iptables never send to the sidecar. It answers the probes, rewritten to
@@ -76,7 +112,7 @@ export function workloadManifests(workload: WorkloadDeployment, version: string)
                 image: imageOf(name, version),
                 ports: [{ name: 'http', containerPort: workload.port, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name: `${name}-config` } }, ...(workload.persistence ? [{ configMapRef: { name: PLATFORM_CONFIG_MAP } }] : [])],
-                ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
+                ...(env.length > 0 ? { env } : {}),
                 startupProbe: probe('/health', 2, 30),
                 livenessProbe: probe('/health', 10, 3),
                 readinessProbe: probe('/health/ready', 5, 3),
@@ -89,35 +125,41 @@ export function workloadManifests(workload: WorkloadDeployment, version: string)
           },
         },
       },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata,
-      spec: { selector: { app: name }, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
-    },
-    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app: name } } } },
-    {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata,
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: workload.replicas,
-        maxReplicas: Math.max(4, workload.replicas * 2),
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-      },
-    },
-  ];
+    };
 }
 
-/** DestinationRule (balancing, connection pool, outlier detection) and VirtualService (timeout, retries) of one workload. */
-export function trafficManifests(workload: WorkloadDeployment): object[] {
+/**
+ * A Deployment per policy subset that names a version other than the platform's (the canary
+ * `payment-service-v2`): one replica of this version's image that registers as the subset's
+ * version, so a split has instances to send its share to from the first apply. Subsets of the
+ * platform's version are the main Deployment's pods.
+ */
+export function subsetDeployments(workload: WorkloadDeployment, version: string, policy: TrafficPolicy | undefined): object[] {
+  return (policy?.spec.subsets ?? []).flatMap((subset) => {
+    const podVersion = subset.labels['version'];
+    if (podVersion === undefined || podVersion === version) return [];
+    return [deploymentOf(workload, version, { name: subsetHostName(workload.name, subset.name), podVersion, replicas: 1 })];
+  });
+}
+
+/**
+ * DestinationRule (balancing, connection pool, outlier detection) and VirtualService (timeout,
+ * retries) of one workload, with its traffic policy (`infra/traffic/<workload>.yaml`, named by
+ * `file` in errors) merged in: subsets, locality, and the policy's routes before the defaults.
+ */
+export function trafficManifests(workload: WorkloadDeployment, policy?: TrafficPolicy, file = `infra/traffic/${workload.name}.yaml`): object[] {
   const host = `${workload.name}.${NAMESPACE}.svc.cluster.local`;
   const metadata = { name: workload.name, namespace: NAMESPACE, labels: labels(workload.name) };
-  const route = [{ destination: { host, port: { number: SERVICE_PORT } } }];
+  const destinationOf = (subset?: string) => ({ host, ...(subset ? { subset } : {}), port: { number: SERVICE_PORT } });
   const retries = (retryOn: string) => ({ attempts: callPolicy.idempotentAttempts - 1, perTryTimeout: `${callPolicy.perTryTimeoutSeconds}s`, retryOn });
   const timeout = `${callPolicy.timeoutSeconds}s`;
+  // As the library: only idempotent methods and idempotency-keyed calls are retried on 5xx.
+  const defaults: DefaultIstioRoute[] = [
+    { name: 'idempotent-method', match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } }], timeout, retries: retries(RETRY_ON.idempotent) },
+    { name: 'idempotency-key', match: [{ headers: { 'idempotency-key': { regex: '.+' } } }], timeout, retries: retries(RETRY_ON.idempotent) },
+    { name: 'other', timeout, retries: retries(RETRY_ON.any) },
+  ];
+  const { subsets, localityLbSetting } = istioDestinationRuleParts(policy, file);
   return [
     {
       apiVersion: 'networking.istio.io/v1',
@@ -126,7 +168,7 @@ export function trafficManifests(workload: WorkloadDeployment): object[] {
       spec: {
         host,
         trafficPolicy: {
-          loadBalancer: { simple: workload.balancer },
+          loadBalancer: { simple: workload.balancer, ...(localityLbSetting ? { localityLbSetting } : {}) },
           connectionPool: {
             tcp: { maxConnections: connectionPolicy.maxConnections, connectTimeout: `${connectionPolicy.connectTimeoutSeconds}s` },
             http: { http1MaxPendingRequests: connectionPolicy.maxPendingRequests, http2MaxRequests: connectionPolicy.maxRequests, maxRequestsPerConnection: 0, maxRetries: connectionPolicy.maxRetries },
@@ -140,6 +182,7 @@ export function trafficManifests(workload: WorkloadDeployment): object[] {
           },
           tls: { mode: 'ISTIO_MUTUAL' },
         },
+        ...(subsets ? { subsets } : {}),
       },
     },
     {
@@ -148,12 +191,7 @@ export function trafficManifests(workload: WorkloadDeployment): object[] {
       metadata,
       spec: {
         hosts: [host],
-        http: [
-          // As the library: only idempotent methods and idempotency-keyed calls are retried on 5xx.
-          { name: 'idempotent-method', match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } }], route, timeout, retries: retries('5xx,reset,connect-failure,refused-stream') },
-          { name: 'idempotency-key', match: [{ headers: { 'idempotency-key': { regex: '.+' } } }], route, timeout, retries: retries('5xx,reset,connect-failure,refused-stream') },
-          { name: 'other', route, timeout, retries: retries('connect-failure,refused-stream') },
-        ],
+        http: istioHttpRoutes(policy, defaults, destinationOf),
       },
     },
   ];
