@@ -109,9 +109,13 @@ function superviseDemo(platform: Platform, stateDir: string): InstanceSupervisor
 
 async function printWhoServed(platform: Platform): Promise<void> {
   console.log('\nwho served (mTLS requests each instance answered, from its own istio_requests_total):');
-  for (const app of platform.apps.filter((a) => a.name !== 'gateway')) {
+  const services = platform.apps.filter((a) => a.name !== 'gateway');
+  // With --canary each instance says its version, so the canary's share is seen here too.
+  const labelOf = (app: AppProcess) => `${app.instanceId}${platform.versionOf(app) ? ` (${platform.versionOf(app)})` : ''}`;
+  const width = Math.max(28, ...services.map((app) => labelOf(app).length));
+  for (const app of services) {
     const counts = await servedRequests(platform, app);
     const text = [...counts].map(([source, count]) => `${count} from ${source}`).join(', ') || 'none yet';
-    console.log(`  ${app.instanceId.padEnd(28)} ${text}`);
+    console.log(`  ${labelOf(app).padEnd(width)} ${text}`);
   }
 }
