@@ -38,8 +38,14 @@ export interface Platform {
   /** Calls services directly as the `operator` identity (catalogue administration). */
   operator: MeshHttpsClient;
   instancesOf(workload: Workload): AppProcess[];
-  /** Starts one more instance of a workload (e.g. to replace a killed one), resolving when it is ready (or only listening). */
-  startInstance(workload: Workload, until?: StartedWhen): Promise<AppProcess>;
+  /**
+   * Starts one more instance of a workload (e.g. to replace a killed one), resolving when it is
+   * ready (or only listening). `env` is this instance's own (e.g. `MESH_VERSION` of a canary),
+   * kept by its slot across restarts.
+   */
+  startInstance(workload: Workload, until?: StartedWhen, env?: Record<string, string>): Promise<AppProcess>;
+  /** The `MESH_VERSION` an instance was started with, when the platform or its slot set one (else the mesh's default applies). */
+  versionOf(app: AppProcess): string | undefined;
   /** The slot an instance fills, `<workload>-<n>`: the name its restarts keep. */
   slotOf(app: AppProcess): string;
   /** Starts a new process in the slot of `previous` (which has ended) and puts it in its place. */
@@ -95,25 +101,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   makeCertificates(options.certDir, namespace, undefined, options.stack.mesh?.caDir);
   const common: Record<string, string> = { ...serviceEnv(options.stack, { certDir: options.certDir, namespace }), GATEWAY_JWT_SECRET: jwtSecret, ...options.env };
-  const envOf = (workload: Workload, index: number): Record<string, string> => {
+  const envOf = (workload: Workload, index: number, own: Record<string, string>): Record<string, string> => {
     const database = databaseOf(workload, options.databaseSuffix);
-    return { ...common, ...(database ? { DATABASE_NAME: database } : {}), MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`, ...options.envOf?.[workload] };
+    return { ...common, ...(database ? { DATABASE_NAME: database } : {}), MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`, ...options.envOf?.[workload], ...own };
   };
   const counters = new Map<Workload, number>();
   const apps: AppProcess[] = [];
-  const slots = new Map<AppProcess, { workload: Workload; index: number }>();
-  const startInSlot = async (workload: Workload, index: number, until: StartedWhen) => {
-    const env = envOf(workload, index);
+  const slots = new Map<AppProcess, { workload: Workload; index: number; own: Record<string, string>; version: string | undefined }>();
+  const startInSlot = async (workload: Workload, index: number, until: StartedWhen, own: Record<string, string>) => {
+    const env = envOf(workload, index, own);
     const app = await startApp(workload, env, 60_000, options.logDir ? join(options.logDir, `${env['MESH_INSTANCE_ID'] ?? workload}.log`) : undefined, until);
-    slots.set(app, { workload, index });
+    slots.set(app, { workload, index, own, version: env['MESH_VERSION'] });
     apps.push(app);
     options.onStarted?.(app);
     return app;
   };
-  const startInstance = async (workload: Workload, until: StartedWhen = 'ready') => {
+  const startInstance = async (workload: Workload, until: StartedWhen = 'ready', own: Record<string, string> = {}) => {
     const index = counters.get(workload) ?? 0;
     counters.set(workload, index + 1);
-    return startInSlot(workload, index, until);
+    return startInSlot(workload, index, until, own);
   };
   const slotOf = (app: AppProcess) => {
     const slot = slots.get(app);
@@ -123,7 +129,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const restartInstance = async (previous: AppProcess, until: StartedWhen = 'ready') => {
     const slot = slots.get(previous);
     if (!slot) throw new Error(`${previous.instanceId} is not an instance of this platform`);
-    const app = await startInSlot(slot.workload, slot.index, until);
+    const app = await startInSlot(slot.workload, slot.index, until, slot.own);
     apps.splice(apps.indexOf(previous), 1);
     slots.delete(previous);
     return app;
@@ -153,6 +159,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     operator,
     instancesOf: (workload) => apps.filter((app) => app.name === workload),
     startInstance,
+    versionOf: (app) => slots.get(app)?.version,
     slotOf,
     restartInstance,
     stop,

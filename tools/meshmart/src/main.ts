@@ -25,6 +25,7 @@ const usage = `usage: meshmart <command>
   stack status    show each component, and a running demo's instances with their restarts (exit 3 if a component is stopped)
   test            lint, typecheck, unit, integration and e2e tests, with a closing summary
   demo            the stack, every service, a scripted shopper and the console, until Ctrl-C [--detach] [--no-console] [--load R]
+                  [--canary: one more payment-service at version 0.2.0 beside the 0.1.0 ones, for the README's canary walk-through]
   console         a local web console of the mesh: graph, instances, traffic, traces, alerts (meshmart console --help)
   certs           mesh CA and workload certificates (meshmart certs --help)
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
@@ -37,7 +38,7 @@ const usage = `usage: meshmart <command>
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-console': { type: 'boolean' }, load: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, canary: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-console': { type: 'boolean' }, load: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -81,7 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'demo') {
     const loadRate = values['load'] === undefined ? undefined : positiveNumber(values['load'], 1, '--load');
-    return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true, console: values['no-console'] !== true, ...(loadRate ? { loadRate } : {}) });
+    return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true, console: values['no-console'] !== true, canary: values['canary'] === true, ...(loadRate ? { loadRate } : {}) });
   }
   if (command === 'load') return runLoadCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'console') return runConsoleCommand(argv.slice(1), loadStackSettings(root).stateDir);

@@ -22,6 +22,8 @@ export interface DemoServiceRecord {
   instanceId: string;
   pid: number | undefined;
   url: string;
+  /** The `MESH_VERSION` it registered with, when the demo set one (`--canary`). */
+  version?: string;
   restarts: number;
   lastExit?: string;
   lastExitAt?: string;
@@ -48,9 +50,9 @@ export function forgetDemoServices(stateDir: string): void {
   rmSync(servicesFile(stateDir), { force: true });
 }
 
-/** The record of a supervised instance. */
-export function serviceRecord({ slot, app, restarts, lastExit, lastExitAt }: SupervisedInstance): DemoServiceRecord {
-  return { name: slot, instanceId: app.instanceId, pid: app.process.pid, url: app.url, restarts, ...(lastExit ? { lastExit, lastExitAt } : {}) };
+/** The record of a supervised instance, with the version it was started with when one was set. */
+export function serviceRecord({ slot, app, restarts, lastExit, lastExitAt }: SupervisedInstance, version?: string): DemoServiceRecord {
+  return { name: slot, instanceId: app.instanceId, pid: app.process.pid, url: app.url, ...(version ? { version } : {}), restarts, ...(lastExit ? { lastExit, lastExitAt } : {}) };
 }
 
 export function alive(pid: number | undefined): boolean {

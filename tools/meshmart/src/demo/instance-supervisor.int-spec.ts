@@ -42,7 +42,7 @@ describe('the demo supervisor', () => {
     supervisor = new InstanceSupervisor({
       restart: () => start(),
       log: (line) => lines.push(line),
-      onChange: (instances) => writeDemoServices(stateDir, { supervisorPid: process.pid, services: instances.map(serviceRecord) }),
+      onChange: (instances) => writeDemoServices(stateDir, { supervisorPid: process.pid, services: instances.map((instance) => serviceRecord(instance)) }),
     });
     const first = await start();
     supervisor.watch('gateway-1', first);
