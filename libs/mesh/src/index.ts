@@ -137,3 +137,13 @@ export type { OtlpAttributeValue, OtlpSpan } from './telemetry/otlp-json';
 export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';
 export { startTracing, withClientSpan, withServerSpan } from './telemetry/tracing';
 export type { HttpSpan, RunningTracing, TracingOptions } from './telemetry/tracing';
+
+// Traffic management
+export { durationSchema, faultSchema, httpMatchSchema, httpRouteSchema, InvalidTrafficPolicy, parseTrafficPolicy, retriesSchema, stringMatchSchema, subsetSchema, trafficPolicySchema } from './traffic/traffic-policy';
+export type { FaultInjection, HttpMatch, HttpRoute, StringMatch, Subset, TrafficPolicy, TrafficPolicyInput } from './traffic/traffic-policy';
+export { compileTrafficRouter, drawFault, NO_ROUTE } from './traffic/traffic-router';
+export type { CompiledFault, FaultDraw, RouteDecision, TrafficRouter } from './traffic/traffic-router';
+export { hasLabels, instanceLabel, parseLabelList, selectSubset } from './traffic/instance-labels';
+export type { Labels } from './traffic/instance-labels';
+export { localityLoads, selectLocality, zoneHealth } from './traffic/locality-selection';
+export type { LocalityLoads, ZoneHealth } from './traffic/locality-selection';

@@ -132,6 +132,7 @@ export class MeshRuntime {
       version: this.config.MESH_VERSION,
       weight: this.config.MESH_WEIGHT,
       healthy: true,
+      ...(Object.keys(this.config.MESH_LABELS).length > 0 ? { labels: this.config.MESH_LABELS } : {}),
       scheme: this.identity && this.config.MESH_LISTENER === 'mtls' ? 'https' : 'http',
     };
   }
