@@ -37,6 +37,9 @@ export interface CallRequest {
   headers: HttpHeaders;
   /** The caller's own deadline (e.g. from the inbound request); capped to `timeoutMs`. */
   deadline?: Deadline;
+  /** A traffic route's own timeout and tries, in place of the pipeline's for this call. */
+  timeoutMs?: number | undefined;
+  maxAttempts?: number | undefined;
 }
 
 /** A retry about to happen, for metrics and logs. */
@@ -105,11 +108,12 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
   breaker.onStateChange((state) => breakerListeners.emit(breakerStateOf(state)));
 
   async function execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T> {
-    const deadline = request.deadline ? request.deadline.capTo(timeoutMs) : Deadline.after(timeoutMs, now);
+    const callTimeoutMs = request.timeoutMs ?? timeoutMs;
+    const deadline = request.deadline ? request.deadline.capTo(callTimeoutMs) : Deadline.after(callTimeoutMs, now);
     if (deadline.expired()) throw new DeadlineExceeded('deadline passed before the call started');
     budget.recordRequest();
     const retryable = isRetryableRequest(request.method, request.headers);
-    const retry = createRetryPolicy({ maxAttempts: retryable ? maxAttempts : 1, backoff, budget, deadline });
+    const retry = createRetryPolicy({ maxAttempts: retryable ? (request.maxAttempts ?? maxAttempts) : 1, backoff, budget, deadline });
     const listening = retry.onRetry((event) => {
       const error = 'error' in event ? event.error : undefined;
       retryListeners.emit({ attempt: event.attempt + 1, delayMs: event.delay, error });

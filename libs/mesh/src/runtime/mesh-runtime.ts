@@ -17,6 +17,8 @@ import { createCallPipeline } from '../resilience/call-pipeline';
 import { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshPeer } from '../telemetry/istio-labels';
 import { type RunningTracing, startTracing } from '../telemetry/tracing';
+import { MeshTraffic } from '../traffic/mesh-traffic';
+import type { ActiveTrafficPolicy } from '../traffic/upstream-traffic';
 import { StartUpConditions } from './start-up-conditions';
 
 export interface MeshRuntimeOptions {
@@ -27,6 +29,8 @@ export interface MeshRuntimeOptions {
   config: MeshConfig;
   /** Tests inject an exporter; otherwise OTLP when configured. */
   tracing?: Parameters<typeof startTracing>[0]['exporter'];
+  /** Uniform numbers in [0, 1) for traffic splits, faults, mirroring and locality; tests inject a seeded one. Default `Math.random`. */
+  trafficRandom?: () => number;
 }
 
 /**
@@ -43,6 +47,8 @@ export class MeshRuntime {
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
   private registration: Registration | undefined;
   private readonly agents: { destroy(): void }[] = [];
+  /** Proxyless only: in sidecar mode the proxy applies traffic policies. */
+  private readonly traffic: MeshTraffic;
 
   private constructor(
     readonly service: string,
@@ -50,8 +56,17 @@ export class MeshRuntime {
     readonly identity: WorkloadIdentity | undefined,
     readonly registry: Registry | undefined,
     private readonly tracing: RunningTracing,
+    trafficRandom: (() => number) | undefined,
   ) {
     this.instanceId = config.MESH_INSTANCE_ID ?? service;
+    this.traffic = new MeshTraffic({
+      endpoints: registry ? config.ETCD_ENDPOINTS : undefined,
+      namespace: config.MESH_NAMESPACE,
+      zone: config.MESH_ZONE,
+      mirrorTimeoutMs: config.MESH_CALL_TIMEOUT_MS,
+      ...(trafficRandom ? { random: trafficRandom } : {}),
+      onVersion: (upstream, active) => this.metrics.internal.setTrafficPolicyVersion(upstream, active.version),
+    });
   }
 
   static async start(options: MeshRuntimeOptions): Promise<MeshRuntime> {
@@ -68,9 +83,10 @@ export class MeshRuntime {
       ...(options.tracing ? { exporter: options.tracing } : {}),
       ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
     });
-    const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing);
+    const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing, options.trafficRandom);
     try {
       for (const upstream of options.upstreams ?? []) await runtime.addUpstream(upstream);
+      await runtime.traffic.start();
     } catch (error) {
       await runtime.close();
       throw error;
@@ -107,6 +123,11 @@ export class MeshRuntime {
    */
   isRegistered(): boolean {
     return this.registration !== undefined;
+  }
+
+  /** The traffic policy version (and injected fault) in force per upstream. */
+  trafficPolicies(): Record<string, ActiveTrafficPolicy> {
+    return this.traffic.active();
   }
 
   /** Whether outlier detection has ejected an instance of an upstream right now. */
@@ -152,6 +173,7 @@ export class MeshRuntime {
 
   async close(): Promise<void> {
     await this.deregister();
+    await this.traffic.close();
     for (const { health } of this.upstreams.values()) health?.stop();
     await Promise.allSettled([...this.upstreams.values()].map(({ view }) => view.close()));
     for (const agent of this.agents) agent.destroy();
@@ -209,6 +231,11 @@ export class MeshRuntime {
       : undefined;
     health?.start(() => view.instances());
     this.upstreams.set(service, { view, outliers, health });
+    const healthy = () => {
+      const live = view.instances().filter((instance) => instance.healthy);
+      return outliers.available(health ? health.available(live) : live);
+    };
+    const traffic = this.traffic.forUpstream(service, { healthy, send: (instance, request) => sendHttp(target(instance), request) });
 
     this.clients.set(
       service,
@@ -225,6 +252,7 @@ export class MeshRuntime {
         metrics: this.metrics,
         target,
         mtls: proxyless,
+        traffic,
       }),
     );
   }

@@ -27,6 +27,7 @@ export class MeshInternalMetrics {
   private readonly authzDenied: Counter<'destination_workload' | 'source_principal'>;
   private readonly certificateExpiry: Gauge<'workload'>;
   private readonly requestsInFlight: Gauge<'workload'>;
+  private readonly trafficPolicyVersion: Gauge<'destination_service'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -77,6 +78,21 @@ export class MeshInternalMetrics {
       help: "Inbound requests this instance is serving now, its own scrape left out (as Envoy's downstream_rq_active).",
       labelNames: ['workload'],
       registers,
+    });
+    this.trafficPolicyVersion = new Gauge({
+      name: 'meshmart_traffic_policy_version',
+      help: 'Version (etcd revision) of the traffic policy in force for an upstream service; 0 when none is set.',
+      labelNames: ['destination_service'],
+      registers,
+    });
+  }
+
+  /** The traffic policy of `destinationService` in force now has `version` (an etcd revision); undefined: none. */
+  setTrafficPolicyVersion(destinationService: string, version: string | undefined): void {
+    guardTelemetry('meshmart_traffic_policy_version', undefined, () => {
+      const value = version === undefined ? 0 : Number(version);
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`traffic policy version must be a whole number >= 0, got ${version}`);
+      this.trafficPolicyVersion.set({ destination_service: destinationService }, value);
     });
   }
 
