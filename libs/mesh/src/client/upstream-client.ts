@@ -101,7 +101,7 @@ export class UpstreamClient {
       if (route?.mirror) this.parts.traffic?.mirror(route, { method, path, headers, body });
       const response = await this.parts.pipeline.execute(
         // Calls made for an inbound request stop when nobody waits for that request any more.
-        ({ signal, deadline: effective }) => this.attempt(method, path, { ...headers, ...effective.toHeaders() }, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal, route),
+        ({ signal, deadline: effective }) => this.attempt(method, path, headers, effective, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal, route),
         { method, headers, ...(deadline ? { deadline } : {}), timeoutMs: route?.timeoutMs, maxAttempts: route?.maxAttempts },
       );
       return response as UpstreamResponse<T>;
@@ -114,12 +114,14 @@ export class UpstreamClient {
     }
   }
 
-  private async attempt(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, route: RouteDecision | undefined): Promise<UpstreamResponse> {
+  private async attempt(method: string, path: string, callHeaders: Record<string, string>, deadline: Deadline, body: Buffer | undefined, signal: AbortSignal, route: RouteDecision | undefined): Promise<UpstreamResponse> {
     const { view, health, outliers, balancer, traffic } = this.parts;
     // Envoy's fault filter comes before the router: a delay, then maybe an abort with no upstream picked.
     const faultStarted = performance.now();
     const fault = route && (await traffic?.applyFault(route, signal));
     if (fault?.abortStatus !== undefined) return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, body?.length ?? 0);
+    // The callee shares what is left of the budget once any injected delay has been spent.
+    const headers = { ...callHeaders, ...deadline.toHeaders() };
     const live = view.instances().filter((instance) => instance.healthy);
     const healthy = outliers.available(health ? health.available(live) : live);
     const candidates = route && traffic ? traffic.candidates(route, view.instances(), healthy) : healthy;
