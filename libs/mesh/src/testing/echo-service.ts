@@ -23,6 +23,8 @@ const work = { completed: 0, abandoned: 0 };
 let arrivals = 0;
 /** Of those, the mirrored copies: their authority is marked `-shadow`, as Envoy marks them. */
 let shadowArrivals = 0;
+/** Mirrored copies answered so far: with `shadowArrivals`, says how many are still in flight. */
+let shadowAnswered = 0;
 const upstreams = (process.env['ECHO_UPSTREAMS'] ?? '').split(',').filter((name) => name.length > 0);
 /** Every `mesh-test-*` workload of this bed's namespace, by principal prefix. */
 const { MESH_TRUST_DOMAIN, MESH_NAMESPACE } = loadMeshConfig(process.env);
@@ -43,8 +45,8 @@ class EchoController {
   constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
 
   @Get('arrivals')
-  arrivalsSoFar(): { arrivals: number; shadowArrivals: number } {
-    return { arrivals, shadowArrivals };
+  arrivalsSoFar(): { arrivals: number; shadowArrivals: number; shadowAnswered: number } {
+    return { arrivals, shadowArrivals, shadowAnswered };
   }
 
   /** Makes this instance misbehave (or recover) from now on, e.g. to see it ejected and back. */
@@ -63,6 +65,7 @@ class EchoController {
     const deadlineMs = context?.deadline ? Math.round(context.deadline.remainingMs()) : null;
     if (behaviour === 'fail') throw new ServiceUnavailable();
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (host?.endsWith('-shadow')) shadowAnswered += 1;
     return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs, traceparent: traceparent ?? null };
   }
 

@@ -35,13 +35,10 @@ export function createMirrorSender(options: MirrorSenderOptions): (labels: Label
     const instance = targets[randomIndex(random, targets.length)];
     if (!instance) return;
     const headers = { ...request.headers, host: `${options.service}-shadow` };
-    // The caller's signal is left out on purpose: the copy must not end with the call.
-    void (async () => {
-      try {
-        await options.send(instance, { ...request, headers, signal: AbortSignal.timeout(options.timeoutMs) });
-      } catch (error) {
-        options.onFailure?.(error);
-      }
-    })();
+    // The caller's signal is left out on purpose: the copy must not end with the call. Sent on
+    // the next turn of the event loop, so the real call's request is on the wire first.
+    setImmediate(() => {
+      options.send(instance, { ...request, headers, signal: AbortSignal.timeout(options.timeoutMs) }).catch((error: unknown) => options.onFailure?.(error));
+    });
   };
 }
