@@ -146,4 +146,13 @@ export type { CompiledFault, FaultDraw, RouteDecision, TrafficRouter } from './t
 export { hasLabels, instanceLabel, parseLabelList, selectSubset } from './traffic/instance-labels';
 export type { Labels } from './traffic/instance-labels';
 export { localityLoads, selectLocality, zoneHealth } from './traffic/locality-selection';
+export { TrafficPolicyStore } from './traffic/traffic-policy-store';
+export type { StoredFault, StoredTrafficPolicy, TrafficPolicyStoreOptions } from './traffic/traffic-policy-store';
+export { TrafficPolicyWatch } from './traffic/traffic-policy-watch';
+export type { TrafficKeyChange, TrafficPolicyWatchOptions } from './traffic/traffic-policy-watch';
+export { trafficKeyOf, trafficKeys } from './traffic/traffic-keys';
+export { injectedFaultSchema, withInjectedFault } from './traffic/fault-overlay';
+export type { InjectedFault, InjectedFaultInput } from './traffic/fault-overlay';
+export { NoRoute, UpstreamTraffic } from './traffic/upstream-traffic';
+export type { ActiveTrafficPolicy, UpstreamTrafficOptions } from './traffic/upstream-traffic';
 export type { LocalityLoads, ZoneHealth } from './traffic/locality-selection';

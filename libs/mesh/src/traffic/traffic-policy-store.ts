@@ -109,6 +109,18 @@ export class TrafficPolicyStore {
     return kv ? storedFault(service, kv.value.toString(), kv.mod_revision) : undefined;
   }
 
+  /** Every injected fault of the namespace still in force, by service name. */
+  async listFaults(): Promise<StoredFault[]> {
+    const prefix = trafficKeys.faultPrefix(this.namespace);
+    const response = await this.client.getAll().prefix(prefix).exec();
+    return response.kvs
+      .flatMap((kv) => {
+        const stored = storedFault(kv.key.toString().slice(prefix.length), kv.value.toString(), kv.mod_revision);
+        return stored ? [stored] : [];
+      })
+      .sort((a, b) => a.service.localeCompare(b.service));
+  }
+
   /** Ends an injected fault before its time; false when there was none. */
   async clearFault(service: string): Promise<boolean> {
     const response = await this.client.delete().key(trafficKeys.fault(this.namespace, service)).exec();
