@@ -66,6 +66,7 @@ export class MeshRuntime {
       mirrorTimeoutMs: config.MESH_CALL_TIMEOUT_MS,
       ...(trafficRandom ? { random: trafficRandom } : {}),
       onVersion: (upstream, active) => this.metrics.internal.setTrafficPolicyVersion(upstream, active.version),
+      onRouted: (upstream, route) => this.metrics.internal.recordTrafficRoute(upstream, route.route, route.subset),
     });
   }
 

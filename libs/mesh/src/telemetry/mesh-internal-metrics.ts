@@ -28,6 +28,7 @@ export class MeshInternalMetrics {
   private readonly certificateExpiry: Gauge<'workload'>;
   private readonly requestsInFlight: Gauge<'workload'>;
   private readonly trafficPolicyVersion: Gauge<'destination_service'>;
+  private readonly trafficRoutes: Counter<'destination_service' | 'route' | 'destination_subset'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -85,6 +86,17 @@ export class MeshInternalMetrics {
       labelNames: ['destination_service'],
       registers,
     });
+    this.trafficRoutes = new Counter({
+      name: 'meshmart_traffic_routed_total',
+      help: 'Outbound calls routed by a traffic policy, by route and the subset the split chose (`-`: the whole service).',
+      labelNames: ['destination_service', 'route', 'destination_subset'],
+      registers,
+    });
+  }
+
+  /** A call to `destinationService` took `route` to `subset` (undefined: every instance). */
+  recordTrafficRoute(destinationService: string, route: string, subset: string | undefined): void {
+    guardTelemetry('meshmart_traffic_routed_total', undefined, () => this.trafficRoutes.inc({ destination_service: destinationService, route, destination_subset: subset ?? '-' }));
   }
 
   /** The traffic policy of `destinationService` in force now has `version` (an etcd revision); undefined: none. */

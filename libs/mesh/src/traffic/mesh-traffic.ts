@@ -2,6 +2,7 @@ import type { ServiceInstance } from '../discovery/service-instance';
 import { createMirrorSender, type MirroredRequest } from './mirror-sender';
 import { TrafficPolicyStore } from './traffic-policy-store';
 import { TrafficPolicyWatch } from './traffic-policy-watch';
+import type { RouteDecision } from './traffic-router';
 import { UpstreamTraffic, type ActiveTrafficPolicy } from './upstream-traffic';
 
 export interface MeshTrafficOptions {
@@ -14,6 +15,8 @@ export interface MeshTrafficOptions {
   mirrorTimeoutMs: number;
   /** Uniform numbers in [0, 1) for splits, faults, mirroring and locality. Default `Math.random`. */
   random?: () => number;
+  /** A call was routed by a policy. */
+  onRouted?: (service: string, route: RouteDecision) => void;
   /** A policy's version changed (`undefined`: none is set). */
   onVersion?: (service: string, active: ActiveTrafficPolicy) => void;
   /** A document in etcd was ignored, or the watch failed; the last good policy stays. */
@@ -49,6 +52,7 @@ export class MeshTraffic {
       ...(options.random ? { random: options.random } : {}),
       onRejected: report,
       onApplied: (active) => options.onVersion?.(service, active),
+      ...(options.onRouted ? { onRouted: (route: RouteDecision) => options.onRouted?.(service, route) } : {}),
       mirror: createMirrorSender({ service, healthy: parts.healthy, send: parts.send, timeoutMs: options.mirrorTimeoutMs, ...(options.random ? { random: options.random } : {}) }),
     });
     this.upstreams.set(service, traffic);

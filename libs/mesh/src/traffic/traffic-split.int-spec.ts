@@ -60,6 +60,7 @@ describe('canary split and header routing, applied live from etcd to real caller
     expect(await echoSpread(caller, 200, { headers: { 'x-canary': 'always' } })).toEqual({ 'echo-v2': 200 });
     const metrics = await caller.metrics.metricsText();
     expect(metrics).toMatch(/istio_requests_total\{[^}]*destination_version="0\.2\.0"[^}]*\} \d+/);
+    expect(metrics).toMatch(/meshmart_traffic_routed_total\{destination_service="echo-service",route="testers",destination_subset="v2"\} 200/);
     expect(metrics).toMatch(new RegExp(`meshmart_traffic_policy_version\\{destination_service="echo-service"\\} ${version}`));
   });
 

@@ -36,6 +36,8 @@ export interface UpstreamTrafficOptions {
   onRejected?: (problem: string) => void;
   /** Sends a copy of a call to an instance of the mirror subset, fire and forget. */
   mirror?: (labels: Labels, request: MirroredRequest) => void;
+  /** Told of each routed call (metrics: calls per route and subset). */
+  onRouted?: (route: RouteDecision) => void;
   /** Told after each swap of the compiled router. */
   onApplied?: (active: ActiveTrafficPolicy) => void;
 }
@@ -90,6 +92,7 @@ export class UpstreamTraffic {
     if (this.router === undefined) return undefined;
     const decision = this.router.decide(method, path, headers);
     if (decision === NO_ROUTE) throw new NoRoute(`no route of the traffic policy of ${this.options.service} matches ${method} ${path}`);
+    this.options.onRouted?.(decision);
     return decision;
   }
 
