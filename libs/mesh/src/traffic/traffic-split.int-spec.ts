@@ -100,4 +100,15 @@ describe('canary split and header routing, applied live from etcd to real caller
     expect(await echoSpread(callers[1] as MeshRuntime, 30, { concurrency: 1, headers: { 'x-canary': 'always' } })).toEqual({ 'echo-v1a': 10, 'echo-v1b': 10, 'echo-v2': 10 });
     expect(await callers[1]?.metrics.metricsText()).toMatch(/meshmart_traffic_policy_version\{destination_service="echo-service"\} 0/);
   });
+
+  it('answers 404 NR, calling nobody, when the policy\'s routes all miss', async () => {
+    const testersOnly = canary([90, 10]);
+    testersOnly.spec.http = testersOnly.spec.http.slice(0, 1);
+    const { version } = await store.apply(testersOnly);
+    const [caller] = callers as [MeshRuntime];
+    await waitFor(() => policyVersion(caller) === version, 1_000, 'policy applied');
+    await expect(caller.client('echo-service').get('/echo')).rejects.toMatchObject({ status: 404, code: 'no_route' });
+    expect(await caller.metrics.metricsText()).toMatch(/istio_requests_total\{[^}]*response_code="404"[^}]*response_flags="NR"[^}]*\} 1/);
+    await store.delete('echo-service');
+  });
 });
