@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '../discovery/service-instance';
+import { currentServiceLogger } from '../telemetry/logger';
 import { createMirrorSender, type MirroredRequest } from './mirror-sender';
 import { TrafficPolicyStore } from './traffic-policy-store';
 import { TrafficPolicyWatch } from './traffic-policy-watch';
@@ -45,7 +46,7 @@ export class MeshTraffic {
   /** The traffic of an upstream, before `start`; the client consults it on every call. */
   forUpstream(service: string, parts: UpstreamTrafficParts): UpstreamTraffic {
     const { options } = this;
-    const report = options.onProblem ?? ((problem: string) => process.emitWarning(problem, { code: 'MESHMART_TRAFFIC_POLICY' }));
+    const report = options.onProblem ?? reportProblem;
     const traffic = new UpstreamTraffic({
       service,
       callerZone: options.zone,
@@ -62,14 +63,15 @@ export class MeshTraffic {
 
   /** Reads the current policies and watches them; resolves once they are in force. */
   async start(): Promise<void> {
-    const { endpoints, namespace, onProblem } = this.options;
+    const { endpoints, namespace } = this.options;
+    const onProblem = this.options.onProblem ?? reportProblem;
     if (!endpoints?.length || this.upstreams.size === 0) return;
     this.store = new TrafficPolicyStore({ endpoints, namespace });
     this.watch = await TrafficPolicyWatch.start({
       client: this.store.etcd,
       namespace,
       onChange: (change) => this.upstreams.get(change.service)?.update(change),
-      ...(onProblem ? { onError: (error: unknown) => onProblem(`traffic policy watch: ${String(error)}`) } : {}),
+      onError: (error: unknown) => onProblem(`traffic policy watch: ${String(error)}`),
     });
   }
 
@@ -82,4 +84,11 @@ export class MeshTraffic {
     await this.watch?.close();
     this.store?.close();
   }
+}
+
+/** The service's log when it runs as one (pino, with its trace ids), else a process warning (tests, tools). */
+function reportProblem(problem: string): void {
+  const logger = currentServiceLogger();
+  if (logger) logger.warn({ code: 'MESHMART_TRAFFIC_POLICY' }, problem);
+  else process.emitWarning(problem, { code: 'MESHMART_TRAFFIC_POLICY' });
 }
