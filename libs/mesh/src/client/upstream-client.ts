@@ -134,7 +134,7 @@ export class UpstreamClient {
     const started = performance.now();
     try {
       const raw = await withClientSpan(`${method} ${this.parts.service}`, spanAttributes(method, path, instance), async (traceHeaders, span) => {
-        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: { ...headers, ...traceHeaders }, body, signal });
+        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: { ...headers, ...traceHeaders }, body, signal: route && traffic ? traffic.trySignal(route, signal) : signal });
         span.setResponseStatus(answer.status);
         return answer;
       });
@@ -186,6 +186,7 @@ function flagOf(error: MeshError): string {
     case 'concurrency_limit':
       return 'UO';
     case 'deadline_exceeded':
+    case 'per_try_timeout':
       return 'UT';
     case 'no_route':
       return 'NR';

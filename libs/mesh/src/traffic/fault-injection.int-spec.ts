@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../balancing/seeded-random';
 import { Deadline } from '../resilience/deadline';
+import type { AppProcess } from '@meshmart/testing';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { EchoAnswer } from '../testing/echo-service';
 import { MeshTestBed } from '../testing/mesh-test-bed';
@@ -19,11 +20,12 @@ describe('fault injection on real calls', () => {
   let bed: MeshTestBed;
   let store: TrafficPolicyStore;
   let caller: MeshRuntime;
+  let instances: AppProcess[];
   const echo = () => caller.client('echo-service');
 
   beforeAll(async () => {
     bed = await MeshTestBed.create();
-    await Promise.all([bed.startEcho('echo-a'), bed.startEcho('echo-b')]);
+    instances = await Promise.all([bed.startEcho('echo-a'), bed.startEcho('echo-b')]);
     // Five tries and seeded draws: which tries abort is the same on every run.
     caller = await bed.client('mesh-test-client', { MESH_RETRY_ATTEMPTS: '5' }, { trafficRandom: seededRandom(14) });
     await waitFor(() => caller.registryView('echo-service').length === 2, 5_000, 'instances discovered');
@@ -101,6 +103,32 @@ describe('fault injection on real calls', () => {
     const started = Date.now();
     await expect(echo().get('/echo')).rejects.toMatchObject({ status: 504 });
     expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('a try that outlives the route\'s perTryTimeout is abandoned and retried on the next instance', async () => {
+    const [slow] = instances as [AppProcess];
+    // Round robin: a call's retry goes to the other instance, so no call meets the slow one twice.
+    const alternating = await bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' });
+    await waitFor(() => alternating.registryView('echo-service').length === 2, 5_000, 'instances discovered');
+    await bed.get(`${slow.url}/behaviour?to=slow:1000`, { method: 'POST' });
+    try {
+      const { version } = await store.apply({
+        apiVersion: 'meshmart.dev/v1',
+        kind: 'TrafficPolicy',
+        metadata: { name: 'per-try' },
+        spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], retries: { attempts: 2, perTryTimeout: '150ms' } }] },
+      });
+      await waitFor(() => alternating.trafficPolicies()['echo-service']?.version === version, 1_000, 'policy applied');
+      for (let i = 0; i < 10; i++) {
+        const started = Date.now();
+        const { body } = await alternating.client('echo-service').get<EchoAnswer>('/echo');
+        expect(body.instance).toBe('echo-b');
+        expect(Date.now() - started).toBeLessThan(900);
+      }
+      expect(counterSum(await alternating.metrics.metricsText(), 'meshmart_retries_total', { destination_service: 'echo-service' })).toBeGreaterThanOrEqual(4);
+    } finally {
+      await bed.get(`${slow.url}/behaviour?to=ok`, { method: 'POST' });
+    }
   });
 });
 

@@ -41,7 +41,7 @@ describe('compileTrafficRouter', () => {
 
   it('gives the route its timeout, its tries (retries + 1) and the chosen subset labels', () => {
     const reads = decided(compileTrafficRouter(canary).decide('GET', '/payments/1', {}));
-    expect(reads).toMatchObject({ subset: 'v1', labels: { version: '0.1.0' }, timeoutMs: 250, maxAttempts: 5, fault: undefined, mirror: undefined });
+    expect(reads).toMatchObject({ subset: 'v1', labels: { version: '0.1.0' }, timeoutMs: 250, maxAttempts: 5, perTryTimeoutMs: undefined, fault: undefined, mirror: undefined });
   });
 
   it('splits by weight: 90/10 within a point over 20 000 seeded draws', () => {

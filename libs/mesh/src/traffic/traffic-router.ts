@@ -13,6 +13,8 @@ export interface RouteDecision {
   readonly timeoutMs: number | undefined;
   /** Tries in all (Istio's `attempts` are retries, so this is attempts + 1). */
   readonly maxAttempts: number | undefined;
+  /** Istio's `retries.perTryTimeout`: one try that takes longer is abandoned and may be retried. */
+  readonly perTryTimeoutMs: number | undefined;
   readonly fault: CompiledFault | undefined;
   /** Where a copy of the call goes, when the mirror percentage's draw said so. */
   readonly mirror: { readonly subset: string; readonly labels: Labels } | undefined;
@@ -108,6 +110,7 @@ function compileRoute(route: HttpRoute, fallbackName: string, subsets: ReadonlyM
       labels: subset === undefined ? undefined : subsets.get(subset),
       timeoutMs: route.timeout,
       maxAttempts: route.retries ? route.retries.attempts + 1 : undefined,
+      perTryTimeoutMs: route.retries?.perTryTimeout,
       fault: compileFault(route.fault),
       mirror: undefined,
     };

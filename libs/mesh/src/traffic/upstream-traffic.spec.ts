@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../discovery/service-instance';
-import { NoRoute, UpstreamTraffic } from './upstream-traffic';
+import { NoRoute, PerTryTimeout, UpstreamTraffic } from './upstream-traffic';
 
 const canary = {
   apiVersion: 'meshmart.dev/v1',
@@ -98,5 +98,23 @@ describe('UpstreamTraffic', () => {
     expect(upstream.candidates(route, zoned, zoned).map((i) => i.id)).toEqual(['a1', 'a2']);
     // One of two local instances ejected: 50 % × 1.4 = 70 % local, the draw of 0.8 goes to b.
     expect(upstream.candidates(route, zoned, [zoned[0], zoned[2]] as ServiceInstance[]).map((i) => i.id)).toEqual(['b1']);
+  });
+
+  it('runs each try under the route\'s per-try timeout, aborting it with a retryable PerTryTimeout', async () => {
+    const { upstream, put } = traffic();
+    put('policy', { ...canary, spec: { ...canary.spec, http: [{ route: [{ destination: { subset: 'v1' } }], retries: { attempts: 2, perTryTimeout: '20ms' } }] } }, '80');
+    const route = upstream.route('GET', '/', {});
+    if (!route) throw new Error('expected a route');
+    expect(route).toMatchObject({ maxAttempts: 3, perTryTimeoutMs: 20 });
+    const call = new AbortController();
+    const trySignal = upstream.trySignal(route, call.signal);
+    await new Promise((resolve) => trySignal.addEventListener('abort', resolve, { once: true }));
+    expect(trySignal.reason).toBeInstanceOf(PerTryTimeout);
+    expect(trySignal.reason).toMatchObject({ retryable: true, status: 504 });
+    expect(call.signal.aborted).toBe(false);
+
+    put('policy', canary, '81');
+    const plain = upstream.route('GET', '/', {});
+    expect(plain && upstream.trySignal(plain, call.signal)).toBe(call.signal);
   });
 });

@@ -18,6 +18,13 @@ export class NoRoute extends MeshError {
   readonly status = 404;
 }
 
+/** One try outlived the route's `retries.perTryTimeout`: transient, so the retry stage may try again (Envoy's `UT` with a retry). */
+export class PerTryTimeout extends MeshError {
+  readonly code = 'per_try_timeout';
+  readonly retryable = true;
+  readonly status = 504;
+}
+
 /** What is in force for one upstream, for `/health` and the console. */
 export interface ActiveTrafficPolicy {
   /** The policy's version (etcd mod revision); undefined when none is set. */
@@ -105,6 +112,18 @@ export class UpstreamTraffic {
     const inSubset = selectSubset(healthy, route.labels);
     if (!this.locality) return inSubset;
     return selectLocality(selectSubset(all, route.labels), inSubset, this.options.callerZone, this.locality.overprovisioningFactor, this.random);
+  }
+
+  /**
+   * The signal one try runs under: the call's, and the route's per-try timeout when it has one;
+   * aborted by that timeout, its reason is a retryable {@link PerTryTimeout}.
+   */
+  trySignal(route: RouteDecision, signal: AbortSignal): AbortSignal {
+    const limitMs = route.perTryTimeoutMs;
+    if (limitMs === undefined) return signal;
+    const perTry = new AbortController();
+    setTimeout(() => perTry.abort(new PerTryTimeout(`a try of ${this.options.service} took over its ${limitMs} ms`)), limitMs).unref();
+    return AbortSignal.any([signal, perTry.signal]);
   }
 
   /** Sends the call's copy when the route's mirror draw said so; never waits, never fails the call. */
