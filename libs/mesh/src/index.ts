@@ -153,6 +153,6 @@ export type { TrafficKeyChange, TrafficPolicyWatchOptions } from './traffic/traf
 export { trafficKeyOf, trafficKeys } from './traffic/traffic-keys';
 export { injectedFaultSchema, withInjectedFault } from './traffic/fault-overlay';
 export type { InjectedFault, InjectedFaultInput } from './traffic/fault-overlay';
-export { NoRoute, UpstreamTraffic } from './traffic/upstream-traffic';
+export { NoRoute, PerTryTimeout, UpstreamTraffic } from './traffic/upstream-traffic';
 export type { ActiveTrafficPolicy, UpstreamTrafficOptions } from './traffic/upstream-traffic';
 export type { LocalityLoads, ZoneHealth } from './traffic/locality-selection';
