@@ -120,8 +120,6 @@ export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-un
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
 // Traffic management
-export { InvalidTrafficPolicy, parseTrafficPolicy, trafficPolicySchema } from './traffic/traffic-policy';
-export type { FaultInjection, HttpMatch, HttpRoute, StringMatch, Subset, TrafficPolicy, TrafficPolicyInput } from './traffic/traffic-policy';
 
 // Client
 export { UpstreamClient, UpstreamFailed } from './client/upstream-client';
@@ -142,3 +140,22 @@ export type { OtlpAttributeValue, OtlpSpan } from './telemetry/otlp-json';
 export { serviceCounter, serviceGauge, serviceHistogram } from './telemetry/service-metrics';
 export { startTracing, withClientSpan, withServerSpan } from './telemetry/tracing';
 export type { HttpSpan, RunningTracing, TracingOptions } from './telemetry/tracing';
+
+// Traffic management
+export { durationSchema, faultSchema, httpMatchSchema, httpRouteSchema, InvalidTrafficPolicy, parseTrafficPolicy, retriesSchema, stringMatchSchema, subsetSchema, trafficPolicySchema } from './traffic/traffic-policy';
+export type { FaultInjection, HttpMatch, HttpRoute, StringMatch, Subset, TrafficPolicy, TrafficPolicyInput } from './traffic/traffic-policy';
+export { compileTrafficRouter, drawFault, NO_ROUTE } from './traffic/traffic-router';
+export type { CompiledFault, FaultDraw, RouteDecision, TrafficRouter } from './traffic/traffic-router';
+export { hasLabels, instanceLabel, parseLabelList, selectSubset } from './traffic/instance-labels';
+export type { Labels } from './traffic/instance-labels';
+export { localityLoads, selectLocality, zoneHealth } from './traffic/locality-selection';
+export { TrafficPolicyStore } from './traffic/traffic-policy-store';
+export type { StoredFault, StoredTrafficPolicy, TrafficPolicyStoreOptions } from './traffic/traffic-policy-store';
+export { TrafficPolicyWatch } from './traffic/traffic-policy-watch';
+export type { TrafficKeyChange, TrafficPolicyWatchOptions } from './traffic/traffic-policy-watch';
+export { trafficKeyOf, trafficKeys } from './traffic/traffic-keys';
+export { injectedFaultSchema, withInjectedFault } from './traffic/fault-overlay';
+export type { InjectedFault, InjectedFaultInput } from './traffic/fault-overlay';
+export { NoRoute, PerTryTimeout, UpstreamTraffic } from './traffic/upstream-traffic';
+export type { ActiveTrafficPolicy, UpstreamTrafficOptions } from './traffic/upstream-traffic';
+export type { LocalityLoads, ZoneHealth } from './traffic/locality-selection';

@@ -13,6 +13,9 @@ import { stopDemoLoad } from './demo/demo-load';
 import { runDemo } from './demo/demo';
 import { runLoadCommand } from './load/load-command';
 import { runDlqCommand } from './dlq/dlq-command';
+import { runFaultCommand } from './traffic/fault-command';
+import { runTrafficCommand } from './traffic/traffic-command';
+import { trafficTarget } from './traffic/traffic-target';
 import { alive, readDemoServices, stopDetachedServices } from './demo/demo-state';
 import { demoServiceLines } from './demo/demo-status';
 import { runPrometheusSdCommand } from './prometheus-sd/prometheus-sd-command';
@@ -31,6 +34,8 @@ const usage = `usage: meshmart <command>
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
   dlq             list, show and replay messages parked on <topic>.dlq (meshmart dlq --help)
+  traffic         apply -f FILE | get [service] | delete <service>: traffic policies, live (meshmart traffic --help)
+  fault           <service> --abort 503 --percent 20 --for 60s | --delay 2s --percent 10: a fault that expires by itself
   bench mesh      CPU per call and latency of one mesh hop, against bare mTLS and Istio [--duration S] [--concurrency N] [--rounds N] [--rate R] [--out DIR]
   bench checkout  the whole platform's checkouts: a ladder of shoppers, the knee, CPU per checkout per process,
                   against pgbench on the same server [--quick: a smoke run under a minute] [--out DIR]
@@ -88,6 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'console') return runConsoleCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'certs') return runCertsCommand(argv.slice(1));
   if (command === 'prometheus-sd') return runPrometheusSdCommand(argv.slice(1));
+  if (command === 'traffic') return runTrafficCommand(argv.slice(1), trafficTarget(process.env, loadStackSettings(root).ports.etcd));
+  if (command === 'fault') return runFaultCommand(argv.slice(1), trafficTarget(process.env, loadStackSettings(root).ports.etcd));
   if (command === 'dlq') return runDlqCommand(argv.slice(1), kafkaBrokers(loadStackSettings(root).ports.kafka));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;

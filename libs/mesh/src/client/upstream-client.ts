@@ -14,6 +14,8 @@ import { withClientSpan } from '../telemetry/tracing';
 import { spiffeId } from '../identity/spiffe';
 import { sendHttp, type TransportResponse, type TransportTarget } from './http-transport';
 import type { ServiceInstance } from '../discovery/service-instance';
+import type { RouteDecision } from '../traffic/traffic-router';
+import type { UpstreamTraffic } from '../traffic/upstream-traffic';
 
 export interface UpstreamRequestOptions {
   headers?: Record<string, string>;
@@ -56,6 +58,8 @@ export interface UpstreamClientParts {
   /** Proxyless: the instance's mTLS origin; sidecar: the sidecar's plain origin. */
   target(instance: ServiceInstance): TransportTarget;
   mtls: boolean;
+  /** The upstream's traffic policy (routes, subsets, faults, mirror, locality); none: plain balancing. */
+  traffic?: UpstreamTraffic;
 }
 
 /**
@@ -99,10 +103,12 @@ export class UpstreamClient {
     const deadline = earliest(options.deadline, inbound?.deadline);
     const started = performance.now();
     try {
+      const route = this.parts.traffic?.route(method, path, headers);
+      if (route?.mirror) this.parts.traffic?.mirror(route, { method, path, headers, body });
       const response = await this.parts.pipeline.execute(
         // Calls made for an inbound request stop when nobody waits for that request any more.
-        ({ signal, deadline: effective }) => this.attempt(method, path, { ...headers, ...effective.toHeaders() }, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal),
-        { method, headers, ...(deadline ? { deadline } : {}) },
+        ({ signal, deadline: effective }) => this.attempt(method, path, headers, effective, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal, route),
+        { method, headers, ...(deadline ? { deadline } : {}), timeoutMs: route?.timeoutMs, maxAttempts: route?.maxAttempts },
       );
       return response as UpstreamResponse<T>;
     } catch (error) {
@@ -114,10 +120,17 @@ export class UpstreamClient {
     }
   }
 
-  private async attempt(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<UpstreamResponse> {
-    const { view, health, outliers, balancer } = this.parts;
+  private async attempt(method: string, path: string, callHeaders: Record<string, string>, deadline: Deadline, body: Buffer | undefined, signal: AbortSignal, route: RouteDecision | undefined): Promise<UpstreamResponse> {
+    const { view, health, outliers, balancer, traffic } = this.parts;
+    // Envoy's fault filter comes before the router: a delay, then maybe an abort with no upstream picked.
+    const faultStarted = performance.now();
+    const fault = route && (await traffic?.applyFault(route, signal));
+    if (fault?.abortStatus !== undefined) return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, body?.length ?? 0);
+    // The callee shares what is left of the budget once any injected delay has been spent.
+    const headers = { ...callHeaders, ...deadline.toHeaders() };
     const live = view.instances().filter((instance) => instance.healthy);
-    const candidates = outliers.available(health ? health.available(live) : live);
+    const healthy = outliers.available(health ? health.available(live) : live);
+    const candidates = route && traffic ? traffic.candidates(route, view.instances(), healthy) : healthy;
     const picked = balancer.pick(candidates);
     if (!picked) {
       this.record(undefined, 503, 'UH', 0, body?.length ?? 0, 0);
@@ -127,12 +140,12 @@ export class UpstreamClient {
     const started = performance.now();
     try {
       const raw = await withClientSpan(this.spanNames.get(method) ?? `${method} ${this.parts.service}`, () => spanAttributes(method, path, instance), async (traceHeaders, span) => {
-        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: Object.assign(headers, traceHeaders), body, signal });
+        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: Object.assign(headers, traceHeaders), body, signal: route && traffic ? traffic.trySignal(route, signal) : signal });
         span.setResponseStatus(answer.status);
         return answer;
       });
       const elapsed = performance.now() - started;
-      this.record(instance, raw.status, '-', elapsed, body?.length ?? 0, raw.body.length);
+      this.record(instance, raw.status, fault?.delayMs ? 'DI' : '-', elapsed, body?.length ?? 0, raw.body.length);
       const response = toResponse(raw, instance);
       if (raw.status >= 500) {
         outliers.report(instance.id, 'gateway_error');
@@ -149,6 +162,14 @@ export class UpstreamClient {
     } finally {
       picked.done();
     }
+  }
+
+  /** An injected abort answers as the upstream would have: a 5xx fails the attempt, so retries see it. */
+  private injectedAbort(status: number, delayed: boolean, durationMs: number, requestBytes: number): UpstreamResponse {
+    this.record(undefined, status, delayed ? 'DI,FI' : 'FI', durationMs, requestBytes, 0);
+    const response: UpstreamResponse = { status, headers: {}, body: 'fault filter abort', servedBy: 'fault-injection' };
+    if (status >= 500) throw new UpstreamFailed(response);
+    return response;
   }
 
   private record(instance: ServiceInstance | undefined, responseCode: number, responseFlags: string, durationMs: number, requestBytes: number, responseBytes: number): void {
@@ -180,7 +201,10 @@ function flagOf(error: MeshError): string {
     case 'concurrency_limit':
       return 'UO';
     case 'deadline_exceeded':
+    case 'per_try_timeout':
       return 'UT';
+    case 'no_route':
+      return 'NR';
     default:
       return 'URX';
   }

@@ -56,3 +56,16 @@ describe('loadMeshConfig', () => {
     expect(loadMeshConfig({ ...sidecar, PORT: '1', HOST: '' }).HOST).toBe('127.0.0.1');
   });
 });
+
+describe('MESH_LABELS', () => {
+  const labelled = (labels?: string) => loadMeshConfig({ MESH_MODE: 'sidecar', PORT: '0', ...(labels === undefined ? {} : { MESH_LABELS: labels }) });
+
+  it('reads k=v pairs for traffic subsets, none by default', () => {
+    expect(labelled().MESH_LABELS).toEqual({});
+    expect(labelled('tier=gold,track=canary').MESH_LABELS).toEqual({ tier: 'gold', track: 'canary' });
+  });
+
+  it('names the variable and the pair it cannot read', () => {
+    expect(() => labelled('tier=gold,canary')).toThrow(/MESH_LABELS: "canary" is not a label: write key=value/);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseLabelList } from '../traffic/instance-labels';
 import { serviceConfigSchema } from './service-config';
 
 const csv = z
@@ -24,6 +25,18 @@ export const meshConfigSchema = serviceConfigSchema
     MESH_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).optional(),
     MESH_ZONE: z.string().min(1).default('local'),
     MESH_VERSION: z.string().min(1).default('0.1.0'),
+    /** Labels traffic policies' subsets select by, `k=v,k=v` (e.g. `tier=gold,track=canary`); `version` and `zone` are labels anyway. */
+    MESH_LABELS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseLabelList(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .default({}),
     MESH_WEIGHT: z.coerce.number().int().min(0).max(1000).default(1),
     /** The address others reach this instance at; default HOST (127.0.0.1 if HOST is 0.0.0.0). */
     MESH_ADVERTISE_HOST: z.string().min(1).optional(),

@@ -22,6 +22,7 @@ const storedInstanceSchema = z.object({
   weight: z.number().finite().min(0).default(1),
   healthy: z.boolean().default(true),
   scheme: z.enum(['https', 'http']).optional(),
+  labels: z.record(z.string(), z.string()).optional(),
 });
 
 /**

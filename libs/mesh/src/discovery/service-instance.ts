@@ -22,6 +22,8 @@ export interface ServiceInstance {
    * the gateway's public edge has one. Scrapers (Prometheus) read it; balancers do not need it.
    */
   scheme?: 'https' | 'http';
+  /** Further labels traffic policies select subsets by (`MESH_LABELS`); `version` and `zone` always count too. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 /** `address:port`, the key that names an instance's endpoint in logs and metrics. */

@@ -37,6 +37,9 @@ export interface CallRequest {
   headers: HttpHeaders;
   /** The caller's own deadline (e.g. from the inbound request); capped to `timeoutMs`. */
   deadline?: Deadline;
+  /** A traffic route's own timeout and tries, in place of the pipeline's for this call. */
+  timeoutMs?: number | undefined;
+  maxAttempts?: number | undefined;
 }
 
 /** A retry about to happen, for metrics and logs. */
@@ -112,11 +115,12 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
   });
 
   async function execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T> {
-    const deadline = request.deadline ? request.deadline.capTo(timeoutMs) : Deadline.after(timeoutMs, now);
+    const callTimeoutMs = request.timeoutMs ?? timeoutMs;
+    const deadline = request.deadline ? request.deadline.capTo(callTimeoutMs) : Deadline.after(callTimeoutMs, now);
     if (deadline.expired()) throw new DeadlineExceeded('deadline passed before the call started');
     budget.recordRequest();
     const retryable = isRetryableRequest(request.method, request.headers);
-    const decision = retryDecision({ maxAttempts: retryable ? maxAttempts : 1, backoff, budget, deadline });
+    const decision = retryDecision({ maxAttempts: retryable ? (request.maxAttempts ?? maxAttempts) : 1, backoff, budget, deadline });
     const tryOnce = async (attempt: number, signal: AbortSignal): Promise<T> => {
       // A retry whose back-off outlived the deadline must not reach the upstream.
       if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');

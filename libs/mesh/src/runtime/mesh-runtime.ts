@@ -17,6 +17,8 @@ import { createCallPipeline } from '../resilience/call-pipeline';
 import { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshPeer } from '../telemetry/istio-labels';
 import { type RunningTracing, startTracing } from '../telemetry/tracing';
+import { MeshTraffic } from '../traffic/mesh-traffic';
+import type { ActiveTrafficPolicy } from '../traffic/upstream-traffic';
 import { StartUpConditions } from './start-up-conditions';
 
 export interface MeshRuntimeOptions {
@@ -27,6 +29,8 @@ export interface MeshRuntimeOptions {
   config: MeshConfig;
   /** Tests inject an exporter; otherwise OTLP when configured. */
   tracing?: Parameters<typeof startTracing>[0]['exporter'];
+  /** Uniform numbers in [0, 1) for traffic splits, faults, mirroring and locality; tests inject a seeded one. Default `Math.random`. */
+  trafficRandom?: () => number;
 }
 
 /**
@@ -43,6 +47,8 @@ export class MeshRuntime {
   private readonly upstreams = new Map<string, { view: ServiceView; outliers: OutlierDetector; health: ActiveHealthChecker | undefined }>();
   private registration: Registration | undefined;
   private readonly pools: ConnectionPools[] = [];
+  /** Proxyless only: in sidecar mode the proxy applies traffic policies. */
+  private readonly traffic: MeshTraffic;
 
   private constructor(
     readonly service: string,
@@ -50,8 +56,18 @@ export class MeshRuntime {
     readonly identity: WorkloadIdentity | undefined,
     readonly registry: Registry | undefined,
     private readonly tracing: RunningTracing,
+    trafficRandom: (() => number) | undefined,
   ) {
     this.instanceId = config.MESH_INSTANCE_ID ?? service;
+    this.traffic = new MeshTraffic({
+      endpoints: registry ? config.ETCD_ENDPOINTS : undefined,
+      namespace: config.MESH_NAMESPACE,
+      zone: config.MESH_ZONE,
+      mirrorTimeoutMs: config.MESH_CALL_TIMEOUT_MS,
+      ...(trafficRandom ? { random: trafficRandom } : {}),
+      onVersion: (upstream, active) => this.metrics.internal.setTrafficPolicyVersion(upstream, active.version),
+      onRouted: (upstream, route) => this.metrics.internal.recordTrafficRoute(upstream, route.route, route.subset),
+    });
   }
 
   static async start(options: MeshRuntimeOptions): Promise<MeshRuntime> {
@@ -68,9 +84,10 @@ export class MeshRuntime {
       ...(options.tracing ? { exporter: options.tracing } : {}),
       ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
     });
-    const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing);
+    const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing, options.trafficRandom);
     try {
       for (const upstream of options.upstreams ?? []) await runtime.addUpstream(upstream);
+      await runtime.traffic.start();
     } catch (error) {
       await runtime.close();
       throw error;
@@ -109,6 +126,11 @@ export class MeshRuntime {
     return this.registration !== undefined;
   }
 
+  /** The traffic policy version (and injected fault) in force per upstream. */
+  trafficPolicies(): Record<string, ActiveTrafficPolicy> {
+    return this.traffic.active();
+  }
+
   /** Whether outlier detection has ejected an instance of an upstream right now. */
   isEjected(service: string, instanceId: string): boolean {
     return this.upstreamParts(service).outliers.isEjected(instanceId);
@@ -132,6 +154,7 @@ export class MeshRuntime {
       version: this.config.MESH_VERSION,
       weight: this.config.MESH_WEIGHT,
       healthy: true,
+      ...(Object.keys(this.config.MESH_LABELS).length > 0 ? { labels: this.config.MESH_LABELS } : {}),
       scheme: this.identity && this.config.MESH_LISTENER === 'mtls' ? 'https' : 'http',
     };
   }
@@ -151,6 +174,7 @@ export class MeshRuntime {
 
   async close(): Promise<void> {
     await this.deregister();
+    await this.traffic.close();
     for (const { health } of this.upstreams.values()) health?.stop();
     await Promise.allSettled([...this.upstreams.values()].map(({ view }) => view.close()));
     await Promise.allSettled(this.pools.map((pools) => pools.close()));
@@ -218,6 +242,11 @@ export class MeshRuntime {
       : undefined;
     health?.start(() => view.instances());
     this.upstreams.set(service, { view, outliers, health });
+    const healthy = () => {
+      const live = view.instances().filter((instance) => instance.healthy);
+      return outliers.available(health ? health.available(live) : live);
+    };
+    const traffic = this.traffic.forUpstream(service, { healthy, send: (instance, request) => sendHttp(target(instance), request) });
 
     this.clients.set(
       service,
@@ -234,6 +263,7 @@ export class MeshRuntime {
         metrics: this.metrics,
         target,
         mtls: proxyless,
+        traffic,
       }),
     );
   }

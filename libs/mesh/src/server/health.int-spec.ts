@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppProcess } from '@meshmart/testing';
 import { readWorkloadCertificate } from '../identity/certificate-files';
 import { MeshTestBed } from '../testing/mesh-test-bed';
+import { TrafficPolicyStore } from '../traffic/traffic-policy-store';
 
 /** The answer of a health route, with its body parsed. */
 async function health(bed: MeshTestBed, echo: AppProcess, path: '/health' | '/health/ready') {
@@ -43,13 +44,25 @@ describe('health of a real echo-service process, over mTLS', () => {
     const parts = {
       discovery: { status: 'up', registered: true, instanceId: 'echo-steady' },
       certificate,
-      upstreams: { status: 'up', instances: { 'echo-service': 2 } },
+      upstreams: { status: 'up', instances: { 'echo-service': 2 }, trafficPolicies: { 'echo-service': { version: null } } },
       startup: { status: 'up' },
     };
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok', info: parts, error: {}, details: parts });
     expect(ready.body['details']).toMatchObject({ certificate: { expiresInSeconds: expect.toSatisfy((seconds: number) => seconds > 0) } });
     expect(ready.cacheControl).toBe('no-cache, no-store, must-revalidate');
+  });
+
+  it('shows the traffic policy version in force per upstream, live, and null again once it is deleted', async () => {
+    const store = new TrafficPolicyStore({ endpoints: bed.etcd, namespace: bed.namespace });
+    try {
+      const { version } = await store.apply({ apiVersion: 'meshmart.dev/v1', kind: 'TrafficPolicy', metadata: { name: 'echo' }, spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], timeout: '2s' }] } });
+      await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 }).toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version } } } });
+      await store.delete('echo-service');
+      await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 }).toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version: null } } } });
+    } finally {
+      store.close();
+    }
   });
 
   it('stays ready (200) but degraded while an upstream has no instances', async () => {
@@ -78,12 +91,12 @@ describe('health of a real echo-service process, over mTLS', () => {
     expect(notReady.contentType).toMatch(/^application\/json/);
     expect(notReady.body).toEqual({
       status: 'error',
-      info: { certificate, upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'] }, startup: { status: 'up' } },
+      info: { certificate, upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'], trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } } }, startup: { status: 'up' } },
       error: { discovery: { status: 'down', registered: false, instanceId: 'echo-draining' } },
       details: {
         discovery: { status: 'down', registered: false, instanceId: 'echo-draining' },
         certificate,
-        upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'] },
+        upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'], trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } } },
         startup: { status: 'up' },
       },
     });

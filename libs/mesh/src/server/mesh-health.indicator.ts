@@ -5,7 +5,7 @@ import { assessMeshHealth, type MeshHealthPart, type MeshHealthSnapshot } from '
 import { MESH_RUNTIME } from './tokens';
 
 /** The part of `MeshRuntime` readiness reads: narrow, so tests hand in a plain object. */
-export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> & {
+export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> & Partial<Pick<MeshRuntime, 'trafficPolicies'>> & {
   readonly startUp: Pick<MeshRuntime['startUp'], 'list'>;
   readonly config: Pick<MeshRuntime['config'], 'MESH_MODE'>;
   readonly identity: { current(): { notAfter: Date } } | undefined;
@@ -51,6 +51,7 @@ export class MeshHealthIndicator {
       certificateNotAfter: runtime.identity?.current().notAfter,
       upstreamInstances,
       pending: runtime.startUp.list(),
+      ...(runtime.trafficPolicies ? { trafficPolicies: runtime.trafficPolicies() } : {}),
     };
   }
 }

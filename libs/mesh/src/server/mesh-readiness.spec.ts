@@ -67,3 +67,14 @@ describe('assessMeshHealth', () => {
     }
   });
 });
+
+describe('traffic policies in the upstreams part', () => {
+  it('reports the version in force per upstream, null when none, with an injected fault', () => {
+    const trafficPolicies = { 'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } }, 'payment-service': { version: undefined, fault: undefined } };
+    const parts = assessMeshHealth({ mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2, 'payment-service': 1 }, pending: [], trafficPolicies }, now);
+    expect(parts.find((part) => part.key === 'upstreams')?.data).toEqual({
+      instances: { 'inventory-service': 2, 'payment-service': 1 },
+      trafficPolicies: { 'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } }, 'payment-service': { version: null } },
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import type { PendingCondition } from '../runtime/start-up-conditions';
+import type { ActiveTrafficPolicy } from '../traffic/upstream-traffic';
 
 /**
  * The rules of a mesh instance's readiness, as plain functions of a snapshot: no Nest, no
@@ -17,6 +18,8 @@ export interface MeshHealthSnapshot {
   upstreamInstances: Readonly<Record<string, number>>;
   /** What the instance still waits for since it started (database, Kafka, consumers joining). */
   pending: readonly PendingCondition[];
+  /** The traffic policy version (and injected fault) in force per upstream, where the mesh applies them. */
+  trafficPolicies?: Readonly<Record<string, ActiveTrafficPolicy>>;
 }
 
 /** `up` and `degraded` keep the instance ready (HTTP 200); one `down` part makes it not ready (503). */
@@ -41,7 +44,7 @@ export interface MeshHealthPart {
 export function assessMeshHealth(snapshot: MeshHealthSnapshot, now: Date): MeshHealthPart[] {
   const parts: MeshHealthPart[] = [];
   if (snapshot.mode === 'proxyless') parts.push(discoveryPart(snapshot), certificatePart(snapshot.certificateNotAfter, now));
-  parts.push(upstreamsPart(snapshot.upstreamInstances), startUpPart(snapshot.pending));
+  parts.push(upstreamsPart(snapshot.upstreamInstances, snapshot.trafficPolicies), startUpPart(snapshot.pending));
   return parts;
 }
 
@@ -66,9 +69,11 @@ function certificatePart(notAfter: Date | undefined, now: Date): MeshHealthPart 
   return { key: 'certificate', status: expired ? 'down' : 'up', data: { expired, expiresAt: notAfter.toISOString(), expiresInSeconds } };
 }
 
-function upstreamsPart(upstreamInstances: Readonly<Record<string, number>>): MeshHealthPart {
+function upstreamsPart(upstreamInstances: Readonly<Record<string, number>>, trafficPolicies: MeshHealthSnapshot['trafficPolicies']): MeshHealthPart {
   const withoutInstances = Object.keys(upstreamInstances).filter((service) => upstreamInstances[service] === 0);
   const instances = { ...upstreamInstances };
-  if (withoutInstances.length === 0) return { key: 'upstreams', status: 'up', data: { instances } };
-  return { key: 'upstreams', status: 'degraded', data: { instances, withoutInstances } };
+  // `version: null` says plainly that no policy is in force (JSON has no undefined).
+  const traffic = trafficPolicies && Object.keys(trafficPolicies).length > 0 ? { trafficPolicies: Object.fromEntries(Object.entries(trafficPolicies).map(([service, active]) => [service, { version: active.version ?? null, ...(active.fault ? { fault: active.fault } : {}) }])) } : {};
+  if (withoutInstances.length === 0) return { key: 'upstreams', status: 'up', data: { instances, ...traffic } };
+  return { key: 'upstreams', status: 'degraded', data: { instances, withoutInstances, ...traffic } };
 }

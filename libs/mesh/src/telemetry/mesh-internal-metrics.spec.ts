@@ -111,4 +111,20 @@ describe('MeshInternalMetrics', () => {
     ]);
     expect(await scrape()).toEqual([{ name: 'meshmart_registry_instances', labels: { service: 'inventory-service' }, value: 2 }]);
   });
+
+  it('shows the traffic policy version per upstream (0: none) and counts routed calls per route and subset', async () => {
+    metrics.setTrafficPolicyVersion('payment-service', '812');
+    metrics.setTrafficPolicyVersion('inventory-service', undefined);
+    metrics.recordTrafficRoute('payment-service', 'canary', 'v2');
+    metrics.recordTrafficRoute('payment-service', 'canary', 'v2');
+    metrics.recordTrafficRoute('inventory-service', 'reads', undefined);
+    expect(await scrape()).toEqual([
+      { name: 'meshmart_traffic_policy_version', labels: { destination_service: 'payment-service' }, value: 812 },
+      { name: 'meshmart_traffic_policy_version', labels: { destination_service: 'inventory-service' }, value: 0 },
+      { name: 'meshmart_traffic_routed_total', labels: { destination_service: 'payment-service', route: 'canary', destination_subset: 'v2' }, value: 2 },
+      { name: 'meshmart_traffic_routed_total', labels: { destination_service: 'inventory-service', route: 'reads', destination_subset: '-' }, value: 1 },
+    ]);
+    metrics.setTrafficPolicyVersion('payment-service', 'v7');
+    expect(failures.map((failure) => failure.operation)).toEqual(['meshmart_traffic_policy_version']);
+  });
 });

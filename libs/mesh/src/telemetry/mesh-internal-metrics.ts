@@ -27,6 +27,8 @@ export class MeshInternalMetrics {
   private readonly authzDenied: Counter<'destination_workload' | 'source_principal'>;
   private readonly certificateExpiry: Gauge<'workload'>;
   private readonly requestsInFlight: Gauge<'workload'>;
+  private readonly trafficPolicyVersion: Gauge<'destination_service'>;
+  private readonly trafficRoutes: Counter<'destination_service' | 'route' | 'destination_subset'>;
   /** Counted in plain numbers per request and handed to the gauge when it is scraped, not per request. */
   private readonly inFlight = new Map<string, number>();
 
@@ -83,6 +85,32 @@ export class MeshInternalMetrics {
       collect() {
         for (const [workload, count] of inFlight) this.set({ workload }, count);
       },
+    });
+    this.trafficPolicyVersion = new Gauge({
+      name: 'meshmart_traffic_policy_version',
+      help: 'Version (etcd revision) of the traffic policy in force for an upstream service; 0 when none is set.',
+      labelNames: ['destination_service'],
+      registers,
+    });
+    this.trafficRoutes = new Counter({
+      name: 'meshmart_traffic_routed_total',
+      help: 'Outbound calls routed by a traffic policy, by route and the subset the split chose (`-`: the whole service).',
+      labelNames: ['destination_service', 'route', 'destination_subset'],
+      registers,
+    });
+  }
+
+  /** A call to `destinationService` took `route` to `subset` (undefined: every instance). */
+  recordTrafficRoute(destinationService: string, route: string, subset: string | undefined): void {
+    guardTelemetry('meshmart_traffic_routed_total', undefined, () => this.trafficRoutes.inc({ destination_service: destinationService, route, destination_subset: subset ?? '-' }));
+  }
+
+  /** The traffic policy of `destinationService` in force now has `version` (an etcd revision); undefined: none. */
+  setTrafficPolicyVersion(destinationService: string, version: string | undefined): void {
+    guardTelemetry('meshmart_traffic_policy_version', undefined, () => {
+      const value = version === undefined ? 0 : Number(version);
+      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`traffic policy version must be a whole number >= 0, got ${version}`);
+      this.trafficPolicyVersion.set({ destination_service: destinationService }, value);
     });
   }
 

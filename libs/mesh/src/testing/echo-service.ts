@@ -15,12 +15,16 @@ import { SERVICE_NAME } from '../server/tokens';
 import { MESH_RUNTIME } from '../server/tokens';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 
-/** `ok` (default), `fail` (every call answers 503) or `slow:<ms>` (every call waits first). */
-const behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
-const delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
+/** `ok` (default), `fail` (every call answers 503) or `slow:<ms>` (every call waits first); `POST /behaviour` changes it. */
+let behaviour = process.env['ECHO_BEHAVIOUR'] ?? 'ok';
+let delayMs = behaviour.startsWith('slow:') ? Number(behaviour.slice(5)) : 0;
 const work = { completed: 0, abandoned: 0 };
 /** Calls that reached a handler, whatever they answered: counts the attempts a callee really saw. */
 let arrivals = 0;
+/** Of those, the mirrored copies: their authority is marked `-shadow`, as Envoy marks them. */
+let shadowArrivals = 0;
+/** Mirrored copies answered so far: with `shadowArrivals`, says how many are still in flight. */
+let shadowAnswered = 0;
 const upstreams = (process.env['ECHO_UPSTREAMS'] ?? '').split(',').filter((name) => name.length > 0);
 /** Every `mesh-test-*` workload of this bed's namespace, by principal prefix. */
 const { MESH_TRUST_DOMAIN, MESH_NAMESPACE } = loadMeshConfig(process.env);
@@ -41,17 +45,27 @@ class EchoController {
   constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
 
   @Get('arrivals')
-  arrivalsSoFar(): { arrivals: number } {
-    return { arrivals };
+  arrivalsSoFar(): { arrivals: number; shadowArrivals: number; shadowAnswered: number } {
+    return { arrivals, shadowArrivals, shadowAnswered };
+  }
+
+  /** Makes this instance misbehave (or recover) from now on, e.g. to see it ejected and back. */
+  @Post('behaviour')
+  @HttpCode(204)
+  changeBehaviour(@Query('to') to: string): void {
+    behaviour = to;
+    delayMs = to.startsWith('slow:') ? Number(to.slice(5)) : 0;
   }
 
   @Get('echo')
-  async echo(@Headers('traceparent') traceparent?: string): Promise<EchoAnswer> {
+  async echo(@Headers('traceparent') traceparent?: string, @Headers('host') host?: string): Promise<EchoAnswer> {
     arrivals += 1;
+    if (host?.endsWith('-shadow')) shadowArrivals += 1;
     const context = currentRequestContext();
     const deadlineMs = context?.deadline ? Math.round(context.deadline.remainingMs()) : null;
     if (behaviour === 'fail') throw new ServiceUnavailable();
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (host?.endsWith('-shadow')) shadowAnswered += 1;
     return { instance: this.runtime.instanceId, caller: context?.caller ?? null, deadlineMs, traceparent: traceparent ?? null };
   }
 

@@ -11,7 +11,7 @@ import { mtlsAgent } from '../identity/mtls-agent';
 import { spiffeId } from '../identity/spiffe';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { loadMeshConfig } from '../config/mesh-config';
-import { MeshRuntime } from '../runtime/mesh-runtime';
+import { MeshRuntime, type MeshRuntimeOptions } from '../runtime/mesh-runtime';
 
 /** The echo-service entry point, run as its own process by the test beds. */
 export const ECHO_SCRIPT = join(__dirname, 'echo-service.ts');
@@ -61,9 +61,9 @@ export class MeshTestBed {
   }
 
   /** A runtime in this process, as workload `service`, calling `echo-service`. */
-  async client(service = 'mesh-test-client', extra: Record<string, string> = {}): Promise<MeshRuntime> {
+  async client(service = 'mesh-test-client', extra: Record<string, string> = {}, options: Pick<MeshRuntimeOptions, 'trafficRandom'> = {}): Promise<MeshRuntime> {
     const config = loadMeshConfig({ ...this.env(extra), HOST: '127.0.0.1' });
-    const runtime = await MeshRuntime.start({ service, upstreams: ['echo-service'], config });
+    const runtime = await MeshRuntime.start({ service, upstreams: ['echo-service'], config, ...options });
     this.runtimes.push(runtime);
     return runtime;
   }
@@ -72,7 +72,7 @@ export class MeshTestBed {
    * A bare mTLS GET to one instance by its URL, as workload `as`, checking that `service`
    * answers: no discovery and no balancing, for asserting on one particular process.
    */
-  async get(url: string, { as = 'mesh-test-client', service = 'echo-service', rawPath }: { as?: string; service?: string; rawPath?: string } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  async get(url: string, { as = 'mesh-test-client', service = 'echo-service', rawPath, method = 'GET' }: { as?: string; service?: string; rawPath?: string; method?: string } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
     const identity = await WorkloadIdentity.load(workloadFiles(this.certDir, as));
     const agent = mtlsAgent(identity, { expectedSpiffeId: spiffeId({ namespace: this.namespace, serviceAccount: service }), keepAlive: false });
     // A URL string is parsed as WHATWG does, which resolves `..` and `%2E%2E` before sending;
@@ -80,7 +80,7 @@ export class MeshTestBed {
     const { hostname, port, pathname, search } = new URL(url);
     try {
       return await new Promise((resolve, reject) => {
-        request({ hostname, port, path: rawPath ?? `${pathname}${search}`, agent }, (res) => {
+        request({ hostname, port, method, path: rawPath ?? `${pathname}${search}`, agent }, (res) => {
           let body = '';
           res.on('data', (chunk: Buffer) => (body += chunk.toString()));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -91,6 +91,11 @@ export class MeshTestBed {
     } finally {
       identity.close();
     }
+  }
+
+  /** The etcd endpoints this bed's processes use (e.g. for a TrafficPolicyStore of its namespace). */
+  get etcd(): readonly string[] {
+    return this.etcdEndpoints;
   }
 
   async close(): Promise<void> {
