@@ -9,12 +9,23 @@ import { type MtlsConnector } from '../identity/mtls-connector';
  * gets a new pool that handshakes with the new certificate, and the old pool closes once its
  * requests in flight have their answers.
  */
+/**
+ * Connections one caller keeps to one instance at most (Envoy's per-host circuit breaker is
+ * the same idea). Past it, requests wait for a free connection: a burst after a pause (GC, a
+ * busy core) would otherwise open a connection per queued request, each a TLS handshake of a
+ * few milliseconds of CPU on both ends, and turn a short stall into a long one.
+ */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 32;
+
 export class ConnectionPools {
   private readonly pools = new Map<string, { pool: Pool; fingerprint: string | undefined }>();
   private closed = false;
 
   /** `connector` is absent for plain HTTP (a sidecar, or the gateway's own plain upstreams). */
-  constructor(private readonly connector: MtlsConnector | undefined) {}
+  constructor(
+    private readonly connector: MtlsConnector | undefined,
+    private readonly connectionsPerOrigin = DEFAULT_CONNECTIONS_PER_ORIGIN,
+  ) {}
 
   /** The pool of one origin, made on first use; replaced once the workload's certificate rotated. */
   dispatcherFor(origin: string): Dispatcher {
@@ -23,7 +34,7 @@ export class ConnectionPools {
     const existing = this.pools.get(origin);
     if (existing && existing.fingerprint === fingerprint) return existing.pool;
     if (existing) void existing.pool.close();
-    const pool = this.connector ? mtlsPool(origin, this.connector) : new Pool(origin);
+    const pool = this.connector ? mtlsPool(origin, this.connector, this.connectionsPerOrigin) : new Pool(origin, { connections: this.connectionsPerOrigin });
     this.pools.set(origin, { pool, fingerprint });
     return pool;
   }
@@ -52,8 +63,9 @@ export class ConnectionPools {
   }
 }
 
-function mtlsPool(origin: string, connector: MtlsConnector): Pool {
+function mtlsPool(origin: string, connector: MtlsConnector, connections: number | null): Pool {
   return new Pool(origin, {
+    connections,
     connect: (options, callback) => {
       connector.connect(options.hostname, Number(options.port), (error, socket) => (socket ? callback(null, socket) : callback(error ?? new Error('mTLS connection failed'), null)));
     },

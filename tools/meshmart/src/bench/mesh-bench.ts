@@ -107,9 +107,16 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
       for (const name of names) runs[name].push(await measureLoad(variants[name], load));
       console.log(`  round ${round}/${options.rounds}: ${names.map((name) => `${name} ${fmt(runs[name].at(-1))}`).join(' | ')}`);
     }
+    // The latency rounds alternate too: a pause of the machine (another process's burst, a GC)
+    // lands in one round of one call, and the median round leaves it out of both.
     const rate = { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs };
-    const atRate = { direct: await runAtRate(variants.direct.call, rate), mesh: await runAtRate(variants.mesh.call, rate) };
-    console.log(`  at ${options.ratePerSecond} req/s: direct ${fmt(atRate.direct)} | mesh ${fmt(atRate.mesh)}`);
+    const rateRuns = { direct: [] as LoadResult[], mesh: [] as LoadResult[] };
+    for (let round = 1; round <= options.rounds; round++) {
+      rateRuns.direct.push(await runAtRate(variants.direct.call, rate));
+      rateRuns.mesh.push(await runAtRate(variants.mesh.call, rate));
+      console.log(`  at ${options.ratePerSecond} req/s, round ${round}/${options.rounds}: direct ${fmt(rateRuns.direct.at(-1))} p99 ${rateRuns.direct.at(-1)?.p99Ms.toFixed(2)} ms | mesh ${fmt(rateRuns.mesh.at(-1))} p99 ${rateRuns.mesh.at(-1)?.p99Ms.toFixed(2)} ms`);
+    }
+    const atRate = { direct: medianBy(rateRuns.direct, (r) => r.p99Ms), mesh: medianBy(rateRuns.mesh, (r) => r.p99Ms) };
     const measurement: MeshBenchMeasurement = {
       settings: { concurrency: options.concurrency, durationMs: options.durationMs, rounds: options.rounds, ratePerSecond: options.ratePerSecond },
       saturated: Object.fromEntries(names.map((name) => [name, median(runs[name])])) as Record<VariantName, MeasuredLoad>,
@@ -192,7 +199,11 @@ async function getOkUndici(pool: Pool, path: string): Promise<void> {
 
 /** The round with the median throughput, so one disturbed round does not decide. */
 function median<T extends LoadResult>(runs: T[]): T {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return medianBy(runs, (run) => run.requestsPerSecond);
+}
+
+function medianBy<T>(runs: readonly T[], value: (run: T) => number): T {
+  const sorted = [...runs].sort((a, b) => value(a) - value(b));
   const middle = sorted[Math.floor(sorted.length / 2)];
   if (!middle) throw new Error('no runs');
   return middle;

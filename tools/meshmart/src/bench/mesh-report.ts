@@ -123,7 +123,7 @@ function meshMarkdown(m: MeshBenchMeasurement, d: ReturnType<typeof deriveMeshCo
       return `| ${VARIANTS[name]} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${us(r.clientCpuUsPerCall)} | ${us(r.serverCpuUsPerCall)} |`;
     }),
     '',
-    `Per-hop latency: open loop at ${s.ratePerSecond} req/s for ${s.durationMs / 1000}s (nothing saturated).`,
+    `Per-hop latency: open loop at ${s.ratePerSecond} req/s, ${s.rounds} alternating rounds of ${s.durationMs / 1000}s each, the round with the median p99 (nothing saturated).`,
     '',
     '| | req/s | p50 ms | p99 ms |',
     '|---|---:|---:|---:|',
