@@ -38,7 +38,7 @@ describe('npm run bench -- mesh, one short round', () => {
       expect(load.clientCpuUsPerCall, name).toBeGreaterThan(0);
       expect(load.serverCpuUsPerCall, name).toBeGreaterThan(0);
     }
-    for (const key of ['clientOwnUs', 'serverOwnUs', 'pairVcpuPer1000', 'throughputRatio', 'p50DeltaMs', 'p99DeltaMs', 'realWorkRatio']) {
+    for (const key of ['clientOwnUs', 'serverOwnUs', 'pairVcpuPer1000', 'throughputRatio', 'p50DeltaMs', 'p99DeltaMs', 'realWorkRatio', 'routingStepNs']) {
       expect(Number.isFinite(report.derived[key]), key).toBe(true);
       expect(typeof report.verdict[key], key).toBe('boolean');
     }

@@ -28,14 +28,13 @@ function traffic(random = () => 0.5) {
 }
 
 describe('UpstreamTraffic', () => {
-  it('routes nothing without a policy, for well under 5 µs a call', () => {
-    const { upstream } = traffic();
-    const headers = { accept: 'application/json' };
-    const started = performance.now();
-    for (let i = 0; i < 100_000; i++) upstream.route('GET', '/payments/1', headers);
-    const perCallUs = ((performance.now() - started) * 1000) / 100_000;
-    expect(upstream.route('GET', '/', headers)).toBeUndefined();
-    expect(perCallUs).toBeLessThan(5);
+  // What it costs per call is measured by `npm run bench -- mesh` (the routing step's line).
+  it('routes nothing without a policy: no decision, nothing told of a routed call', () => {
+    const routed: unknown[] = [];
+    const upstream = new UpstreamTraffic({ service: 'payment-service', callerZone: 'a', onRouted: (decision) => routed.push(decision) });
+    expect(upstream.route('GET', '/payments/1', { accept: 'application/json' })).toBeUndefined();
+    expect(upstream.route('POST', '/payments', { 'x-canary': 'always' })).toBeUndefined();
+    expect(routed).toEqual([]);
   });
 
   it('applies a policy from its key: header route, split, subset candidates, version', () => {

@@ -38,7 +38,7 @@ export const ISTIO = {
 } as const;
 
 /** The mesh hop's targets (issue 16). CPU in µs per call beyond the bare mTLS pair. */
-export const TARGETS = { clientOwnUs: 40, serverOwnUs: 25, pairVcpuPer1000: 0.065, throughputRatio: 0.8, p50DeltaMs: 0.15, p99DeltaMs: 0.3, realWorkRatio: 0.9 } as const;
+export const TARGETS = { clientOwnUs: 40, serverOwnUs: 25, pairVcpuPer1000: 0.065, throughputRatio: 0.8, p50DeltaMs: 0.15, p99DeltaMs: 0.3, realWorkRatio: 0.9, routingStepNs: 5_000 } as const;
 
 export interface MeshBenchMeasurement {
   settings: { concurrency: number; durationMs: number; rounds: number; ratePerSecond: number };
@@ -46,6 +46,8 @@ export interface MeshBenchMeasurement {
   atRate: { direct: LoadResult; mesh: LoadResult };
   /** Shares of each side's busy CPU by stage, from a profiled run of (b); absent when profiling was off. */
   stages?: { client: Record<Stage, number>; server: Record<Stage, number> };
+  /** The client's routing step with no traffic policy, alone, in ns per call. */
+  routingStepNs: number;
   loadAverage: readonly number[];
 }
 
@@ -69,6 +71,7 @@ export function deriveMeshCost(m: MeshBenchMeasurement) {
     p50DeltaMs: m.atRate.mesh.p50Ms - m.atRate.direct.p50Ms,
     p99DeltaMs: m.atRate.mesh.p99Ms - m.atRate.direct.p99Ms,
     realWorkRatio: run.dbMesh.requestsPerSecond / run.dbDirect.requestsPerSecond,
+    routingStepNs: m.routingStepNs,
   };
   const verdict = {
     clientOwnUs: derived.clientOwnUs <= TARGETS.clientOwnUs,
@@ -78,6 +81,7 @@ export function deriveMeshCost(m: MeshBenchMeasurement) {
     p50DeltaMs: derived.p50DeltaMs <= TARGETS.p50DeltaMs,
     p99DeltaMs: derived.p99DeltaMs <= TARGETS.p99DeltaMs,
     realWorkRatio: derived.realWorkRatio >= TARGETS.realWorkRatio,
+    routingStepNs: derived.routingStepNs <= TARGETS.routingStepNs,
   };
   return { derived, verdict };
 }
@@ -141,6 +145,7 @@ function meshMarkdown(m: MeshBenchMeasurement, d: ReturnType<typeof deriveMeshCo
     `| added p50 per hop at ${s.ratePerSecond} req/s, (b) − (a) | ${signed(d.p50DeltaMs, 3)} ms | ≤ +${TARGETS.p50DeltaMs} ms (${mark(v.p50DeltaMs)}) | +${ISTIO.addedP90Ms} ms at p90 |`,
     `| added p99 per hop at ${s.ratePerSecond} req/s, (b) − (a) | ${signed(d.p99DeltaMs, 3)} ms | ≤ +${TARGETS.p99DeltaMs} ms (${mark(v.p99DeltaMs)}) | +${ISTIO.addedP99Ms} ms |`,
     `| real work (one Postgres read), mesh ÷ direct throughput | ×${d.realWorkRatio.toFixed(3)} | ≥ ×${TARGETS.realWorkRatio} (${mark(v.realWorkRatio)}) | |`,
+    `| the routing step with no traffic policy, per call | ${d.routingStepNs.toFixed(1)} ns | ≤ ${TARGETS.routingStepNs / 1000} µs (${mark(v.routingStepNs)}) | |`,
     '',
     `Also: the mesh client costs ${signed(d.clientOverUndiciUs, 0)} µs per call over a bare undici mTLS client (the transport it is built on); the server side is ${signed(d.serverOverBareUs, 0)} µs over a bare Node mTLS server, of which the framework (NestJS on Fastify) is ${d.frameworkUs.toFixed(0)} µs. (b) as a whole, both processes, costs ${d.meshPairVcpuPer1000.toFixed(3)} vCPU per 1,000 req/s, transport and framework included. Istio's figures: [CPU](${ISTIO.cpuSource}), [latency](${ISTIO.latencySource}).`,
     '',
