@@ -55,7 +55,7 @@ describe('meshmart traffic and fault (real etcd)', () => {
   it('refuses an invalid file with one line naming the field, exit 2, and changes nothing', async () => {
     const before = await store.get('payment-service');
     const file = join(mkdtempSync(join(tmpdir(), 'meshmart-traffic-')), 'payment-service.yaml');
-    writeFileSync(file, readFileSync(join(root, 'infra', 'traffic', 'payment-service.yaml'), 'utf8').replace('weight: 10', 'weight: 20'));
+    writeFileSync(file, readFileSync(join(root, 'infra', 'traffic', 'payment-service.yaml'), 'utf8').replace(/weight: 10$/m, 'weight: 20'));
     const refused = meshmart('traffic', 'apply', '-f', file);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
