@@ -87,7 +87,7 @@ export class MeshRuntime {
     const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing, options.trafficRandom);
     try {
       for (const upstream of options.upstreams ?? []) await runtime.addUpstream(upstream);
-      await runtime.traffic.start();
+      runtime.traffic.startInBackground();
     } catch (error) {
       await runtime.close();
       throw error;
@@ -219,10 +219,18 @@ export class MeshRuntime {
     pipeline.onRetry(() => this.metrics.internal.recordRetry(service, 'failure'));
     pipeline.onBreakerStateChange((state) => this.metrics.internal.setCircuitBreakerState(service, state === 'half_open' ? 'half-open' : state));
 
-    const pools = new ConnectionPools(this.identity && proxyless ? new MtlsConnector(this.identity, this.spiffeIdOf(service)) : undefined);
-    this.pools.push(pools);
+    const connector = this.identity && proxyless ? new MtlsConnector(this.identity, this.spiffeIdOf(service)) : undefined;
+    const pools = new ConnectionPools(connector);
+    // Mirrored copies have pools of their own: a slow mirror candidate holds its copies' connections
+    // without making the callers' own calls queue behind them.
+    const mirrorPools = new ConnectionPools(connector, MIRROR_CONNECTIONS_PER_ORIGIN);
+    this.pools.push(pools, mirrorPools);
     const originOf = (instance: ServiceInstance) => (proxyless ? `https://${endpointOf(instance)}` : config.MESH_SIDECAR_URL.replace('{service}', service));
-    view.onChange((instances) => pools.retainOnly(new Set(instances.map(originOf))));
+    view.onChange((instances) => {
+      const origins = new Set(instances.map(originOf));
+      pools.retainOnly(origins);
+      mirrorPools.retainOnly(origins);
+    });
     // Per instance, not per call: the instance objects live until discovery changes.
     const targets = new WeakMap<ServiceInstance, TransportTarget>();
     const target = (instance: ServiceInstance): TransportTarget => {
@@ -246,7 +254,11 @@ export class MeshRuntime {
       const live = view.instances().filter((instance) => instance.healthy);
       return outliers.available(health ? health.available(live) : live);
     };
-    const traffic = this.traffic.forUpstream(service, { healthy, send: (instance, request) => sendHttp(target(instance), request) });
+    const mirrorTarget = (instance: ServiceInstance): TransportTarget => {
+      const origin = originOf(instance);
+      return { origin, dispatcher: mirrorPools.dispatcherFor(origin) };
+    };
+    const traffic = this.traffic.forUpstream(service, { healthy, send: (instance, request) => sendHttp(mirrorTarget(instance), request) });
 
     this.clients.set(
       service,
@@ -268,6 +280,12 @@ export class MeshRuntime {
     );
   }
 }
+
+/**
+ * Connections to one instance for mirrored copies (Envoy's per-cluster default is 1,024): copies
+ * wait for nobody, so they may hold many at once; past this they queue until their timeout.
+ */
+const MIRROR_CONNECTIONS_PER_ORIGIN = 256;
 
 /** Sidecar mode has one endpoint per upstream: the sidecar (or the Service name) does the rest. */
 function sidecarView(service: string, template: string): ServiceView {

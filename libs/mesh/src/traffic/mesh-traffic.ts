@@ -37,6 +37,7 @@ export interface UpstreamTrafficParts {
  * ignored.
  */
 export class MeshTraffic {
+  private starting: Promise<void> | undefined;
   private readonly upstreams = new Map<string, UpstreamTraffic>();
   private store: TrafficPolicyStore | undefined;
   private watch: TrafficPolicyWatch | undefined;
@@ -61,6 +62,15 @@ export class MeshTraffic {
     return traffic;
   }
 
+  /**
+   * Reads the current policies and watches them, in the background: a starting instance does
+   * not wait for them to listen (until the first read, its calls balance plainly, as with no
+   * policy); a failure to read goes to `onProblem`, and the instance runs without policies.
+   */
+  startInBackground(): void {
+    this.starting ??= this.start().catch((error: unknown) => (this.options.onProblem ?? reportProblem)(`traffic policies not read: ${String(error)}`));
+  }
+
   /** Reads the current policies and watches them; resolves once they are in force. */
   async start(): Promise<void> {
     const { endpoints, namespace } = this.options;
@@ -81,6 +91,7 @@ export class MeshTraffic {
   }
 
   async close(): Promise<void> {
+    await this.starting;
     await this.watch?.close();
     this.store?.close();
   }
