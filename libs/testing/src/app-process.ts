@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findWorkspaceRoot } from './stack-endpoints';
 
@@ -41,6 +42,13 @@ export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeout
  * With `logFile`, the process writes there and is detached: it outlives this one (`npm run
  * demo -- --detach`).
  */
+/**
+ * V8's code cache for the services' modules, shared by every start: a restarted instance skips
+ * compiling what the last start compiled (swc-node caches its own transforms the same way),
+ * which is a third to half of a start on a busy 2-core machine. Set NODE_COMPILE_CACHE to move it.
+ */
+const COMPILE_CACHE_DIR = join(tmpdir(), 'meshmart-node-compile-cache');
+
 export function startService(name: string, script: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000, logFile?: string, until: StartedWhen = 'ready'): Promise<AppProcess> {
   const root = findWorkspaceRoot();
   const spawnedAt = Date.now();
@@ -51,7 +59,7 @@ export function startService(name: string, script: string, env: NodeJS.ProcessEn
   }
   const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
     cwd: root,
-    env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.base.json'), PORT: '0', ...env },
+    env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.base.json'), NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] ?? COMPILE_CACHE_DIR, PORT: '0', ...env },
     stdio: log === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', log, log],
     detached: log !== undefined,
   });
