@@ -1,4 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import 'reflect-metadata';
+import { X509Certificate, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type MeshCa, type WorkloadCertificate, createMeshCa, issueWorkloadCertificate } from './certificate-authority';
 import { IdentityMaterialUnusable } from './identity-errors';
@@ -41,4 +43,24 @@ describe('identity material', () => {
     expect(spiffeIdOfCertificate(ca.certPem)).toBeUndefined();
     expect(spiffeIdOfCertificate('not a certificate')).toBeUndefined();
   });
+
+  it('reads the URI SAN from the DER, so two URIs, a non-SPIFFE URI or a DNS name spelling a URI carry no identity', async () => {
+    const id = 'spiffe://cluster.local/ns/meshmart/sa/cart-service';
+    expect(await spiffeIdWithSans([{ type: 'url', value: id }, { type: 'dns', value: 'cart-service' }])).toBe(id);
+    expect(await spiffeIdWithSans([{ type: 'url', value: id }, { type: 'url', value: 'spiffe://cluster.local/ns/meshmart/sa/order-service' }])).toBeUndefined();
+    expect(await spiffeIdWithSans([{ type: 'url', value: 'https://cart-service.example' }])).toBeUndefined();
+    // Node's SAN text of this one reads `DNS:"x, URI:spiffe://…"`: only a text parser could be fooled by it.
+    expect(await spiffeIdWithSans([{ type: 'dns', value: `x, URI:${id}` }])).toBeUndefined();
+  });
 });
+
+/** The SPIFFE ID found in a self-signed certificate carrying exactly these subject alternative names. */
+async function spiffeIdWithSans(names: x509.JsonGeneralName[]): Promise<string | undefined> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+  const keys = await webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    { serialNumber: '01', name: 'CN=test', keys, signingAlgorithm: algorithm, extensions: [new x509.SubjectAlternativeNameExtension(names)] },
+    webcrypto,
+  );
+  return spiffeIdOfCertificate(cert.toString('pem'));
+}

@@ -1,9 +1,8 @@
-// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect polyfill.
-import 'reflect-metadata';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as x509 from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, id_ce_subjectAltName, SubjectAlternativeName } from '@peculiar/asn1-x509';
 import { IdentityMaterialUnusable } from './identity-errors';
 import { parseSpiffeId } from './spiffe';
 
@@ -62,14 +61,17 @@ const KNOWN_CERTIFICATES = 256;
 const spiffeIdOfKnownCertificate = new Map<string, string | undefined>();
 
 function parseSpiffeIdOfCertificate(certificate: Uint8Array | string): string | undefined {
-  let parsed: x509.X509Certificate;
+  // The ASN.1 schemas alone, not @peculiar/x509 (which loads every algorithm and format it knows
+  // through tsyringe): a service reads its own certificate while it starts.
+  let sans: SubjectAlternativeName[];
   try {
-    parsed = new x509.X509Certificate(typeof certificate === 'string' ? certificate : Uint8Array.from(certificate));
+    const der = typeof certificate === 'string' ? new X509Certificate(certificate).raw : certificate;
+    const { tbsCertificate } = AsnConvert.parse(der, Certificate);
+    sans = (tbsCertificate.extensions ?? []).filter((extension) => extension.extnID === id_ce_subjectAltName).map((extension) => AsnConvert.parse(extension.extnValue, SubjectAlternativeName));
   } catch {
     return undefined;
   }
-  const sans = parsed.getExtensions<x509.SubjectAlternativeNameExtension>(x509.SubjectAlternativeNameExtension);
-  const uris = sans.flatMap((san) => san.names.items.filter((name) => name.type === 'url').map((name) => name.value));
+  const uris = sans.flatMap((san) => san.flatMap((name) => (name.uniformResourceIdentifier === undefined ? [] : [name.uniformResourceIdentifier])));
   const [uri] = uris;
   return sans.length === 1 && uris.length === 1 && uri !== undefined && parseSpiffeId(uri) ? uri : undefined;
 }

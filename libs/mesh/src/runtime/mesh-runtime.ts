@@ -16,7 +16,8 @@ import { WorkloadIdentity } from '../identity/workload-identity';
 import { createCallPipeline } from '../resilience/call-pipeline';
 import { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshPeer } from '../telemetry/istio-labels';
-import { type RunningTracing, startTracing } from '../telemetry/tracing';
+import { otlpTraceExporter, type RunningTracing, startTracing } from '../telemetry/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { MeshTraffic } from '../traffic/mesh-traffic';
 import type { ActiveTrafficPolicy } from '../traffic/upstream-traffic';
 import { StartUpConditions } from './start-up-conditions';
@@ -28,7 +29,7 @@ export interface MeshRuntimeOptions {
   upstreams?: readonly string[];
   config: MeshConfig;
   /** Tests inject an exporter; otherwise OTLP when configured. */
-  tracing?: Parameters<typeof startTracing>[0]['exporter'];
+  tracing?: SpanExporter;
   /** Uniform numbers in [0, 1) for traffic splits, faults, mirroring and locality; tests inject a seeded one. Default `Math.random`. */
   trafficRandom?: () => number;
 }
@@ -81,8 +82,7 @@ export class MeshRuntime {
       serviceInstanceId: instanceId,
       namespace: config.MESH_NAMESPACE,
       serviceVersion: config.MESH_VERSION,
-      ...(options.tracing ? { exporter: options.tracing } : {}),
-      ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
+      exporters: [...(options.tracing ? [options.tracing] : []), ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? [await otlpTraceExporter(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)] : [])],
     });
     const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing, options.trafficRandom);
     try {

@@ -32,7 +32,7 @@ describe('trace context through a real Kafka broker', () => {
   let admin: Admin;
 
   beforeAll(async () => {
-    tracing = startTracing({ serviceName: 'kafka-spans-int-spec', serviceInstanceId: `kafka-spans-int-spec-${process.pid}`, exporter });
+    tracing = startTracing({ serviceName: 'kafka-spans-int-spec', serviceInstanceId: `kafka-spans-int-spec-${process.pid}`, exporters: [exporter] });
     kafka = new Kafka({ clientId: 'kafka-spans-int-spec', brokers: (await useStack()).kafka.brokers, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();

@@ -13,7 +13,7 @@ describe('createMeshLogger', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: RunningTracing;
   beforeAll(() => {
-    tracing = startTracing({ serviceName: 'logger-spec', serviceInstanceId: 'logger-spec-1', exporter });
+    tracing = startTracing({ serviceName: 'logger-spec', serviceInstanceId: 'logger-spec-1', exporters: [exporter] });
   });
   afterAll(() => tracing.shutdown());
 

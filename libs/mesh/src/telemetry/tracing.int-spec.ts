@@ -83,7 +83,7 @@ describe('trace context across two processes over HTTP', () => {
   let server: TracedServerProcess;
 
   beforeAll(async () => {
-    tracing = startTracing({ serviceName: 'tracing-int-spec', serviceInstanceId: `tracing-int-spec-${process.pid}`, exporter });
+    tracing = startTracing({ serviceName: 'tracing-int-spec', serviceInstanceId: `tracing-int-spec-${process.pid}`, exporters: [exporter] });
     server = await TracedServerProcess.start();
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ describe('tracing in one process', () => {
   let previousHandler: TelemetryFailureHandler;
 
   beforeAll(() => {
-    tracing = startTracing({ serviceName: 'tracing-spec', serviceInstanceId: 'tracing-spec-1', serviceVersion: '0.1.0', exporter });
+    tracing = startTracing({ serviceName: 'tracing-spec', serviceInstanceId: 'tracing-spec-1', serviceVersion: '0.1.0', exporters: [exporter] });
   });
   afterAll(() => tracing.shutdown());
   beforeEach(() => {

@@ -1,16 +1,8 @@
 import { type Attributes, context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type SpanExporter, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVICE_INSTANCE_ID,
@@ -31,10 +23,11 @@ export interface TracingOptions {
   namespace?: string;
   /** `service.version`; left out when not given. */
   serviceVersion?: string;
-  /** Where finished spans go (batched), e.g. an `InMemorySpanExporter` in tests. */
-  exporter?: SpanExporter;
-  /** OTLP/HTTP traces endpoint, e.g. `http://127.0.0.1:4318/v1/traces` (batched). */
-  otlpEndpoint?: string;
+  /**
+   * Where finished spans go (each batched): an `InMemorySpanExporter` in tests,
+   * `await otlpTraceExporter(url)` in a service.
+   */
+  exporters?: readonly SpanExporter[];
 }
 
 /** Tracing as started; stop it before the process exits so buffered spans are sent. */
@@ -48,11 +41,11 @@ export interface RunningTracing {
 let running: RunningTracing | undefined;
 
 /**
- * Starts the OpenTelemetry Node SDK for a service: W3C trace-context propagation, a resource
- * from the semantic conventions, and no auto-instrumentation (the mesh makes its own spans with
+ * Starts OpenTelemetry tracing for a service: W3C trace-context propagation, a resource from the
+ * semantic conventions, and no auto-instrumentation (the mesh makes its own spans with
  * `withServerSpan`, `withClientSpan` and the Kafka helpers, so nothing is traced twice).
  *
- * With neither `exporter` nor `otlpEndpoint`, context still propagates (logs carry trace ids,
+ * With no exporter, context still propagates (logs carry trace ids,
  * callees join the caller's trace) but no span is recorded: a tracer that only makes ids stands
  * in for the SDK, so a process that exports nothing spends nothing on spans.
  * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. Starting twice
@@ -61,7 +54,7 @@ let running: RunningTracing | undefined;
  *
  * @example
  * const tracing = startTracing({ serviceName: 'inventory-service', serviceInstanceId: instance.id,
- *   otlpEndpoint: config.otlpEndpoint });
+ *   exporters: [await otlpTraceExporter(config.otlpEndpoint)] });
  * process.once('SIGTERM', () => void tracing.shutdown());
  */
 export function startTracing(options: TracingOptions): RunningTracing {
@@ -70,12 +63,15 @@ export function startTracing(options: TracingOptions): RunningTracing {
     return running;
   }
   try {
-    const processors = spanProcessorsFor(options);
+    const processors = (options.exporters ?? []).map((exporter) => new BatchSpanProcessor({ exporter }));
     if (processors.length === 0) {
       running = propagationOnly();
       return running;
     }
-    const sdk = new NodeSDK({
+    // The trace SDK itself, not `@opentelemetry/sdk-node`: that package loads every OTLP exporter
+    // (gRPC, protobuf, logs, metrics) and the file-configuration parser at require time, half a
+    // second of a service's start for nothing it uses here.
+    const provider = new TracerProvider({
       resource: defaultResource().merge(
         resourceFromAttributes({
           [ATTR_SERVICE_NAME]: options.serviceName,
@@ -84,17 +80,13 @@ export function startTracing(options: TracingOptions): RunningTracing {
           ...(options.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: options.serviceVersion }),
         }),
       ),
-      autoDetectResources: false,
-      textMapPropagator: new W3CTraceContextPropagator(),
       sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
       spanProcessors: processors,
-      // Explicitly empty: otherwise the SDK would set up OTLP metric and log exporters from its defaults.
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations: [],
     });
-    sdk.start();
-    const handle = runningTracing(sdk, processors);
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+    const handle = runningTracing(provider, processors);
     running = handle;
     return handle;
   } catch (error) {
@@ -104,11 +96,14 @@ export function startTracing(options: TracingOptions): RunningTracing {
   }
 }
 
-function spanProcessorsFor({ exporter, otlpEndpoint }: TracingOptions): SpanProcessor[] {
-  const exporters: SpanExporter[] = [];
-  if (exporter) exporters.push(exporter);
-  if (otlpEndpoint) exporters.push(new OTLPTraceExporter({ url: otlpEndpoint }));
-  return exporters.map((each) => new BatchSpanProcessor({ exporter: each }));
+/**
+ * An OTLP/HTTP span exporter for `url` (e.g. `http://127.0.0.1:4318/v1/traces`). Its package,
+ * with the OTLP transformer and metrics SDK it pulls in, is loaded only by a process that
+ * exports: a service without an endpoint starts without it.
+ */
+export async function otlpTraceExporter(url: string): Promise<SpanExporter> {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter({ url });
 }
 
 /** Context and W3C propagation with ids only: what a process needs that exports no spans. */
@@ -126,7 +121,7 @@ function propagationOnly(): RunningTracing {
   };
 }
 
-function runningTracing(sdk: NodeSDK, processors: SpanProcessor[]): RunningTracing {
+function runningTracing(provider: TracerProvider, processors: SpanProcessor[]): RunningTracing {
   let stopping: Promise<void> | undefined;
   return {
     async forceFlush() {
@@ -139,7 +134,7 @@ function runningTracing(sdk: NodeSDK, processors: SpanProcessor[]): RunningTraci
     shutdown() {
       stopping ??= (async () => {
         try {
-          await sdk.shutdown();
+          await provider.shutdown();
         } catch (error) {
           reportTelemetryFailure('shut down tracing', error);
         } finally {
@@ -152,7 +147,7 @@ function runningTracing(sdk: NodeSDK, processors: SpanProcessor[]): RunningTraci
   };
 }
 
-// The SDK's shutdown leaves its provider, propagator and context manager registered, and the
+// A provider's shutdown leaves it, the propagator and the context manager registered, and the
 // API refuses a second registration; clearing them lets tracing start again in this process.
 function unregisterGlobals(): void {
   trace.disable();

@@ -40,7 +40,7 @@ class JsonLinesSpanExporter implements SpanExporter {
 const tracing = startTracing({
   serviceName: 'traced-http-server',
   serviceInstanceId: `traced-http-server-${process.pid}`,
-  exporter: new JsonLinesSpanExporter(),
+  exporters: [new JsonLinesSpanExporter()],
 });
 
 const server = createServer((request, response) => {
