@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
-import { EtcdRegistry, mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
+import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
+import { EtcdRegistry } from '@meshmart/mesh/tools';
 import { type AppProcess, makeCertificates, serviceEnv, startApp, useStack } from '@meshmart/testing';
 
 const namespace = `e2e${randomUUID().slice(0, 6)}`;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { type OtlpSpan, spansOfOtlpJson } from '@meshmart/mesh';
+import { type OtlpSpan, spansOfOtlpJson } from '@meshmart/mesh/tools';
 
 /** One span as an OTLP/HTTP JSON export carries it, with its service's name. */
 export type ReceivedSpan = OtlpSpan;

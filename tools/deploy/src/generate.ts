@@ -1,4 +1,4 @@
-import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { toIstioAuthorizationPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { allowNothingPolicy, DEFAULT_INGRESS_GATEWAY_PRINCIPAL, edgePolicyOf } from './authz/edge-policy';
 import { enforcedPolicy } from './authz/enforced-policy';

@@ -1,4 +1,4 @@
-import { type DeclaredRoute, type IstioAuthorizationPolicy, policyFromRoutes, toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { type DeclaredRoute, type IstioAuthorizationPolicy, policyFromRoutes, toIstioAuthorizationPolicy } from '@meshmart/mesh/tools';
 import { ISTIO_TRUST_DOMAIN, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { publicRoutes } from './enforced-policy';
 

@@ -1,7 +1,8 @@
 import { Global, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA } from '@nestjs/common/constants';
 import { type DiscoveryService, MetadataScanner, NestFactory, Reflector } from '@nestjs/core';
-import { type AuthorizationPolicy, type DeclaredRoute, HealthController, MESH_RUNTIME, MeshAuthorizationGuard, MeshModule, MetricsController, RouteCatalog } from '@meshmart/mesh';
+import { MESH_RUNTIME, MeshModule } from '@meshmart/mesh';
+import { type AuthorizationPolicy, type DeclaredRoute, HealthController, MeshAuthorizationGuard, MetricsController, RouteCatalog } from '@meshmart/mesh/tools';
 import type { AppSources } from '../platform/app-sources';
 import { readModuleGraph } from '../platform/module-graph';
 

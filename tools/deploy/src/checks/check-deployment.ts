@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIstioAuthorizationPolicy, type TrafficPolicy } from '@meshmart/mesh';
+import { toIstioAuthorizationPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { stackImages } from '@meshmart/testing';
 import { isDeepStrictEqual } from 'node:util';
 import { edgePolicyOf } from '../authz/edge-policy';

@@ -1,4 +1,4 @@
-import type { TrafficPolicy } from '@meshmart/mesh';
+import type { TrafficPolicy } from '@meshmart/mesh/tools';
 import { COMPOSE_ZONE } from '../envoy/envoy-bootstrap';
 import { routedSubsets } from '../envoy/envoy-traffic-routes';
 import { subsetHostName } from '../traffic/policy-units';

@@ -1,4 +1,4 @@
-import { meshConfigSchema } from '@meshmart/mesh';
+import { meshConfigSchema } from '@meshmart/mesh/tools';
 import { persistenceConfigSchema } from '@meshmart/persistence';
 import type { z } from 'zod';
 import type { PlatformModel, WorkloadDeployment } from '../platform/platform';

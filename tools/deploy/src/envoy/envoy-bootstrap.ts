@@ -1,4 +1,4 @@
-import { type AuthorizationPolicy, meshConfigSchema, type TrafficPolicy } from '@meshmart/mesh';
+import { type AuthorizationPolicy, meshConfigSchema, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { subsetHostName } from '../traffic/policy-units';
 import { type DefaultEnvoyRoute, envoyPolicyRoutes, FAULT_FILTER, faultFilterConfig, injectsFaults, routedSubsets, routesToWholeUpstream } from './envoy-traffic-routes';
 import { callPolicy, COMPOSE_TRUST_DOMAIN, connectionPolicy, envoyPorts, NAMESPACE, outlierPolicy, SIDECAR_HOST_SUFFIX, type WorkloadDeployment } from '../platform/platform';

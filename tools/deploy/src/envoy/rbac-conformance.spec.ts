@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationConformance } from '@meshmart/mesh';
+import { authorizationConformance } from '@meshmart/mesh/tools';
 import { envoyBootstrap, ISTIO_PATH_NORMALIZATION } from './envoy-bootstrap';
 import { rbacFilters } from './rbac';
 import { evaluateInbound } from './rbac-evaluator';

@@ -1,4 +1,4 @@
-import { normalizeRequestPath, pathForMatching } from '@meshmart/mesh';
+import { normalizeRequestPath, pathForMatching } from '@meshmart/mesh/tools';
 
 /**
  * A small evaluator of what Envoy does with the inbound config the deploy tool renders: the

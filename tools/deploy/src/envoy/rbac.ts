@@ -1,4 +1,4 @@
-import { type AuthorizationOperation, type AuthorizationPolicy, type AuthorizationSource, envoyPathTemplate, isPathTemplate, namespaceRegexSource, quoteRegex, stringMatchKind } from '@meshmart/mesh';
+import { type AuthorizationOperation, type AuthorizationPolicy, type AuthorizationSource, envoyPathTemplate, isPathTemplate, namespaceRegexSource, quoteRegex, stringMatchKind } from '@meshmart/mesh/tools';
 
 /**
  * The library's AuthorizationPolicies as the Envoy RBAC filters Istio generates from them

@@ -1,4 +1,4 @@
-import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh';
+import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { inventoryService, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';

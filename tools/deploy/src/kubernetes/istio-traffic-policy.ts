@@ -1,4 +1,4 @@
-import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh';
+import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh/tools';
 import { catchAllRoute, matchedRoutes, protoDuration, RETRY_ON, retryClasses, routeName } from '../traffic/policy-units';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { toIstioAuthorizationPolicy } from '@meshmart/mesh';
+import { toIstioAuthorizationPolicy } from '@meshmart/mesh/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, schemaProblems } from '../checks/kubernetes-render';
 import { gatewayPath, linkerdIdentity, linkerdPolicyManifests } from './linkerd-policy';

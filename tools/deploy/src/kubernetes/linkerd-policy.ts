@@ -1,4 +1,4 @@
-import type { IstioAuthorizationPolicy } from '@meshmart/mesh';
+import type { IstioAuthorizationPolicy } from '@meshmart/mesh/tools';
 import { NAMESPACE } from '../platform/platform';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh';
+import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, schemaProblems } from '../checks/kubernetes-render';

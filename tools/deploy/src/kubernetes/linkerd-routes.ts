@@ -1,4 +1,4 @@
-import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh';
+import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh/tools';
 import { NAMESPACE, callPolicy, type WorkloadDeployment } from '../platform/platform';
 import { catchAllRoute, gatewayDuration, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHOD_MATCH, IDEMPOTENT_METHODS, matchedRoutes, retryClasses, routeName, subsetHostName } from '../traffic/policy-units';
 import { SERVICE_PORT } from './workload-manifests';

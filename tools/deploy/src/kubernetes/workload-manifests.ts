@@ -1,4 +1,4 @@
-import type { TrafficPolicy } from '@meshmart/mesh';
+import type { TrafficPolicy } from '@meshmart/mesh/tools';
 import { subsetHostName, RETRY_ON } from '../traffic/policy-units';
 import { type DefaultIstioRoute, istioDestinationRuleParts, istioHttpRoutes } from './istio-traffic-policy';
 import { callPolicy, connectionPolicy, imageOf, ISTIO_TRUST_DOMAIN, NAMESPACE, outlierPolicy, type WorkloadDeployment } from '../platform/platform';

@@ -1,4 +1,4 @@
-import type { HttpMatch, HttpRoute, TrafficPolicy } from '@meshmart/mesh';
+import type { HttpMatch, HttpRoute, TrafficPolicy } from '@meshmart/mesh/tools';
 
 /** Milliseconds as a protobuf Duration string (`0.25s`, `2s`): what Istio and Envoy both read. */
 export function protoDuration(ms: number): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TrafficPolicy } from '@meshmart/mesh';
+import type { TrafficPolicy } from '@meshmart/mesh/tools';
 import type { WorkloadDeployment } from '../platform/platform';
 import { loadTrafficPolicies } from './traffic-policies';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Workload, workloads } from '@meshmart/contracts';
-import { InvalidTrafficPolicy, parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh';
+import { InvalidTrafficPolicy, parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { parseAllDocuments } from 'yaml';
 
 /** Where the policies of the repo's own scenarios live, one file per destination service. */

@@ -7,7 +7,8 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { mtlsServerOptions, workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
+import { workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
+import { mtlsServerOptions } from '@meshmart/mesh/tools';
 
 function answer(request: IncomingMessage, response: ServerResponse): void {
   // The shape and size of the echo service's answer, so both servers write the same bytes.

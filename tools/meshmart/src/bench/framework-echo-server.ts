@@ -8,7 +8,8 @@ import 'reflect-metadata';
 import { Controller, Get, Headers, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mtlsServerOptions, workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
+import { workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
+import { mtlsServerOptions } from '@meshmart/mesh/tools';
 
 @Controller()
 class FrameworkEchoController {

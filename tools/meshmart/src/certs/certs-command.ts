@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { workloads } from '@meshmart/contracts';
-import { createMeshCa, isDnsLabel, issueWorkloadCertificate, type MeshCa, meshCaFiles, readMeshCa, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
+import { createMeshCa, isDnsLabel, issueWorkloadCertificate, type MeshCa, meshCaFiles, readMeshCa, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh/tools';
 
 export const certsUsage = `usage: meshmart certs --out <dir> [--services a,b] [--namespace meshmart] [--ttl-hours 24] [--ca-days 365]
 

@@ -1,4 +1,4 @@
-import type { OtlpSpan } from '@meshmart/mesh';
+import type { OtlpSpan } from '@meshmart/mesh/tools';
 import { readAlerts } from './alert-list';
 import { ConsoleProblem, invalidQuery, notFound, traceNotFound } from './console-problems';
 import { readInstanceTable } from './instance-table';

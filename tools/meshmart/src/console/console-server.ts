@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { InvalidOtlpExport, PROBLEM_CONTENT_TYPE, spansOfOtlpJson } from '@meshmart/mesh';
+import { PROBLEM_CONTENT_TYPE } from '@meshmart/mesh';
+import { InvalidOtlpExport, spansOfOtlpJson } from '@meshmart/mesh/tools';
 import { answerApi, type ConsoleSources } from './console-api';
 import { ConsoleProblem, notFound } from './console-problems';
 

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OtlpSpan } from '@meshmart/mesh';
+import type { OtlpSpan } from '@meshmart/mesh/tools';
 import { TraceStore } from './trace-store';
 
 let dir: string;

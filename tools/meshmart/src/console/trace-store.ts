@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OtlpSpan } from '@meshmart/mesh';
+import type { OtlpSpan } from '@meshmart/mesh/tools';
 import { matchesFilter, summarizeTrace, type TraceFilter, type TraceSummary } from './trace-summary';
 
 export interface TraceStoreOptions {

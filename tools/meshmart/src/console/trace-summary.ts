@@ -1,4 +1,4 @@
-import type { OtlpSpan } from '@meshmart/mesh';
+import type { OtlpSpan } from '@meshmart/mesh/tools';
 
 /** OTLP span kinds, as the waterfall and the filters name them. */
 export const SPAN_KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;

@@ -1,4 +1,4 @@
-import { loadMeshConfig } from '@meshmart/mesh';
+import { loadMeshConfig } from '@meshmart/mesh/tools';
 import { RATE_WINDOW } from './mesh-graph';
 import type { PromSample, PrometheusClient } from './prometheus-client';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdRegistry, type ServiceView } from '@meshmart/mesh';
+import { EtcdRegistry, type ServiceView } from '@meshmart/mesh/tools';
 import { type AppProcess, findWorkspaceRoot, type Platform, startPlatform, useStack } from '@meshmart/testing';
 import { demoCanary, stableVersionEnv, startDemoCanary } from './demo-canary';
 import { alive, serviceRecord, stopDetachedServices, writeDemoServices } from './demo-state';

@@ -1,4 +1,4 @@
-import { SECRET_FIELDS } from '@meshmart/mesh';
+import { SECRET_FIELDS } from '@meshmart/mesh/tools';
 
 const secretNames = new Set(SECRET_FIELDS.map((name) => name.toLowerCase()));
 const REDACTED = '[Redacted]';

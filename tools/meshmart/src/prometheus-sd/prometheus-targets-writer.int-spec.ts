@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdRegistry, type ServiceInstance } from '@meshmart/mesh';
+import { EtcdRegistry, type ServiceInstance } from '@meshmart/mesh/tools';
 import { useStack } from '@meshmart/testing';
 import { PrometheusTargetsWriter } from './prometheus-targets-writer';
 import type { TargetGroup } from './target-groups';

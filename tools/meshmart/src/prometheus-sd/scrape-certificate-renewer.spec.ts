@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMeshCa, issueWorkloadCertificate, type MeshCa, readWorkloadCertificate, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh';
+import { createMeshCa, issueWorkloadCertificate, type MeshCa, readWorkloadCertificate, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh/tools';
 import { renewalDelayMs, ScrapeCertificateRenewer } from './scrape-certificate-renewer';
 
 const HOUR_MS = 3_600_000;

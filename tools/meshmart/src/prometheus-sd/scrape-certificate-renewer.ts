@@ -1,4 +1,4 @@
-import { issueWorkloadCertificate, readMeshCa, readWorkloadCertificate, writeWorkloadCertificate } from '@meshmart/mesh';
+import { issueWorkloadCertificate, readMeshCa, readWorkloadCertificate, writeWorkloadCertificate } from '@meshmart/mesh/tools';
 
 /** Longest delay Node's timers accept (~24.8 days); a later renewal is re-planned when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdRegistry } from '@meshmart/mesh';
+import { EtcdRegistry } from '@meshmart/mesh/tools';
 import { type AppProcess, findWorkspaceRoot, makeCertificates, MeshHttpsClient, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
 import { PostgresComponent } from '../stack/postgres';
 import { loadStackSettings } from '../stack/settings';

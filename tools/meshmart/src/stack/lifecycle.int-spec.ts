@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readWorkloadCertificate } from '@meshmart/mesh';
+import { readWorkloadCertificate } from '@meshmart/mesh/tools';
 import { findWorkspaceRoot } from '@meshmart/testing';
 import { isPortOpen, readPid } from './processes';
 

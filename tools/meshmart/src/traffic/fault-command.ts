@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { durationSchema, TrafficPolicyStore } from '@meshmart/mesh';
+import { durationSchema, TrafficPolicyStore } from '@meshmart/mesh/tools';
 import { type CommandOutput, consoleOutput, isParseArgsError, type TrafficTarget, TrafficUsageError } from './traffic-target';
 
 export const faultUsage = `usage: meshmart fault <service> (--abort STATUS | --delay DURATION) --percent P [--for DURATION]

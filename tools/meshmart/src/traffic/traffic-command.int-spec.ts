@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrafficPolicyStore } from '@meshmart/mesh';
+import { TrafficPolicyStore } from '@meshmart/mesh/tools';
 import { findWorkspaceRoot, useStack } from '@meshmart/testing';
 
 /**

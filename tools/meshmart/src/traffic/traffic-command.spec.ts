@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { parseTrafficPolicy } from '@meshmart/mesh';
+import { parseTrafficPolicy } from '@meshmart/mesh/tools';
 import { findWorkspaceRoot } from '@meshmart/testing';
 import { parseFaultArgs, runFaultCommand } from './fault-command';
 import { parseTrafficArgs, runTrafficCommand } from './traffic-command';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { InvalidTrafficPolicy, TrafficPolicyStore, type StoredFault, type StoredTrafficPolicy } from '@meshmart/mesh';
+import { InvalidTrafficPolicy, TrafficPolicyStore, type StoredFault, type StoredTrafficPolicy } from '@meshmart/mesh/tools';
 import { type CommandOutput, consoleOutput, isParseArgsError, type TrafficTarget, TrafficUsageError } from './traffic-target';
 
 export const trafficUsage = `usage: meshmart traffic <apply|get|delete> …
