@@ -19,6 +19,10 @@ export interface PublicHealthReport {
   status: 'up' | 'down';
 }
 
+// Uncached, and without terminus' OpenAPI annotations: looking for them loads all of
+// @nestjs/swagger into every service at start, for endpoints no public document lists.
+const HEALTH_CHECK = { noCache: true, swaggerDocumentation: false };
+
 /**
  * Health of the instance, through terminus. `GET /health` is liveness: the mesh's active health
  * checks and liveness probes call it, and it turns 503 only once the app is shutting down.
@@ -39,7 +43,7 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
+  @HealthCheck(HEALTH_CHECK)
   async live(): Promise<HealthReport | PublicHealthReport> {
     // No indicators: terminus only adds its shutting-down state (503) to "the process serves".
     const check = this.health.check([]);
@@ -49,7 +53,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck(HEALTH_CHECK)
   ready(): Promise<HealthCheckResult | PublicHealthReport> {
     const check = this.health.check([() => this.mesh.check()]);
     return this.publicEdge ? upOrDown(check) : check;
