@@ -83,8 +83,8 @@ describe('outlier detection and least-request', () => {
   });
 
   it('ejects an instance that answers 503 and lets it back after the ejection time', async () => {
-    await bed.startEcho('good-1');
-    await bed.startEcho('bad-1', { ECHO_BEHAVIOUR: 'fail' });
+    const good = await bed.startEcho('good-1');
+    const bad = await bed.startEcho('bad-1', { ECHO_BEHAVIOUR: 'fail' });
     const client = await bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' });
     await waitFor(() => client.registryView('echo-service').length === 2, 5_000);
 
@@ -97,16 +97,20 @@ describe('outlier detection and least-request', () => {
     expect(metrics).toMatch(/meshmart_outlier_ejections_total\{destination_service="echo-service",instance="bad-1"\} [1-9]/);
     // The ejection ends after its interval (5 s base): the instance is tried again.
     await waitFor(() => !client.isEjected('echo-service', 'bad-1'), 7_000);
+    await Promise.all([good.stop(), bad.stop()]);
   });
 
   it('sends a slow instance less traffic under least-request', async () => {
     await bed.startEcho('fast-1');
-    await bed.startEcho('slow-1', { ECHO_BEHAVIOUR: 'slow:150' });
+    await bed.startEcho('slow-1', { ECHO_BEHAVIOUR: 'slow:400' });
     const client = await bed.client('mesh-test-client', { MESH_BALANCER: 'least_request' });
-    await waitFor(() => client.registryView('echo-service').filter((i) => i.id === 'fast-1' || i.id === 'slow-1').length === 2, 5_000);
+    await waitFor(() => client.registryView('echo-service').map((i) => i.id).sort().join() === 'fast-1,slow-1', 5_000);
 
     const counts: Record<string, number> = {};
-    // 8 callers at once for ~1.5 s: the slow instance holds its requests longer, so P2C avoids it.
+    // 8 callers at once for ~1.5 s: the slow instance holds its requests longer, so least-request
+    // keeps about as many in flight on each, and each serves in proportion to 1 / its latency:
+    // (400 + x) / x for a hop costing x, above 3 while x < 200 ms (a busy 2-core machine's worst
+    // seen was ~60 ms; with a 150 ms delay, 75 ms of hop was enough to lose the margin).
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         const until = Date.now() + 1_500;
