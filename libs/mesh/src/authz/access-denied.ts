@@ -1,6 +1,6 @@
 import { IdentityRejected } from '../errors/mesh-error';
-import type { ProblemDocument } from '../server/problem-document';
-import { problemType } from '../server/problem-document';
+import type { ProblemDocument } from '../problems/problem-document';
+import { problemType } from '../problems/problem-document';
 
 /** A caller whose identity the workload's policy does not admit to the route. */
 export class AccessDenied extends IdentityRejected {

@@ -1,6 +1,6 @@
 import { MeshError } from '../errors/mesh-error';
-import type { ProblemDocument } from '../server/problem-document';
-import { problemType } from '../server/problem-document';
+import type { ProblemDocument } from '../problems/problem-document';
+import { problemType } from '../problems/problem-document';
 
 /** A request Istio's sidecar refuses before any policy (400): a `%00` in its path, a lower-case method. */
 export class MalformedRequest extends MeshError {

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, ty
 import type { FastifyRequest } from 'fastify';
 import { peerSpiffeId } from '../identity/mtls-server';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
-import { MESH_RUNTIME } from '../server/tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 import { AccessDenied } from './access-denied';
 import { type AuthorizationPolicy, principalOf } from './authorization-policy';
 import { MalformedRequest } from './malformed-request';

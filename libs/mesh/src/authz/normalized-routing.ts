@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE } from '../server/problem-document';
+import { PROBLEM_CONTENT_TYPE } from '../problems/problem-document';
 import { MalformedRequest } from './malformed-request';
 import { normalizeRequestPath } from './path-normalization';
 

@@ -7,7 +7,7 @@ import { MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerErr
 import type { CallPipeline } from '../resilience/call-pipeline';
 import type { Deadline } from '../resilience/deadline';
 import { IDEMPOTENCY_KEY_HEADER } from '../resilience/idempotency';
-import { currentRequestContext } from '../server/request-context';
+import { currentRequestContext } from '../context/request-context';
 import type { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshDestination, MeshPeer } from '../telemetry/istio-labels';
 import { withClientSpan } from '../telemetry/tracing';

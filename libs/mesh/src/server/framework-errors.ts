@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from './problem-document';
+import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from '../problems/problem-document';
 
 /**
  * The problem document for an error Fastify or Node raises before any hook or Nest handler runs.

@@ -3,7 +3,7 @@ import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs
 import { AllowAnyPeer } from '../authz/route-access.decorator';
 import { HealthCheckFailedFilter } from './health-check-failed.filter';
 import { MeshHealthIndicator } from './mesh-health.indicator';
-import { PUBLIC_EDGE, SERVICE_NAME } from './tokens';
+import { PUBLIC_EDGE, SERVICE_NAME } from '../runtime/tokens';
 
 /**
  * The liveness answer: exactly `{ status: 'ok', service }`. It checks nothing beyond "the

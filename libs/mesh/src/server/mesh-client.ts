@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UpstreamClient } from '../client/upstream-client';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
-import { MESH_RUNTIME } from './tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 
 /**
  * What an app injects to call other services through the mesh.

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import { assessMeshHealth, type MeshHealthPart, type MeshHealthSnapshot } from './mesh-readiness';
-import { MESH_RUNTIME } from './tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 
 /** The part of `MeshRuntime` readiness reads: narrow, so tests hand in a plain object. */
 export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> & Partial<Pick<MeshRuntime, 'trafficPolicies'>> & {

@@ -8,7 +8,7 @@ import { MeshHealthIndicator } from './mesh-health.indicator';
 import { MeshClient } from './mesh-client';
 import { MetricsController } from './metrics.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
-import { PUBLIC_EDGE, SERVICE_NAME } from './tokens';
+import { PUBLIC_EDGE, SERVICE_NAME } from '../runtime/tokens';
 
 /** What an app tells the mesh about itself; one object, shared by its module and its `main.ts`. */
 export interface MeshModuleOptions {

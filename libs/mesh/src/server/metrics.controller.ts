@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AllowAnyPeer } from '../authz/route-access.decorator';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
-import { MESH_RUNTIME } from './tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 
 /** Istio-compatible and runtime metrics of this instance, for any mesh peer (Prometheus included). */
 @Controller('metrics')

@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MeshError } from '../errors/mesh-error';
-import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from './problem-document';
-import { PUBLIC_EDGE } from './tokens';
+import { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemType } from '../problems/problem-document';
+import { PUBLIC_EDGE } from '../runtime/tokens';
 
 /** A failure that carries its own problem document (access denied, validation, domain errors). */
 export interface HasProblem {

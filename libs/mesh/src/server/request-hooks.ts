@@ -6,8 +6,8 @@ import { Deadline } from '../resilience/deadline';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { MeshDestination, MeshPeer } from '../telemetry/istio-labels';
 import { withServerSpan } from '../telemetry/tracing';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem-document';
-import { runWithRequestContext } from './request-context';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../problems/problem-document';
+import { runWithRequestContext } from '../context/request-context';
 
 /**
  * The server side of every mesh request, as Fastify hooks around the Nest handlers: a SERVER

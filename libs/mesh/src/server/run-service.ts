@@ -13,7 +13,7 @@ import type { MeshModuleOptions } from './mesh.module';
 import { problemJsonFrameworkOptions } from './framework-errors';
 import { installRequestHooks } from './request-hooks';
 import { installStartUpGate } from './start-up-gate';
-import { MESH_RUNTIME } from './tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 
 export interface RunServiceOptions {
   /** The same options the app's module gives `MeshModule.forRoot`. */

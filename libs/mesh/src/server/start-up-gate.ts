@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem-document';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../problems/problem-document';
 
 /**
  * While the instance still waits for something no request can do without (its database at

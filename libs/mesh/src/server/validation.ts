@@ -1,7 +1,7 @@
 import { type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import type { HasProblem } from './problem-json.filter';
-import { type ProblemDocument, problemType } from './problem-document';
+import { type ProblemDocument, problemType } from '../problems/problem-document';
 
 /** One field that failed validation: where (`lines.0.quantity`) and why. */
 export interface FieldError {

@@ -8,11 +8,11 @@ import 'reflect-metadata';
 import { Controller, Get, Headers, HttpCode, Inject, Module, Param, Post, Query } from '@nestjs/common';
 import { AllowFrom, AllowSource } from '../authz/route-access.decorator';
 import { loadMeshConfig } from '../config/mesh-config';
-import { currentRequestContext } from '../server/request-context';
+import { currentRequestContext } from '../context/request-context';
 import { MeshModule } from '../server/mesh.module';
 import { runService } from '../server/run-service';
-import { SERVICE_NAME } from '../server/tokens';
-import { MESH_RUNTIME } from '../server/tokens';
+import { SERVICE_NAME } from '../runtime/tokens';
+import { MESH_RUNTIME } from '../runtime/tokens';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 
 /** `ok` (default), `fail` (every call answers 503) or `slow:<ms>` (every call waits first); `POST /behaviour` changes it. */
