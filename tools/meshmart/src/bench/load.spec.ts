@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, runAtRate, runLoad } from './load';
+import { percentile } from '../load/percentile';
+import { runAtRate, runLoad } from './load';
 
 describe('percentile', () => {
   it('takes the nearest rank', () => {

@@ -1,3 +1,5 @@
+import { percentile } from '../load/percentile';
+
 /** What one closed-loop load run measured. */
 export interface LoadResult {
   requests: number;
@@ -40,13 +42,6 @@ export async function runLoad(call: () => Promise<unknown>, options: { concurren
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
   };
-}
-
-/** Nearest-rank percentile of sorted values; 0 for none. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank] ?? 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { percentile } from '../bench/load';
+import { percentile } from './percentile';
 
 /** What one operation (e.g. `checkout`, `GET /products`) saw over a run or a progress window. */
 export interface OperationStats {
