@@ -112,10 +112,12 @@ export { createCallPipeline } from './resilience/call-pipeline';
 export type { CallAttempt, CallPipeline, CallPipelineOptions, CallRequest, RetryEvent } from './resilience/call-pipeline';
 export { DEADLINE_HEADER, Deadline } from './resilience/deadline';
 export { IDEMPOTENCY_KEY_HEADER, isRetryableRequest } from './resilience/idempotency';
-export { jitteredBackoffMs } from './resilience/jittered-backoff';
+export { JitteredBackoff, jitteredBackoffMs } from './resilience/jittered-backoff';
 export type { JitteredBackoffOptions } from './resilience/jittered-backoff';
+export { resilienceDefaults } from './resilience/resilience-defaults';
+export type { ResilienceDefaults } from './resilience/resilience-defaults';
 export { RetryBudget } from './resilience/retry-budget';
-export { describeWaiting, JitteredBackoff, retryUntilDone } from './resilience/retry-until-done';
+export { describeWaiting, retryUntilDone } from './resilience/retry-until-done';
 export type { RetryUntilDoneOptions, WaitingReport } from './resilience/retry-until-done';
 export type { RetryBudgetOptions } from './resilience/retry-budget';
 
