@@ -21,6 +21,7 @@ import { isRetryableRequest } from './idempotency';
 import { resilienceDefaults } from './resilience-defaults';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget';
 import { createSharedRetryPolicy, PlannedRetry, retryDecision, type BackoffOptions } from './retry-policy';
+import { composeStages, type Stage } from './stage-chain';
 
 /** What one try of a call is given: its number, a signal that fires at the deadline, the deadline to forward. */
 export interface CallAttempt {
@@ -163,15 +164,7 @@ interface StagedCall {
   signal: AbortSignal;
 }
 
-/** A stage of the chain, as an Envoy filter: does its part around `next`, the rest of the chain. */
-interface CallStage {
-  readonly name: string;
-  run(call: StagedCall, next: (call: StagedCall) => Promise<unknown>): Promise<unknown>;
-}
-
-function composeStages(stages: readonly CallStage[], last: (call: StagedCall) => Promise<unknown>): (call: StagedCall) => Promise<unknown> {
-  return stages.reduceRight<(call: StagedCall) => Promise<unknown>>((next, stage) => (call) => stage.run(call, next), last);
-}
+type CallStage = Stage<StagedCall>;
 
 const NEVER_ABORTED = new AbortController().signal;
 
