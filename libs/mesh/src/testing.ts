@@ -11,3 +11,5 @@ export { listsInstance, waitForInstances } from './discovery/testing/wait-for-in
 export { parsePrometheusText, samplesOf } from './telemetry/testing/prometheus-text';
 export type { PrometheusSample } from './telemetry/testing/prometheus-text';
 export { IdentityTestBed } from './identity/identity-test-bed';
+// The resilience pipeline alone, for specs that hold another retry loop to the mesh's rule.
+export { createCallPipeline } from './resilience/call-pipeline';

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopic, type EventEnvelope, eventEnvelopeSchema, eventSchemas, isEventType } from '@meshmart/contracts';
-import { currentServiceLogger, failureCode, serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
+import { currentServiceLogger, failureCode, resilienceDefaults, serviceCounter, withKafkaConsumerSpan } from '@meshmart/mesh';
 import { createGroupConsumer, type GroupMembershipHooks, heartbeatWhileHandling } from './consumer-group-membership';
 import { monitorConsumerLag } from './consumer-lag';
 import { type DeadLetterReason, deadLetterHeaders, deadLetterReasons, errorText } from './dead-letters';
@@ -86,7 +86,8 @@ export interface RunningConsumer {
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId } = options;
-  const backoff = { initialMs: options.initialBackoffMs ?? 200, maxMs: options.maxBackoffMs ?? 5_000 };
+  const { untilDoneBackoff } = resilienceDefaults.retries;
+  const backoff = { initialMs: options.initialBackoffMs ?? untilDoneBackoff.initialMs, maxMs: options.maxBackoffMs ?? untilDoneBackoff.maxMs };
   const onRetrying = options.onRetrying ?? logRetrying(groupId);
   await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : TOPIC_PARTITIONS })));
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });

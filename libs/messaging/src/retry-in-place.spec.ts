@@ -1,3 +1,5 @@
+import { IdentityRejected, UpstreamConnectFailure } from '@meshmart/mesh';
+import { createCallPipeline } from '@meshmart/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { type RetryingReport, retryInPlace, type RetryInPlaceOptions } from './retry-in-place';
 
@@ -17,7 +19,7 @@ function partition(overrides: Partial<RetryInPlaceOptions> = {}) {
     },
     heartbeat: async () => void (seen.heartbeats += 1),
     stopping: () => false,
-    backoff: { initialMs: 1, maxMs: 4 },
+    backoff: { initialMs: 2, maxMs: 4 }, // every wait at least 1 ms, so each is heartbeated
     onRetrying: (report) => seen.retrying.push(report),
     onRecovered: (report) => seen.recovered.push(report),
     reportEveryMs: 60_000,
@@ -78,5 +80,42 @@ describe('retryInPlace', () => {
     const { seen, options } = partition({ heartbeat: () => Promise.reject(rebalancing) });
     await expect(retryInPlace(failing(Infinity).apply, options)).rejects.toBe(rebalancing);
     expect(seen.resumes).toBe(1);
+  });
+});
+
+describe('one retry rule for the consumers and the mesh', () => {
+  const socketRefused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:8083'), { code: 'ECONNREFUSED' });
+  const cases: [label: string, error: () => unknown, retried: boolean][] = [
+    ['an error marked retryable', () => Object.assign(new Error('busy'), { retryable: true }), true],
+    ['a mesh error that is transient', () => new UpstreamConnectFailure('reset'), true],
+    ['a refused socket (recognised infrastructure outage)', socketRefused, true],
+    ['an error marked not retryable', () => Object.assign(new Error('no such product'), { retryable: false }), false],
+    ['a mesh error that is not transient', () => new IdentityRejected('wrong peer'), false],
+    // The one default: neither the consumer nor the mesh retries what nobody marked or recognised.
+    ['an unmarked, unrecognised error', () => new Error('something'), false],
+    ['a bug', () => new TypeError("Cannot read properties of undefined (reading 'id')"), false],
+  ];
+
+  /** Tries the mesh makes of an idempotent call that fails once with `error`, then succeeds. */
+  async function meshTries(error: () => unknown): Promise<number> {
+    const pipeline = createCallPipeline({ backoff: { initialMs: 1, maxMs: 1 } });
+    let tries = 0;
+    await pipeline
+      .execute(async () => {
+        tries += 1;
+        if (tries === 1) throw error();
+        return 'ok';
+      }, { method: 'GET', headers: {} })
+      .catch(() => undefined);
+    return tries;
+  }
+
+  it.each(cases)('%s: retried by both, or by neither', async (_label, error, retried) => {
+    const { options } = partition();
+    const handler = failing(1, error);
+    const settled = await retryInPlace(handler.apply, options);
+    expect(settled.kind).toBe(retried ? 'handled' : 'poison');
+    expect(handler.calls()).toBe(retried ? 2 : 1);
+    expect(await meshTries(error)).toBe(retried ? 2 : 1);
   });
 });

@@ -1,5 +1,5 @@
 import { type ServiceInstance } from '../discovery/service-instance';
-import { ListenerSet } from './listener-set';
+import { ListenerSet } from '../common/listener-set';
 
 /** Options of an {@link ActiveHealthChecker}; every field but `probe` has the default shown. */
 export interface ActiveHealthCheckerOptions {

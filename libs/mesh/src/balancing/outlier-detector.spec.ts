@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ServiceInstance } from '../discovery/service-instance';
+import { resilienceDefaults } from '../resilience/resilience-defaults';
 import { OutlierDetector, type OutlierDetectorOptions, type RequestOutcome } from './outlier-detector';
 
 function instance(id: string): ServiceInstance {
@@ -15,7 +16,7 @@ describe('OutlierDetector', () => {
   let returns: string[];
 
   function detector(options: OutlierDetectorOptions = {}): OutlierDetector {
-    const outliers = new OutlierDetector({ baseEjectionMs: 10_000, maxEjectionMs: 25_000, now: () => clock, ...options });
+    const outliers = new OutlierDetector({ consecutiveGatewayErrors: 5, baseEjectionMs: 10_000, maxEjectionMs: 25_000, now: () => clock, ...options });
     outliers.onEject((id, untilMs) => ejections.push([id, untilMs]));
     outliers.onReturn((id) => returns.push(id));
     outliers.available(pool);
@@ -32,13 +33,26 @@ describe('OutlierDetector', () => {
     returns = [];
   });
 
-  it('ejects after exactly consecutiveGatewayErrors errors in a row (default 5)', () => {
+  it('ejects after exactly consecutiveGatewayErrors errors in a row', () => {
     const outliers = detector();
     report(outliers, 'a', 'gateway_error', 4);
     expect(ids(outliers.available(pool))).toEqual(['a', 'b', 'c', 'd']);
     report(outliers, 'a', 'gateway_error');
     expect(ids(outliers.available(pool))).toEqual(['b', 'c', 'd']);
     expect(ejections).toEqual([['a', 10_000]]);
+  });
+
+  it('by default ejects and keeps out as resilienceDefaults says (the numbers the deployment files render)', () => {
+    const { consecutiveGatewayErrors, baseEjectionMs, maxEjectionPercent } = resilienceDefaults.outlierDetection;
+    const outliers = new OutlierDetector({ now: () => clock });
+    outliers.onEject((id, untilMs) => ejections.push([id, untilMs]));
+    const ten = Array.from({ length: 10 }, (_, i) => instance(`i${i}`));
+    outliers.available(ten);
+    for (const { id } of ten) report(outliers, id, 'gateway_error', consecutiveGatewayErrors - 1);
+    expect(ejections).toEqual([]);
+    for (const { id } of ten) report(outliers, id, 'gateway_error');
+    expect(ejections).toHaveLength((ten.length * maxEjectionPercent) / 100);
+    expect(ejections[0]).toEqual(['i0', baseEjectionMs]);
   });
 
   it('starts counting again after a success', () => {

@@ -1,5 +1,6 @@
 import { type ServiceInstance } from '../discovery/service-instance';
-import { ListenerSet } from './listener-set';
+import { resilienceDefaults } from '../resilience/resilience-defaults';
+import { ListenerSet } from '../common/listener-set';
 
 /**
  * How a request to an instance ended, as outlier detection sees it: a 502/503/504 (or other
@@ -7,16 +8,16 @@ import { ListenerSet } from './listener-set';
  */
 export type RequestOutcome = 'success' | 'gateway_error' | 'connect_error';
 
-/** Options of an {@link OutlierDetector}; every field has the default shown (Envoy's defaults). */
+/** Options of an {@link OutlierDetector}; every default is `resilienceDefaults.outlierDetection`'s, as the deployment files render it. */
 export interface OutlierDetectorOptions {
-  /** Errors in a row that eject an instance. Default 5. */
+  /** Errors in a row that eject an instance. Default 3. */
   consecutiveGatewayErrors?: number;
   /**
    * When set, connect errors are counted apart, against this threshold (Envoy's
    * `split_external_local_origin_errors`). Unset, they count as gateway errors.
    */
   consecutiveConnectErrors?: number;
-  /** First ejection's length; the n-th ejection lasts n times as long. Default 30 000 ms. */
+  /** First ejection's length; the n-th ejection lasts n times as long. Default 5 000 ms. */
   baseEjectionMs?: number;
   /** No ejection lasts longer. Default 300 000 ms. */
   maxEjectionMs?: number;
@@ -68,11 +69,12 @@ export class OutlierDetector {
   private poolSize: number | undefined;
 
   constructor(options: OutlierDetectorOptions = {}) {
-    this.gatewayThreshold = options.consecutiveGatewayErrors ?? 5;
+    const defaults = resilienceDefaults.outlierDetection;
+    this.gatewayThreshold = options.consecutiveGatewayErrors ?? defaults.consecutiveGatewayErrors;
     this.connectThreshold = options.consecutiveConnectErrors;
-    this.baseEjectionMs = options.baseEjectionMs ?? 30_000;
-    this.maxEjectionMs = Math.max(options.maxEjectionMs ?? 300_000, this.baseEjectionMs);
-    this.maxEjectionPercent = options.maxEjectionPercent ?? 50;
+    this.baseEjectionMs = options.baseEjectionMs ?? defaults.baseEjectionMs;
+    this.maxEjectionMs = Math.max(options.maxEjectionMs ?? defaults.maxEjectionMs, this.baseEjectionMs);
+    this.maxEjectionPercent = options.maxEjectionPercent ?? defaults.maxEjectionPercent;
     this.now = options.now ?? (() => Date.now());
   }
 

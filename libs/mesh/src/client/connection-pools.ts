@@ -1,5 +1,6 @@
 import { type Dispatcher, Pool } from 'undici';
 import { type MtlsConnector } from '../identity/mtls-connector';
+import { resilienceDefaults } from '../resilience/resilience-defaults';
 
 /**
  * Keep-alive connection pools, one per upstream origin (an instance's `https://host:port`, or
@@ -9,14 +10,6 @@ import { type MtlsConnector } from '../identity/mtls-connector';
  * gets a new pool that handshakes with the new certificate, and the old pool closes once its
  * requests in flight have their answers.
  */
-/**
- * Connections one caller keeps to one instance at most (Envoy's per-host circuit breaker is
- * the same idea). Past it, requests wait for a free connection: a burst after a pause (GC, a
- * busy core) would otherwise open a connection per queued request, each a TLS handshake of a
- * few milliseconds of CPU on both ends, and turn a short stall into a long one.
- */
-export const DEFAULT_CONNECTIONS_PER_ORIGIN = 32;
-
 export class ConnectionPools {
   private readonly pools = new Map<string, { pool: Pool; fingerprint: string | undefined }>();
   private closed = false;
@@ -24,7 +17,8 @@ export class ConnectionPools {
   /** `connector` is absent for plain HTTP (a sidecar, or the gateway's own plain upstreams). */
   constructor(
     private readonly connector: MtlsConnector | undefined,
-    private readonly connectionsPerOrigin = DEFAULT_CONNECTIONS_PER_ORIGIN,
+    /** Connections one caller keeps to one instance at most: `resilienceDefaults.connections.perInstance` (see why there). */
+    private readonly connectionsPerOrigin: number = resilienceDefaults.connections.perInstance,
   ) {}
 
   /** The pool of one origin, made on first use; replaced once the workload's certificate rotated. */

@@ -7,6 +7,7 @@ import { MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerErr
 import type { CallPipeline } from '../resilience/call-pipeline';
 import type { Deadline } from '../resilience/deadline';
 import { IDEMPOTENCY_KEY_HEADER } from '../resilience/idempotency';
+import { composeStages, type Stage } from '../resilience/stage-chain';
 import { currentRequestContext } from '../context/request-context';
 import type { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshDestination, MeshPeer } from '../telemetry/istio-labels';
@@ -63,19 +64,57 @@ export interface UpstreamClientParts {
 }
 
 /**
- * The typed client of one upstream service. Every call runs the pipeline in the order of an
- * Envoy filter chain: deadline → retry → circuit breaker → concurrency limit, then per attempt
- * instance selection (discovered, healthy, not ejected; balanced) → mTLS connection →
- * telemetry (an Istio `reporter="source"` sample and a client span).
+ * One call as the client's stages see it; each stage passes on a copy with what it decided
+ * (the route, the try's deadline and signal, the instance).
+ */
+interface ClientCall {
+  method: string;
+  path: string;
+  /** The call's own headers; the deadline's and the trace's are added per try. */
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  /** The caller's deadline, if it gave one or serves an inbound request that has one. */
+  deadline: Deadline | undefined;
+  /** The inbound request's signal: calls made for it stop when nobody waits for it any more. */
+  inboundSignal: AbortSignal | undefined;
+  /** Set by `route`. */
+  route?: RouteDecision | undefined;
+  /** Set per try by `resilience`: the try's signal and the call's effective deadline. */
+  signal?: AbortSignal;
+  tryDeadline?: Deadline;
+  /** Set by `fault` when it delayed the try. */
+  delayInjected?: boolean;
+  /** Set by `balance`. */
+  instance?: ServiceInstance;
+}
+
+/**
+ * The typed client of one upstream service. Every call runs the stages of {@link UpstreamClient.chain}
+ * in order, like an Envoy filter chain: route (traffic policy, mirroring) → the upstream's
+ * resilience pipeline (deadline → retry → circuit breaker → bulkhead), then per try fault
+ * injection → balance (discovered, healthy, not ejected instances; outlier reports) →
+ * transport (mTLS connection) with telemetry around it (an Istio `reporter="source"` sample and
+ * a client span).
  * @example const product = await mesh.client('inventory-service').get<Product>('/products/42');
  */
 export class UpstreamClient {
+  /** The stages' names, in the order a call meets them. */
+  readonly chain: readonly string[];
+  private readonly run: (call: ClientCall) => Promise<UpstreamResponse>;
   private readonly spanNames: ReadonlyMap<string, string>;
   /** The metric's destination labels, per instance version: made once, so the series lookup stays cheap. */
   private readonly destinations = new Map<string | undefined, MeshDestination>();
 
   constructor(private readonly parts: UpstreamClientParts) {
     this.spanNames = new Map(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [method, `${method} ${parts.service}`]));
+    const stages: readonly Stage<ClientCall, UpstreamResponse>[] = [
+      { name: 'route', run: (call, next) => this.route(call, next) },
+      { name: 'resilience', run: (call, next) => this.resilience(call, next) },
+      { name: 'fault', run: (call, next) => this.fault(call, next) },
+      { name: 'balance', run: (call, next) => this.balance(call, next) },
+    ];
+    this.run = composeStages(stages, (call) => this.transport(call));
+    this.chain = [...stages.flatMap((stage) => (stage.name === 'resilience' ? parts.pipeline.stages : [stage.name])), 'transport'];
   }
 
   get<T = unknown>(path: string, options?: UpstreamRequestOptions): Promise<UpstreamResponse<T>> {
@@ -103,14 +142,7 @@ export class UpstreamClient {
     const deadline = earliest(options.deadline, inbound?.deadline);
     const started = performance.now();
     try {
-      const route = this.parts.traffic?.route(method, path, headers);
-      if (route?.mirror) this.parts.traffic?.mirror(route, { method, path, headers, body });
-      const response = await this.parts.pipeline.execute(
-        // Calls made for an inbound request stop when nobody waits for that request any more.
-        ({ signal, deadline: effective }) => this.attempt(method, path, headers, effective, body, inbound ? AbortSignal.any([signal, inbound.signal]) : signal, route),
-        { method, headers, ...(deadline ? { deadline } : {}), timeoutMs: route?.timeoutMs, maxAttempts: route?.maxAttempts },
-      );
-      return response as UpstreamResponse<T>;
+      return (await this.run({ method, path, headers, body, deadline, inboundSignal: inbound?.signal })) as UpstreamResponse<T>;
     } catch (error) {
       // Failures of the pipeline itself (no attempt was made) are still requests the caller saw.
       if (error instanceof MeshError && !(error instanceof UpstreamServerError) && !(error instanceof UpstreamConnectFailure) && !(error instanceof NoHealthyUpstream)) {
@@ -120,23 +152,66 @@ export class UpstreamClient {
     }
   }
 
-  private async attempt(method: string, path: string, callHeaders: Record<string, string>, deadline: Deadline, body: Buffer | undefined, signal: AbortSignal, route: RouteDecision | undefined): Promise<UpstreamResponse> {
-    const { view, health, outliers, balancer, traffic } = this.parts;
-    // Envoy's fault filter comes before the router: a delay, then maybe an abort with no upstream picked.
+  /** The upstream's traffic policy picks the route (subset, timeout, tries, fault) and mirrors a copy. */
+  private route(call: ClientCall, next: (call: ClientCall) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    const { traffic } = this.parts;
+    const route = traffic?.route(call.method, call.path, call.headers);
+    if (!route) return next(call);
+    if (route.mirror) traffic?.mirror(route, { method: call.method, path: call.path, headers: call.headers, body: call.body });
+    return next({ ...call, route });
+  }
+
+  /** The upstream's shared pipeline (deadline → retry → circuit breaker → bulkhead); the rest of the chain runs once per try. */
+  private resilience(call: ClientCall, next: (call: ClientCall) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    const { method, headers, deadline, route, inboundSignal } = call;
+    return this.parts.pipeline.execute(
+      ({ signal, deadline: tryDeadline }) => next({ ...call, signal: inboundSignal ? AbortSignal.any([signal, inboundSignal]) : signal, tryDeadline }),
+      { method, headers, ...(deadline ? { deadline } : {}), timeoutMs: route?.timeoutMs, maxAttempts: route?.maxAttempts },
+    );
+  }
+
+  /** Envoy's fault filter comes before the router: a delay, then maybe an abort with no upstream picked. */
+  private async fault(call: ClientCall, next: (call: ClientCall) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    const { route, signal } = call;
+    if (!route || !this.parts.traffic || !signal) return next(call);
     const faultStarted = performance.now();
-    const fault = route && (await traffic?.applyFault(route, signal));
-    if (fault?.abortStatus !== undefined) return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, body?.length ?? 0);
-    // The callee shares what is left of the budget once any injected delay has been spent.
-    const headers = { ...callHeaders, ...deadline.toHeaders() };
+    const fault = await this.parts.traffic.applyFault(route, signal);
+    if (fault?.abortStatus !== undefined) return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, call.body?.length ?? 0);
+    return next(fault?.delayMs ? { ...call, delayInjected: true } : call);
+  }
+
+  /** Picks an instance (discovered, healthy, not ejected, in the route's subset) and tells outlier detection how the try ended. */
+  private async balance(call: ClientCall, next: (call: ClientCall) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    const { view, health, outliers, balancer, traffic } = this.parts;
     const live = view.instances().filter((instance) => instance.healthy);
     const healthy = outliers.available(health ? health.available(live) : live);
-    const candidates = route && traffic ? traffic.candidates(route, view.instances(), healthy) : healthy;
+    const candidates = call.route && traffic ? traffic.candidates(call.route, view.instances(), healthy) : healthy;
     const picked = balancer.pick(candidates);
     if (!picked) {
-      this.record(undefined, 503, 'UH', 0, body?.length ?? 0, 0);
+      this.record(undefined, 503, 'UH', 0, call.body?.length ?? 0, 0);
       throw new NoHealthyUpstream(`no healthy instance of ${this.parts.service} (${live.length} discovered)`);
     }
     const { instance } = picked;
+    try {
+      const response = await next({ ...call, instance });
+      outliers.report(instance.id, 'success');
+      return response;
+    } catch (error) {
+      if (error instanceof UpstreamFailed) outliers.report(instance.id, 'gateway_error');
+      if (error instanceof UpstreamConnectFailure) outliers.report(instance.id, 'connect_error');
+      throw error;
+    } finally {
+      picked.done();
+    }
+  }
+
+  /** Sends the try to the picked instance over its connection pool, in a client span, and records Istio's sample. */
+  private async transport(call: ClientCall): Promise<UpstreamResponse> {
+    const { method, path, body, route, signal, instance } = call;
+    const { traffic } = this.parts;
+    if (!instance || !signal) throw new Error('the transport stage runs after balance and resilience');
+    // The callee shares what is left of the budget once any injected delay has been spent.
+    const headers = { ...call.headers, ...call.tryDeadline?.toHeaders() };
     const started = performance.now();
     try {
       const raw = await withClientSpan(this.spanNames.get(method) ?? `${method} ${this.parts.service}`, () => spanAttributes(method, path, instance), async (traceHeaders, span) => {
@@ -144,23 +219,13 @@ export class UpstreamClient {
         span.setResponseStatus(answer.status);
         return answer;
       });
-      const elapsed = performance.now() - started;
-      this.record(instance, raw.status, fault?.delayMs ? 'DI' : '-', elapsed, body?.length ?? 0, raw.body.length);
+      this.record(instance, raw.status, call.delayInjected ? 'DI' : '-', performance.now() - started, body?.length ?? 0, raw.body.length);
       const response = toResponse(raw, instance);
-      if (raw.status >= 500) {
-        outliers.report(instance.id, 'gateway_error');
-        throw new UpstreamFailed(response);
-      }
-      outliers.report(instance.id, 'success');
+      if (raw.status >= 500) throw new UpstreamFailed(response);
       return response;
     } catch (error) {
-      if (error instanceof UpstreamConnectFailure) {
-        outliers.report(instance.id, 'connect_error');
-        this.record(instance, 0, 'UF', performance.now() - started, body?.length ?? 0, 0);
-      }
+      if (error instanceof UpstreamConnectFailure) this.record(instance, 0, 'UF', performance.now() - started, body?.length ?? 0, 0);
       throw error;
-    } finally {
-      picked.done();
     }
   }
 

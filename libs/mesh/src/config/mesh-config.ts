@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resilienceDefaults } from '../resilience/resilience-defaults';
 import { parseLabelList } from '../traffic/instance-labels';
 import { serviceConfigSchema } from './service-config';
 
@@ -47,10 +48,10 @@ export const meshConfigSchema = serviceConfigSchema
     MESH_STOP_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
     /** Active health checks of upstream instances; 0 turns them off. */
     MESH_HEALTH_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
-    /** Share of failed attempts over 10 s (at 5+ requests/s) that opens an upstream's circuit. */
-    MESH_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
-    MESH_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
-    MESH_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /** Share of failed attempts over the breaker's window (`resilienceDefaults.circuitBreaker`) that opens an upstream's circuit. */
+    MESH_BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(resilienceDefaults.circuitBreaker.failureRatio),
+    MESH_CALL_TIMEOUT_MS: z.coerce.number().int().min(1).max(300_000).default(resilienceDefaults.timeouts.callMs),
+    MESH_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(resilienceDefaults.retries.attempts),
     /**
      * Sidecar mode: the plain `http://` origin every call goes to (the sidecar speaks TLS, not
      * the library). `{service}`, if present, becomes the upstream's name, as in the default

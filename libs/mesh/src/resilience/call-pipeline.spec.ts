@@ -37,7 +37,7 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 describe('createCallPipeline', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
-    // Decorrelated jitter draws from Math.random: fixed, the back-offs are 22.4, 27.3, 50.9 … ms.
+    // The jitter draws from Math.random: fixed at its middle, the back-offs are ¾ of 25, 50, 100 … ms (rounded down).
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
   });
   afterEach(() => {
@@ -78,20 +78,21 @@ describe('createCallPipeline', () => {
         .mockRejectedValueOnce(last);
       expect(await failureOf(pipeline.execute(call, GET))).toBe(last);
       expect(call).toHaveBeenCalledTimes(4);
-      expect(retries.map(({ attempt, delayMs }) => [attempt, Math.round(delayMs * 10) / 10])).toEqual([
-        [2, 22.4],
-        [3, 27.3],
-        [4, 50.9],
+      expect(retries.map(({ attempt, delayMs }) => [attempt, delayMs])).toEqual([
+        [2, 18],
+        [3, 37],
+        [4, 75],
       ]);
-      expect(Date.now()).toBe(22 + 27 + 50); // fake timers wait whole milliseconds
+      expect(Date.now()).toBe(18 + 37 + 75);
     });
 
     it('never waits longer than backoff.maxMs', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0.999_999); // the top of each jitter range
       const pipeline = createCallPipeline({ maxAttempts: 6, backoff: { initialMs: 25, maxMs: 30 } });
       const delays: number[] = [];
       pipeline.onRetry(({ delayMs }) => delays.push(delayMs));
       await failureOf(pipeline.execute(failingWith(new UpstreamServerError(503)), GET));
-      expect(delays.map(Math.round)).toEqual([22, 27, 30, 30, 30]);
+      expect(delays).toEqual([24, 29, 29, 29, 29]); // uncapped: 24, 49, 99, …
     });
 
     it.each([

@@ -5,8 +5,9 @@ import {
   bulkhead,
   isBrokenCircuitError,
   timeout,
+  type RetryPolicy,
 } from 'cockatiel';
-import { ListenerSet } from '../balancing/listener-set';
+import { ListenerSet } from '../common/listener-set';
 import { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, MeshError } from '../errors/mesh-error';
 import {
   breakerStateOf,
@@ -17,8 +18,10 @@ import {
 import { Deadline } from './deadline';
 import { type HttpHeaders } from './http-headers';
 import { isRetryableRequest } from './idempotency';
+import { resilienceDefaults } from './resilience-defaults';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget';
 import { createSharedRetryPolicy, PlannedRetry, retryDecision, type BackoffOptions } from './retry-policy';
+import { composeStages, type Stage } from './stage-chain';
 
 /** What one try of a call is given: its number, a signal that fires at the deadline, the deadline to forward. */
 export interface CallAttempt {
@@ -51,19 +54,19 @@ export interface RetryEvent {
   error: unknown;
 }
 
-/** Options of {@link createCallPipeline}; every field has the default shown. */
+/** Options of {@link createCallPipeline}; each default is the one in `resilienceDefaults`. */
 export interface CallPipelineOptions {
-  /** Longest a call may take, retries included, when the request brings no shorter deadline. Default 10 000 ms. */
+  /** Longest a call may take, retries included, when the request brings no shorter deadline. Default `timeouts.callMs`. */
   timeoutMs?: number;
-  /** Tries in all, the first included. Default 3. */
+  /** Tries in all, the first included. Default `retries.attempts`. */
   maxAttempts?: number;
-  /** Default `{ initialMs: 25, maxMs: 1_000 }`. */
+  /** Default `retries.backoff`. */
   backoff?: BackoffOptions;
-  /** A budget to share (e.g. per upstream), or options for a new one. Default `new RetryBudget()`. */
+  /** A budget to share (e.g. per upstream), or options for a new one. Default a budget of `retries.budgetRatio`. */
   retryBudget?: RetryBudget | RetryBudgetOptions;
-  /** Default `{ consecutiveFailures: 5, halfOpenAfterMs: 10_000 }`. */
+  /** Default `circuitBreaker` (by failure ratio). */
   breaker?: CircuitBreakerOptions;
-  /** Calls running at once, and waiting for a slot. Default `{ maxConcurrent: 100, maxQueued: 100 }`. */
+  /** Calls running at once, and waiting for a slot. Default `connections.maxConcurrentCalls` and `maxQueuedCalls`. */
   bulkhead?: { maxConcurrent?: number; maxQueued?: number };
   /** Clock for deadlines and the budget; inject a fake one in tests. Default `Date.now`. */
   now?: () => number;
@@ -72,11 +75,13 @@ export interface CallPipelineOptions {
 /** The resilience stages of every call to one upstream, composed in one order. */
 export interface CallPipeline {
   /**
-   * Runs `call` through deadline → retry → circuit breaker → bulkhead. Failures are always
+   * Runs `call` through the stages of {@link CallPipeline.stages}. Failures are always
    * `MeshError`s when they come from the pipeline itself (`DeadlineExceeded`, `CircuitOpen`,
    * `ConcurrencyLimitReached`); otherwise the last try's error is rethrown as it was.
    */
   execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T>;
+  /** The stages' names, outermost first: `deadline`, `retry`, `circuit_breaker`, `bulkhead`. */
+  readonly stages: readonly string[];
   breakerState(): BreakerState;
   /** Registers a listener of breaker state changes; returns its removal. */
   onBreakerStateChange(listener: (state: BreakerState) => void): () => void;
@@ -87,8 +92,9 @@ export interface CallPipeline {
 /**
  * Builds the resilience pipeline of one upstream: one per upstream service, shared by all its
  * calls (the breaker, bulkhead and budget only work when shared). The algorithms are
- * cockatiel's; this is the glue that orders them like Envoy's filter chain, reads the mesh's
- * error flags, and turns cockatiel's rejections into `MeshError`s.
+ * cockatiel's; this is the glue that orders them like Envoy's filter chain (the list of
+ * stages below, outermost first), reads the mesh's error flags, and turns cockatiel's
+ * rejections into `MeshError`s.
  *
  * @example
  * const inventory = createCallPipeline({ timeoutMs: 2_000 });
@@ -98,11 +104,12 @@ export interface CallPipeline {
  * );
  */
 export function createCallPipeline(options: CallPipelineOptions = {}): CallPipeline {
-  const { timeoutMs = 10_000, maxAttempts = 3, now = () => Date.now() } = options;
-  const backoff = { initialMs: options.backoff?.initialMs ?? 25, maxMs: options.backoff?.maxMs ?? 1_000 };
-  const budget = options.retryBudget instanceof RetryBudget ? options.retryBudget : new RetryBudget({ now, ...options.retryBudget });
-  const breaker = createCircuitBreakerPolicy(options.breaker);
-  const concurrency = bulkhead(options.bulkhead?.maxConcurrent ?? 100, options.bulkhead?.maxQueued ?? 100);
+  const { timeouts, retries, circuitBreaker, connections } = resilienceDefaults;
+  const { timeoutMs = timeouts.callMs, maxAttempts = retries.attempts, now = () => Date.now() } = options;
+  const backoff = { ...retries.backoff, ...options.backoff };
+  const budget = options.retryBudget instanceof RetryBudget ? options.retryBudget : new RetryBudget({ now, budgetRatio: retries.budgetRatio, ...options.retryBudget });
+  const breaker = createCircuitBreakerPolicy(options.breaker ?? defaultBreaker(circuitBreaker));
+  const concurrency = bulkhead(options.bulkhead?.maxConcurrent ?? connections.maxConcurrentCalls, options.bulkhead?.maxQueued ?? connections.maxQueuedCalls);
   const retryListeners = new ListenerSet<[RetryEvent]>();
   const breakerListeners = new ListenerSet<[BreakerState]>();
   breaker.onStateChange((state) => breakerListeners.emit(breakerStateOf(state)));
@@ -114,6 +121,15 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
     retryListeners.emit({ attempt: event.attempt + 1, delayMs: event.delay, error: failure });
   });
 
+  // The chain, outermost first; each stage hands the call to the next, the last to the call itself.
+  const stages: readonly CallStage[] = [
+    deadlineStage(),
+    retryStage(retry),
+    { name: 'circuit_breaker', run: (call, next) => breaker.execute(() => next(call), call.signal) },
+    { name: 'bulkhead', run: (call, next) => concurrency.execute(() => next(call), call.signal) },
+  ];
+  const chain = composeStages(stages, (call) => call.run({ attempt: call.attempt, signal: call.signal, deadline: call.deadline }));
+
   async function execute<T>(call: (attempt: CallAttempt) => Promise<T>, request: CallRequest): Promise<T> {
     const callTimeoutMs = request.timeoutMs ?? timeoutMs;
     const deadline = request.deadline ? request.deadline.capTo(callTimeoutMs) : Deadline.after(callTimeoutMs, now);
@@ -121,21 +137,8 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
     budget.recordRequest();
     const retryable = isRetryableRequest(request.method, request.headers);
     const decision = retryDecision({ maxAttempts: retryable ? (request.maxAttempts ?? maxAttempts) : 1, backoff, budget, deadline });
-    const tryOnce = async (attempt: number, signal: AbortSignal): Promise<T> => {
-      // A retry whose back-off outlived the deadline must not reach the upstream.
-      if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');
-      try {
-        return await breaker.execute(() => concurrency.execute(() => call({ attempt: attempt + 1, signal, deadline }), signal), signal);
-      } catch (error) {
-        const delayMs = decision.nextDelayMs(error);
-        throw delayMs === undefined ? error : new PlannedRetry(error, delayMs);
-      }
-    };
-    // Aggressive: the caller gets its answer at the deadline even if the call ignores the signal.
-    // The signal is aborted only by the deadline, not when the call returns (a body may still stream).
-    const deadlineStage = timeout(deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     try {
-      return await deadlineStage.execute(({ signal }) => retry.execute(({ attempt, signal: trySignal }) => tryOnce(attempt, trySignal), signal));
+      return (await chain({ run: call, deadline, decision, attempt: 1, signal: NEVER_ABORTED })) as T;
     } catch (error) {
       throw asMeshError(error instanceof PlannedRetry ? error.failure : error);
     }
@@ -143,10 +146,61 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
 
   return {
     execute,
+    stages: stages.map((stage) => stage.name),
     breakerState: () => breakerStateOf(breaker.state),
     onBreakerStateChange: (listener) => breakerListeners.add(listener),
     onRetry: (listener) => retryListeners.add(listener),
   };
+}
+
+/** One call as the stages see it; a stage may pass on a changed copy (a new try, a new signal). */
+interface StagedCall {
+  run(attempt: CallAttempt): Promise<unknown>;
+  deadline: Deadline;
+  decision: ReturnType<typeof retryDecision>;
+  /** The try under way: 1 for the first. */
+  attempt: number;
+  /** Fires when the deadline passes (set by the deadline stage) or the try is cancelled. */
+  signal: AbortSignal;
+}
+
+type CallStage = Stage<StagedCall>;
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * Ends the call at its deadline. Aggressive: the caller gets its answer at the deadline even if
+ * the call ignores the signal. The signal is aborted only by the deadline, not when the call
+ * returns (a body may still stream).
+ */
+function deadlineStage(): CallStage {
+  return {
+    name: 'deadline',
+    run: (call, next) => timeout(call.deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) => next({ ...call, signal })),
+  };
+}
+
+/** Tries again what the call's own {@link retryDecision} retries, after its back-off; the policy is shared by the upstream's calls. */
+function retryStage(retry: RetryPolicy): CallStage {
+  return {
+    name: 'retry',
+    run: (call, next) =>
+      retry.execute(async ({ attempt, signal }) => {
+        // A retry whose back-off outlived the deadline must not reach the upstream.
+        if (signal.aborted) throw new TaskCancelledError('deadline passed before the try started');
+        try {
+          return await next({ ...call, attempt: attempt + 1, signal });
+        } catch (error) {
+          const delayMs = call.decision.nextDelayMs(error);
+          throw delayMs === undefined ? error : new PlannedRetry(error, delayMs);
+        }
+      }, call.signal),
+  };
+}
+
+/** The circuit breaker options of `resilienceDefaults` in the breaker's own terms. */
+function defaultBreaker(defaults: typeof resilienceDefaults.circuitBreaker): CircuitBreakerOptions {
+  return { failureRatio: { threshold: defaults.failureRatio, windowMs: defaults.windowMs, minimumRps: defaults.minimumRps }, halfOpenAfterMs: defaults.halfOpenAfterMs };
 }
 
 /** Cockatiel's rejections as the mesh's errors, so callers handle one family; others pass as they are. */

@@ -10,7 +10,7 @@ const backoff = { initialMs: 25, maxMs: 1_000 };
 describe('createRetryPolicy', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
-    vi.spyOn(Math, 'random').mockReturnValue(0.5); // back-offs 22.4, 27.3, 50.9 … ms
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // equal jitter at its middle: ¾ of 25, 50, 100 … ms, rounded down: 18, 37, 75 …
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -64,12 +64,12 @@ describe('createRetryPolicy', () => {
 
   it('spends no token on a retry that the deadline or the attempt limit forbids', async () => {
     const budget = new RetryBudget({ budgetRatio: 0, minRetriesPerSecond: 0.1, windowMs: 10_000, now: () => 0 }); // 1 retry
-    expect(await tries({ budget, deadline: Deadline.after(20) })).toBe(1); // 22.4 ms back-off does not fit in 20 ms
+    expect(await tries({ budget, deadline: Deadline.after(18) })).toBe(1); // an 18 ms back-off does not fit in 18 ms
     expect(await tries({ budget, maxAttempts: 1 })).toBe(1);
     expect(await tries({ budget, maxAttempts: 2 })).toBe(2); // the token is still there
   });
 
   it('retries only while the back-off ends before the deadline', async () => {
-    expect(await tries({ maxAttempts: 5, deadline: Deadline.after(22.4 + 27.3 + 1) })).toBe(3);
+    expect(await tries({ maxAttempts: 5, deadline: Deadline.after(18 + 37 + 1) })).toBe(3);
   });
 });

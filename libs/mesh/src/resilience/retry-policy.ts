@@ -1,21 +1,17 @@
-import { DelegateBackoff, ExponentialBackoff, handleWhen, retry, type IBackoff, type RetryPolicy } from 'cockatiel';
+import { DelegateBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { classifyFailure } from '../errors/failure-class';
 import { type Deadline } from './deadline';
+import { jitteredBackoffMs, type JitteredBackoffOptions } from './jittered-backoff';
 import { type RetryBudget } from './retry-budget';
 
-/** Back-off between tries: exponential with decorrelated jitter (cockatiel's default generator). */
-export interface BackoffOptions {
-  /** Scale of the first delay; with jitter it falls between 0 and about 1.4 × this. Default 25 ms. */
-  initialMs?: number;
-  /** No delay is longer. Default 1 000 ms. */
-  maxMs?: number;
-}
+/** Back-off between tries: the shared {@link jitteredBackoffMs}. Defaults: `resilienceDefaults.retries.backoff`. */
+export type BackoffOptions = Partial<JitteredBackoffOptions>;
 
 /** Options of one call's retry policy; the pipeline fills them from its own options and the request. */
 export interface RetryPolicyOptions {
   /** Tries in all, the first included; 1 turns retries off. */
   maxAttempts: number;
-  backoff: Required<BackoffOptions>;
+  backoff: JitteredBackoffOptions;
   /** Shared by every call to the upstream; each retry takes one token from it. */
   budget: RetryBudget;
   /** A retry whose back-off would end at or after the deadline is not started. */
@@ -38,17 +34,15 @@ export interface RetryPolicyOptions {
  */
 export function retryDecision(options: RetryPolicyOptions): { nextDelayMs(error: unknown): number | undefined } {
   const { maxAttempts, backoff, budget, deadline } = options;
-  let lastDelay: IBackoff<unknown> | undefined;
   let failures = 0;
   return {
     nextDelayMs(error) {
       failures += 1;
       if (classifyFailure(error) !== 'transient' || failures >= maxAttempts) return undefined;
-      const next = lastDelay ? lastDelay.next(undefined) : new ExponentialBackoff({ initialDelay: backoff.initialMs, maxDelay: backoff.maxMs }).next();
-      if (next.duration >= deadline.remainingMs()) return undefined;
+      const delayMs = jitteredBackoffMs(failures, backoff);
+      if (delayMs >= deadline.remainingMs()) return undefined;
       if (!budget.tryAcquireRetry()) return undefined;
-      lastDelay = next;
-      return next.duration;
+      return delayMs;
     },
   };
 }

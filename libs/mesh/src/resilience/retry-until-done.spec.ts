@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitteredBackoff, retryUntilDone, type WaitingReport } from './retry-until-done';
-
-describe('JitteredBackoff', () => {
-  it('grows up to maxMs and no further, differs between two waiters, and starts afresh after reset', () => {
-    const delays = new JitteredBackoff({ initialMs: 100, maxMs: 2_000 });
-    const run = Array.from({ length: 30 }, () => delays.next());
-    expect(Math.max(...run)).toBe(2_000);
-    expect(run.slice(0, 3).every((delay) => delay < 2_000)).toBe(true);
-    // Jitter: two waiters that failed together do not retry in lock-step.
-    const other = new JitteredBackoff({ initialMs: 100, maxMs: 2_000 });
-    expect(Array.from({ length: 5 }, () => other.next())).not.toEqual(run.slice(0, 5));
-    delays.reset();
-    expect(delays.next()).toBeLessThan(500);
-  });
-});
+import { retryUntilDone, type WaitingReport } from './retry-until-done';
 
 describe('retryUntilDone', () => {
   it('tries until the task succeeds and returns its value', async () => {

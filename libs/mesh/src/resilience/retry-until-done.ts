@@ -1,30 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-
-/**
- * Jittered exponential delays (cockatiel's decorrelated jitter): each `next()` is the next
- * delay, `reset()` starts again from the first. The one back-off schedule for everything that
- * waits for something to come back (a database at start, etcd after a lost lease, a crashed
- * process under the demo's supervisor), so they all behave alike and never retry in lock-step.
- * @example const delays = new JitteredBackoff({ initialMs: 250, maxMs: 5_000 }); await sleep(delays.next());
- */
-export class JitteredBackoff {
-  private readonly factory: ExponentialBackoff<unknown>;
-  private current: IBackoff<unknown> | undefined;
-
-  constructor(options: { initialMs: number; maxMs: number }) {
-    this.factory = new ExponentialBackoff({ initialDelay: options.initialMs, maxDelay: options.maxMs });
-  }
-
-  next(): number {
-    this.current = this.current ? this.current.next(undefined) : this.factory.next();
-    return this.current.duration;
-  }
-
-  reset(): void {
-    this.current = undefined;
-  }
-}
+import { JitteredBackoff } from './jittered-backoff';
+import { resilienceDefaults } from './resilience-defaults';
 
 /** What a waiting loop reports, once per window: enough for one log line. */
 export interface WaitingReport {
@@ -47,9 +23,9 @@ export function describeWaiting({ attempts, elapsedMs, error }: WaitingReport): 
 }
 
 export interface RetryUntilDoneOptions {
-  /** Scale of the first pause. Default 250 ms. */
+  /** Scale of the first pause. Default `resilienceDefaults.retries.untilDoneBackoff` (200 ms). */
   initialMs?: number;
-  /** No pause is longer. Default 5 000 ms. */
+  /** No pause is longer. Default `resilienceDefaults.retries.untilDoneBackoff` (5 000 ms). */
   maxMs?: number;
   /**
    * Report at the first failure, then at most once per this window, so a long outage is a
@@ -62,11 +38,13 @@ export interface RetryUntilDoneOptions {
 }
 
 /**
- * Runs `task` until it resolves, pausing a jittered, growing delay after each failure.
+ * Runs `task` until it resolves, pausing the shared jittered back-off ({@link JitteredBackoff})
+ * after each failure.
  * @example const db = await retryUntilDone(() => connect(url), { onWaiting: (r) => log.warn(`postgres unreachable (${r.attempts} tries)`) });
  */
 export async function retryUntilDone<T>(task: (attempt: number) => Promise<T>, options: RetryUntilDoneOptions = {}): Promise<T> {
-  const delays = new JitteredBackoff({ initialMs: options.initialMs ?? 250, maxMs: options.maxMs ?? 5_000 });
+  const { initialMs, maxMs } = resilienceDefaults.retries.untilDoneBackoff;
+  const delays = new JitteredBackoff({ initialMs: options.initialMs ?? initialMs, maxMs: options.maxMs ?? maxMs });
   const reportEveryMs = options.reportEveryMs ?? 10_000;
   const started = Date.now();
   let reportedAt: number | undefined;

@@ -14,6 +14,7 @@ import { MtlsConnector } from '../identity/mtls-connector';
 import { spiffeId } from '../identity/spiffe';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { createCallPipeline } from '../resilience/call-pipeline';
+import { resilienceDefaults } from '../resilience/resilience-defaults';
 import { MeshMetrics } from '../telemetry/istio-metrics';
 import type { MeshPeer } from '../telemetry/istio-labels';
 import { otlpTraceExporter, type RunningTracing, startTracing } from '../telemetry/tracing';
@@ -196,7 +197,7 @@ export class MeshRuntime {
     this.metrics.internal.setRegistryInstances(service, view.instances().length);
     view.onChange((instances) => this.metrics.internal.setRegistryInstances(service, instances.length));
 
-    const outliers = new OutlierDetector({ consecutiveGatewayErrors: 3, baseEjectionMs: 5_000 });
+    const outliers = new OutlierDetector();
     const ejected = new Set<string>();
     this.metrics.internal.watchUpstream(service);
     outliers.onEject((instanceId) => {
@@ -209,21 +210,19 @@ export class MeshRuntime {
       this.metrics.internal.setEjectedInstances(service, ejected.size);
     });
     // In sidecar mode Envoy balances and retries; the library makes one attempt to the sidecar.
+    // Everything not configured here is `resilienceDefaults`, as the deployment files render it.
+    const { windowMs, minimumRps, halfOpenAfterMs } = resilienceDefaults.circuitBreaker;
     const pipeline = createCallPipeline({
       timeoutMs: config.MESH_CALL_TIMEOUT_MS,
       maxAttempts: proxyless ? config.MESH_RETRY_ATTEMPTS : 1,
-      // The breaker judges the upstream as a whole, by failure ratio: one dead instance among
-      // several is the outlier detector's business and must not cut the healthy ones off.
-      breaker: { failureRatio: { threshold: config.MESH_BREAKER_FAILURE_RATIO, windowMs: 10_000, minimumRps: 5 }, halfOpenAfterMs: 5_000 },
+      breaker: { failureRatio: { threshold: config.MESH_BREAKER_FAILURE_RATIO, windowMs, minimumRps }, halfOpenAfterMs },
     });
     pipeline.onRetry(() => this.metrics.internal.recordRetry(service, 'failure'));
     pipeline.onBreakerStateChange((state) => this.metrics.internal.setCircuitBreakerState(service, state === 'half_open' ? 'half-open' : state));
 
     const connector = this.identity && proxyless ? new MtlsConnector(this.identity, this.spiffeIdOf(service)) : undefined;
     const pools = new ConnectionPools(connector);
-    // Mirrored copies have pools of their own: a slow mirror candidate holds its copies' connections
-    // without making the callers' own calls queue behind them.
-    const mirrorPools = new ConnectionPools(connector, MIRROR_CONNECTIONS_PER_ORIGIN);
+    const mirrorPools = new ConnectionPools(connector, resilienceDefaults.connections.mirrorPerInstance);
     this.pools.push(pools, mirrorPools);
     const originOf = (instance: ServiceInstance) => (proxyless ? `https://${endpointOf(instance)}` : config.MESH_SIDECAR_URL.replace('{service}', service));
     view.onChange((instances) => {
@@ -280,12 +279,6 @@ export class MeshRuntime {
     );
   }
 }
-
-/**
- * Connections to one instance for mirrored copies (Envoy's per-cluster default is 1,024): copies
- * wait for nobody, so they may hold many at once; past this they queue until their timeout.
- */
-const MIRROR_CONNECTIONS_PER_ORIGIN = 256;
 
 /** Sidecar mode has one endpoint per upstream: the sidecar (or the Service name) does the rest. */
 function sidecarView(service: string, template: string): ServiceView {

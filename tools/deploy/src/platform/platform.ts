@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Workload, workloads } from '@meshmart/contracts';
+import { resilienceDefaults } from '@meshmart/mesh';
 import { PersistenceModule } from '@meshmart/persistence';
 import { defaultReplicas } from '@meshmart/testing';
 import { AppSources } from './app-sources';
@@ -21,14 +22,32 @@ export const envoyPorts = { inbound: 15006, outbound: 15001, prometheus: 15020, 
 /** The hostname suffix that the apps' outbound calls use in compose (`inventory-service.sidecar` → 127.0.0.1). */
 export const SIDECAR_HOST_SUFFIX = 'sidecar';
 
-/** Per upstream call: the route timeout and the retries of idempotent calls (the library's defaults). */
-export const callPolicy = { timeoutSeconds: 10, idempotentAttempts: 3, perTryTimeoutSeconds: 4 } as const;
+const { timeouts, retries, outlierDetection, connections } = resilienceDefaults;
+const seconds = (ms: number) => ms / 1_000;
 
-/** Outlier detection as the library does it: eject after 3 consecutive gateway errors, at most half the pool. */
-export const outlierPolicy = { consecutiveErrors: 3, intervalSeconds: 5, baseEjectionSeconds: 5, maxEjectionPercent: 50 } as const;
+/** Per upstream call: the route timeout and the retries of idempotent calls, the library's `resilienceDefaults`. */
+export const callPolicy = { timeoutSeconds: seconds(timeouts.callMs), idempotentAttempts: retries.attempts, perTryTimeoutSeconds: seconds(timeouts.perTryMs) } as const;
 
-/** Connection limits towards each upstream (Envoy's circuit breakers, Istio's connection pool); retries at once at most. */
-export const connectionPolicy = { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3, connectTimeoutSeconds: 1 } as const;
+/** Outlier detection as the library does it (`resilienceDefaults.outlierDetection`). */
+export const outlierPolicy = {
+  consecutiveErrors: outlierDetection.consecutiveGatewayErrors,
+  intervalSeconds: seconds(outlierDetection.intervalMs),
+  baseEjectionSeconds: seconds(outlierDetection.baseEjectionMs),
+  maxEjectionPercent: outlierDetection.maxEjectionPercent,
+} as const;
+
+/**
+ * Connection limits towards each upstream (Envoy's circuit breakers, Istio's connection pool) as
+ * the library's bulkhead sets them (`resilienceDefaults.connections`): calls in flight, calls
+ * waiting; HTTP/1.1 carries one call per connection, so no more connections than calls in flight.
+ */
+export const connectionPolicy = {
+  maxConnections: connections.maxConcurrentCalls,
+  maxPendingRequests: connections.maxQueuedCalls,
+  maxRequests: connections.maxConcurrentCalls,
+  maxRetries: retries.maxConcurrent,
+  connectTimeoutSeconds: seconds(timeouts.connectMs),
+} as const;
 
 export interface WorkloadDeployment {
   name: Workload;

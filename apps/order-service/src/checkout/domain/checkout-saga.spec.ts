@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { afterStep, backoffMs, beforeStep, type SagaState, startSaga } from './checkout-saga';
 
 const t0 = new Date('2026-11-25T10:00:00Z');
@@ -45,8 +45,15 @@ describe('the checkout saga', () => {
     expect(first.orderStatus).toBeUndefined();
     const third = afterStep({ ...first.state, attempts: 2 }, { kind: 'unavailable', error: 'x' }, t0);
     expect((third.retryAt?.getTime() ?? 0) - t0.getTime()).toBeGreaterThanOrEqual(400);
-    expect(backoffMs(20, () => 1)).toBe(5_000);
-    expect(backoffMs(1, () => 0)).toBe(100);
+    const random = vi.spyOn(Math, 'random');
+    try {
+      random.mockReturnValue(0.999_999);
+      expect(backoffMs(20)).toBe(4_999);
+      random.mockReturnValue(0);
+      expect(backoffMs(1)).toBe(100);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('abandons forward steps past the deadline, but never once stock is committed', () => {

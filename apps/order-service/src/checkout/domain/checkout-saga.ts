@@ -1,5 +1,5 @@
 import type { OrderFailureReason, OrderStatus } from '@meshmart/contracts';
-import { jitteredBackoffMs } from '@meshmart/mesh';
+import { jitteredBackoffMs, resilienceDefaults } from '@meshmart/mesh';
 
 /**
  * The checkout saga, as data: reserve stock → authorize payment → commit stock → capture
@@ -80,7 +80,7 @@ export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): Sa
   return decided;
 }
 
-/** Jittered exponential back-off between tries of one step: 200 ms doubling, at most 5 s. */
-export function backoffMs(attempts: number, random: () => number = Math.random): number {
-  return jitteredBackoffMs(attempts, { initialMs: 200, maxMs: 5_000 }, random);
+/** The mesh's back-off for work retried until done, between tries of one step: 200 ms doubling, at most 5 s. */
+export function backoffMs(attempts: number): number {
+  return jitteredBackoffMs(attempts, resilienceDefaults.retries.untilDoneBackoff);
 }
