@@ -74,7 +74,7 @@ export function deploymentOf(descriptor: WorkloadDescriptor): WorkloadDeployment
 }
 
 /** The descriptor's database must be the one the app's PersistenceModule opens (DATABASE_NAME unset): the deployments set none. */
-function persistenceProblem(descriptor: WorkloadDescriptor, persistence: boolean): string | undefined {
+export function persistenceProblem(descriptor: WorkloadDescriptor, persistence: boolean): string | undefined {
   if (persistence && descriptor.database === undefined) return `its AppModule imports PersistenceModule, so the descriptor names its database (${defaultDatabaseName(descriptor.name)})`;
   if (!persistence && descriptor.database !== undefined) return `database ${descriptor.database}, but its AppModule imports no PersistenceModule`;
   if (persistence && descriptor.database !== defaultDatabaseName(descriptor.name)) return `database ${String(descriptor.database)}, but PersistenceModule opens ${defaultDatabaseName(descriptor.name)}`;
