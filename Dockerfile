@@ -3,24 +3,19 @@
 # (docker compose builds them all.) The toolbox target runs the `meshmart` CLI (certs, the demo shopper).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# Every workspace's manifest first, so the dependency layer is rebuilt only when they change.
+# Every npm workspace's manifest (the root's `workspaces` globs: apps/*, libs/*, tools/*, e2e),
+# found here rather than listed, so a new app needs no edit. BuildKit caches the COPY --from
+# below by content: the dependency layer is rebuilt only when a manifest changes.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /context
+COPY . .
+RUN mkdir /manifests && find . -maxdepth 3 -name package.json -not -path './node_modules/*' -exec cp --parents {} /manifests/ \;
+
 FROM ${NODE_IMAGE} AS workspace
 WORKDIR /workspace
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=true
-COPY package.json package-lock.json nx.json tsconfig.base.json tsconfig.json vitest.shared.mts ./
-COPY apps/gateway/package.json apps/gateway/
-COPY apps/cart-service/package.json apps/cart-service/
-COPY apps/order-service/package.json apps/order-service/
-COPY apps/inventory-service/package.json apps/inventory-service/
-COPY apps/payment-service/package.json apps/payment-service/
-COPY libs/contracts/package.json libs/contracts/
-COPY libs/mesh/package.json libs/mesh/
-COPY libs/messaging/package.json libs/messaging/
-COPY libs/persistence/package.json libs/persistence/
-COPY libs/testing/package.json libs/testing/
-COPY tools/meshmart/package.json tools/meshmart/
-COPY tools/deploy/package.json tools/deploy/
-COPY e2e/package.json e2e/
+COPY --from=manifests /manifests/ ./
+COPY package-lock.json nx.json tsconfig.base.json tsconfig.json vitest.shared.mts ./
 # The image brings Node 24: the `node` dev dependency's download is not needed.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .

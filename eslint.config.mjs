@@ -1,5 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // The dependency rules of the design, as Nx tags on two axes (scope and type):
 // apps may import libs; libs never import apps; `contracts` imports nothing of ours; `mesh`
@@ -21,7 +23,16 @@ const typeRules = [
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:testing'] },
 ];
 
-const scopeRules = ['cart', 'order', 'inventory', 'payment', 'gateway'].map((scope) => ({
+// One scope per app, read from the apps' own tags (apps/*/project.json, written with the app),
+// so a new app brings its scope rule with it: a scope may use itself and the shared libs.
+const appsDir = join(import.meta.dirname, 'apps');
+const appScopes = readdirSync(appsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(appsDir, entry.name, 'project.json')))
+  .flatMap((entry) => JSON.parse(readFileSync(join(appsDir, entry.name, 'project.json'), 'utf8')).tags ?? [])
+  .filter((tag) => tag.startsWith('scope:') && tag !== 'scope:shared')
+  .map((tag) => tag.slice('scope:'.length));
+
+const scopeRules = [...new Set(appScopes)].sort().map((scope) => ({
   sourceTag: `scope:${scope}`,
   onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
 }));

@@ -5,11 +5,12 @@ import { mountOpenApi } from './docs/openapi';
 import { installPublicEdge } from './edge/public-edge';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway-config';
 import { mesh } from './mesh';
+import { workload } from './workload';
 
 runService({
   mesh,
   module: AppModule,
-  defaultPort: 8080,
+  defaultPort: workload.port,
   listener: 'plain',
   beforeMeshHooks: (app) => installPublicEdge(app.getHttpAdapter().getInstance(), app.get<GatewayConfig>(GATEWAY_CONFIG)),
   configure: mountOpenApi,

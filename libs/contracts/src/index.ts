@@ -1,7 +1,9 @@
 // Public API of @meshmart/contracts: the language between services. Schemas are the one source
 // of truth; every type is derived from one.
-export { isWorkload, operatorIdentity, workloads } from './services';
+export { isWorkload, operatorIdentity, workloadDescriptor, workloadDescriptors, workloads } from './services';
 export type { Workload } from './services';
+export { defineWorkload, InvalidWorkloadDescriptor, workloadDescriptorSchema, workloadNameSchema, workloadSetProblems } from './workload-descriptor';
+export type { WorkloadDescriptor, WorkloadDescriptorInput } from './workload-descriptor';
 export { currencySchema, moneySchema } from './money';
 export type { Money } from './money';
 export { productSchema, skuSchema, upsertProductSchema } from './catalogue';

@@ -1,13 +1,27 @@
-/**
- * The workloads of the platform. The name is the workload identity (SPIFFE service account),
- * the registry key and the `*_workload` label of every metric, so it is spelled once, here.
- */
-export const workloads = ['gateway', 'cart-service', 'order-service', 'inventory-service', 'payment-service'] as const;
+import type { WorkloadDescriptor } from './workload-descriptor';
+import { workloadRegistry } from './workload-registry';
 
-export type Workload = (typeof workloads)[number];
+/**
+ * The workloads of the platform, from the apps' descriptors (`apps/<name>/src/workload.ts`,
+ * gathered into `workload-registry.ts` by `npm run deploy:generate`). The name is the workload
+ * identity (SPIFFE service account), the registry key and the `*_workload` label of every metric.
+ */
+export type Workload = (typeof workloadRegistry)[number]['name'];
+
+/** Every workload's descriptor, in the order of `workloads`. */
+export const workloadDescriptors: readonly (WorkloadDescriptor & { name: Workload })[] = workloadRegistry;
+
+export const workloads: readonly Workload[] = workloadDescriptors.map((workload) => workload.name);
 
 export function isWorkload(name: string): name is Workload {
   return (workloads as readonly string[]).includes(name);
+}
+
+/** The descriptor of one workload. */
+export function workloadDescriptor(name: Workload): WorkloadDescriptor & { name: Workload } {
+  const descriptor = workloadDescriptors.find((workload) => workload.name === name);
+  if (!descriptor) throw new Error(`no workload "${name}"`);
+  return descriptor;
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { operatorIdentity, type Workload, workloads } from '@meshmart/contracts';
+import { operatorIdentity, type Workload, workloadDescriptor, workloadDescriptors, workloads } from '@meshmart/contracts';
 import { type AppProcess, type StartedWhen, startApp } from './app-process';
 import { MeshHttpsClient } from './mesh-https';
 import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
@@ -14,7 +14,7 @@ export interface PlatformOptions {
   certDir: string;
   /** Mesh namespace: the registry prefix and the SPIFFE IDs. Default `meshmart`. */
   namespace?: string;
-  /** Instances per workload; default one each, two of inventory and payment (as the demo runs). */
+  /** Instances per workload; default each workload's descriptor's `replicas` (as the demo runs). */
   replicas?: Partial<Record<Workload, number>>;
   /** Suffix of every service database (`meshmart_order_<suffix>`), to keep a run apart; default none. */
   databaseSuffix?: string;
@@ -54,12 +54,13 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export const defaultReplicas: Readonly<Record<Workload, number>> = { gateway: 1, 'cart-service': 1, 'order-service': 1, 'inventory-service': 2, 'payment-service': 2 };
+/** Instances per workload, from the workloads' descriptors. */
+export const defaultReplicas: Readonly<Record<Workload, number>> = Object.fromEntries(workloadDescriptors.map((workload) => [workload.name, workload.replicas])) as Record<Workload, number>;
 
-/** The database a workload's instances use in a platform started with `databaseSuffix` (none for the gateway). */
+/** The database a workload's instances use in a platform started with `databaseSuffix` (its descriptor's; none for a workload without state). */
 export function databaseOf(workload: Workload, suffix: string | undefined): string | undefined {
-  if (workload === 'gateway') return undefined;
-  const base = `meshmart_${workload.replace(/-service$/, '')}`;
+  const base = workloadDescriptor(workload).database;
+  if (base === undefined) return undefined;
   return suffix ? `${base}_${suffix}` : base;
 }
 
@@ -153,7 +154,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   return {
     apps,
-    gateway: apps.find((app) => app.name === 'gateway') as AppProcess,
+    gateway: apps.find((app) => app.name === workloadDescriptors.find((workload) => workload.edge)?.name) as AppProcess,
     namespace,
     jwtSecret,
     operator,

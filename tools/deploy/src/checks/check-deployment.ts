@@ -7,7 +7,7 @@ import { edgePolicyOf } from '../authz/edge-policy';
 import { enforcedPolicy } from '../authz/enforced-policy';
 import { bindMounts, readComposeFile } from '../compose/compose-file';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
-import { generatedFiles } from '../generate';
+import { generatedFiles, staleGeneratedFiles } from '../generate';
 import { InvalidTrafficPolicyFile, loadTrafficPolicies, TRAFFIC_POLICY_DIR } from '../traffic/traffic-policies';
 import { imageOf, ISTIO_TRUST_DOMAIN, loadPlatform, NAMESPACE, type PlatformModel } from '../platform/platform';
 import { composeAppProblems, composeSchemaProblems } from './compose-checks';
@@ -57,7 +57,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
   const platform = await loadPlatform(options.workspaceRoot);
   let traffic: ReadonlyMap<string, TrafficPolicy> = new Map();
   try {
-    traffic = loadTrafficPolicies(options.workspaceRoot);
+    traffic = loadTrafficPolicies(options.workspaceRoot, platform.workloads.map((workload) => workload.name));
   } catch (error) {
     // Nothing is rendered from a refused policy: report it and stop, as generate does.
     await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies`, () => [error instanceof InvalidTrafficPolicyFile ? error.message : String(error)]);
@@ -65,13 +65,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
   }
   await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies (${[...traffic.keys()].join(', ') || 'none'})`, () => []);
 
-  await step('generated files are up to date', async () =>
-    (await generatedFiles(options.workspaceRoot)).flatMap((file) => {
-      const path = join(root, file.path);
-      if (!existsSync(path)) return [`${file.path} is missing: run \`npm run deploy:generate\``];
-      return readFileSync(path, 'utf8') === file.content ? [] : [`${file.path} differs from what its sources generate: run \`npm run deploy:generate\``];
-    }),
-  );
+  await step('generated files are up to date', async () => staleGeneratedFiles(root, await generatedFiles(options.workspaceRoot, platform)));
 
   await step('Envoy configs parse and define every cluster and secret they use', () =>
     platform.workloads.flatMap((workload) => {

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
-import { type Workload, workloads } from '@meshmart/contracts';
 import { envoyPorts, imageOf, type PlatformModel, SIDECAR_HOST_SUFFIX } from '../platform/platform';
 import { bindMounts, type ComposeFile, dnsNamesOf, environmentOf } from '../compose/compose-file';
 import { envProblems, envSchemasOf } from './env-schemas';
@@ -24,8 +23,8 @@ function withoutDraft4Ids(node: unknown): unknown {
 }
 
 /** The compose services that run a workload (its image), e.g. inventory-service-1 and -2. */
-export function appServices(compose: ComposeFile, version: string): [string, Workload][] {
-  return Object.entries(compose.services).flatMap(([name, service]): [string, Workload][] => {
+export function appServices(compose: ComposeFile, workloads: readonly string[], version: string): [string, string][] {
+  return Object.entries(compose.services).flatMap(([name, service]): [string, string][] => {
     const workload = workloads.find((candidate) => service.image?.split(':')[0] === imageOf(candidate, version).split(':')[0]);
     return workload ? [[name, workload]] : [];
   });
@@ -38,8 +37,8 @@ export function appServices(compose: ComposeFile, version: string): [string, Wor
  */
 export async function composeAppProblems(compose: ComposeFile, platform: PlatformModel): Promise<string[]> {
   const problems: string[] = [];
-  const services = appServices(compose, platform.version);
-  const replicas = new Map<Workload, number>();
+  const services = appServices(compose, platform.workloads.map((workload) => workload.name), platform.version);
+  const replicas = new Map<string, number>();
   for (const [name, workloadName] of services) {
     const service = compose.services[name];
     const workload = platform.workloads.find((candidate) => candidate.name === workloadName);

@@ -39,7 +39,7 @@ function publishedContainerPorts(service: ComposeService): number[] {
 
 export function composeDenyByDefaultProblems(root: string, compose: ComposeFile, platform: PlatformModel): string[] {
   const problems: string[] = [];
-  for (const [name, workloadName] of appServices(compose, platform.version)) {
+  for (const [name, workloadName] of appServices(compose, platform.workloads.map((workload) => workload.name), platform.version)) {
     const service = compose.services[name];
     const workload = platform.workloads.find((candidate) => candidate.name === workloadName);
     if (!service || !workload) continue;

@@ -16,7 +16,7 @@ const LABEL_VARIABLES: Readonly<Record<string, string>> = { version: 'MESH_VERSI
  */
 export function composeSubsetProblems(compose: ComposeFile, policies: ReadonlyMap<string, TrafficPolicy>, version: string): string[] {
   const problems: string[] = [];
-  const services = appServices(compose, version);
+  const services = appServices(compose, [...policies.keys()], version);
   for (const [host, policy] of policies) {
     for (const subsetName of routedSubsets(policy)) {
       const subset = policy.spec.subsets.find((candidate) => candidate.name === subsetName);

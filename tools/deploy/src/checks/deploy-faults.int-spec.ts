@@ -11,6 +11,14 @@ describe('npm run check:deploy', () => {
     expect(report.checks.length).toBeGreaterThan(10);
   });
 
+  it("fails, naming the file, on a workload list that differs from the apps' descriptors", async () => {
+    const report = await checkWithFaults([
+      ['libs/contracts/src/workload-registry.ts', (text) => text.replace("{ name: 'inventory-service', port: 8083,", "{ name: 'inventory-service', port: 8093,")],
+      ['docker-compose.yml', (text) => text.replace('  inventory-service-2:\n', '  inventory-service-3:\n')],
+    ]);
+    expect(report.problems).toEqual(expect.arrayContaining(['libs/contracts/src/workload-registry.ts differs from what its sources generate: run `npm run deploy:generate`', 'docker-compose.yml differs from what its sources generate: run `npm run deploy:generate`']));
+  });
+
   it('fails on a Deployment port that no Service targets', async () => {
     const report = await checkWithFault('k8s/base/workloads/cart-service.yaml', (text) =>
       text.replace('              containerPort: 8081\n              protocol: TCP\n', '              containerPort: 8081\n              protocol: TCP\n            - name: debug\n              containerPort: 9229\n'),
@@ -64,7 +72,7 @@ describe('npm run check:deploy', () => {
 
   it('fails when a compose sidecar and Istio would eject differently', async () => {
     const report = await checkWithFault(CART_ENVOY, (text) => text.replace('        enforcing_consecutive_gateway_failure: 100\n', ''));
-    expect(report.problems).toContain('infra/envoy/cart-service.yaml: cluster "order-service" and DestinationRule meshmart/order-service (as Istio\'s Envoy cluster) differ on outlier_detection.enforcing_consecutive_gateway_failure: 0 (Envoy\'s default) in compose, 100 under Istio');
+    expect(report.problems).toContain('infra/envoy/cart-service.yaml: cluster "inventory-service" and DestinationRule meshmart/inventory-service (as Istio\'s Envoy cluster) differ on outlier_detection.enforcing_consecutive_gateway_failure: 0 (Envoy\'s default) in compose, 100 under Istio');
   });
 
   it('fails on a DestinationRule value the Envoy cluster Istio makes of it would refuse', async () => {

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findWorkspaceRoot } from '@meshmart/testing';
+import { WORKLOAD_REGISTRY_FILE } from '../platform/workload-registry-file';
 import { checkDeployment, type CheckReport } from './check-deployment';
 
 /** Test support for check:deploy's fault tests: the workspace's deployment files, copied with one edit. */
@@ -19,7 +20,7 @@ export async function checkWithFault(file: string, edit: (text: string) => strin
 export async function checkWithFaults(edits: readonly [file: string, edit: (text: string) => string][]): Promise<CheckReport> {
   const root = mkdtempSync(join(tmpdir(), 'meshmart-deploy-fault-'));
   copies.push(root);
-  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json']) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
+  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json', WORKLOAD_REGISTRY_FILE]) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
   for (const [file, edit] of edits) {
     const original = readFileSync(join(root, file), 'utf8');
     const changed = edit(original);

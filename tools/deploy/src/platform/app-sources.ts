@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidWorkloadDescriptor, type WorkloadDescriptor, workloadSetProblems } from '@meshmart/contracts';
 import type { MeshModuleOptions } from '@meshmart/mesh';
 import type { z } from 'zod';
 
@@ -10,6 +11,9 @@ import type { z } from 'zod';
  * projects, so this tool does not become a dependency of any app (module boundaries stay as
  * they are: no project imports an app).
  */
+/** Each app's workload descriptor, beside its main.ts. */
+export const WORKLOAD_FILE = 'workload.ts';
+
 export class AppSources {
   constructor(private readonly workspaceRoot: string) {}
 
@@ -17,6 +21,28 @@ export class AppSources {
     const dir = join(this.workspaceRoot, 'apps', app, 'src');
     if (!existsSync(dir)) throw new Error(`no app "${app}" in ${join(this.workspaceRoot, 'apps')}`);
     return dir;
+  }
+
+  /**
+   * Every app's workload descriptor (`apps/<app>/src/workload.ts`), in the order of the apps'
+   * folders: found by listing `apps/`, so a new app joins by having one. Throws naming the file
+   * of an app without one, and every problem of the set (names, ports, upstreams).
+   */
+  async workloadDescriptors(): Promise<WorkloadDescriptor[]> {
+    const appsDir = join(this.workspaceRoot, 'apps');
+    const apps = readdirSync(appsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    const descriptors: WorkloadDescriptor[] = [];
+    for (const app of apps) {
+      const file = join(this.sourceDir(app), WORKLOAD_FILE);
+      if (!existsSync(file)) throw new Error(`apps/${app}/src/${WORKLOAD_FILE} is missing: every app describes its workload there`);
+      const { workload } = (await import(file)) as { workload?: WorkloadDescriptor };
+      if (!workload) throw new Error(`apps/${app}/src/${WORKLOAD_FILE} exports no \`workload\` (defineWorkload({ ... }))`);
+      if (workload.name !== app) throw new InvalidWorkloadDescriptor(workload.name, [`name: "${workload.name}" is not its app's folder, apps/${app}`]);
+      descriptors.push(workload);
+    }
+    const problems = workloadSetProblems(descriptors);
+    if (problems.length > 0) throw new Error(`apps/*/src/${WORKLOAD_FILE}: ${problems.join('; ')}`);
+    return descriptors;
   }
 
   /** The app's `mesh` object: its workload name and upstreams. */

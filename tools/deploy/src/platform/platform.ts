@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Workload, workloads } from '@meshmart/contracts';
+import type { WorkloadDescriptor } from '@meshmart/contracts';
 import { resilienceDefaults } from '@meshmart/mesh';
-import { PersistenceModule } from '@meshmart/persistence';
-import { defaultReplicas } from '@meshmart/testing';
+import { defaultDatabaseName, PersistenceModule } from '@meshmart/persistence';
 import { AppSources } from './app-sources';
 import { readModuleGraph } from './module-graph';
 
@@ -12,9 +11,6 @@ export const NAMESPACE = 'meshmart';
 /** Trust domains: the dev CA's (`meshmart certs`, compose) and Istio's default (Kubernetes). */
 export const COMPOSE_TRUST_DOMAIN = 'meshmart.local';
 export const ISTIO_TRUST_DOMAIN = 'cluster.local';
-
-/** The ports each app listens on (as its `main.ts` defaults them), set as PORT everywhere. */
-export const appPorts: Readonly<Record<Workload, number>> = { gateway: 8080, 'cart-service': 8081, 'order-service': 8082, 'inventory-service': 8083, 'payment-service': 8084 };
 
 /** The sidecar's ports in compose, Istio's numbers where Istio has one. */
 export const envoyPorts = { inbound: 15006, outbound: 15001, prometheus: 15020, admin: 9901, edge: 10000 } as const;
@@ -49,16 +45,20 @@ export const connectionPolicy = {
   connectTimeoutSeconds: seconds(timeouts.connectMs),
 } as const;
 
+/** A workload as the deployments see it: its descriptor (`apps/<name>/src/workload.ts`) and what follows from it. */
 export interface WorkloadDeployment {
-  name: Workload;
+  name: string;
+  /** The port the app listens on, set as PORT everywhere. */
   port: number;
-  upstreams: readonly Workload[];
-  /** Instances in compose and the Kubernetes base (two of inventory and payment, as the demo runs). */
+  upstreams: readonly string[];
+  /** Instances in compose and the Kubernetes base. */
   replicas: number;
   /** The public edge: a plaintext listener on which the library enforces no policy. */
   edge: boolean;
-  /** Keeps state: its own database and Kafka (its module imports PersistenceModule). */
+  /** Keeps state: its own database (the descriptor's) and Kafka; its module imports PersistenceModule. */
   persistence: boolean;
+  /** Its database, when it keeps state. */
+  database?: string | undefined;
   /** Envoy/Istio balancing towards it: least-request across replicas, round robin for one. */
   balancer: 'LEAST_REQUEST' | 'ROUND_ROBIN';
 }
@@ -66,26 +66,38 @@ export interface WorkloadDeployment {
 export interface PlatformModel {
   version: string;
   workloads: WorkloadDeployment[];
+  /** The apps' descriptors, as read: what the generated registry in @meshmart/contracts holds. */
+  descriptors: WorkloadDescriptor[];
   sources: AppSources;
 }
 
-/** The deployment model, read from the workspace: the apps' mesh options and modules, the version. */
+/** The deployment model, read from the workspace: the apps' workload descriptors and modules, the version. */
 export async function loadPlatform(workspaceRoot: string): Promise<PlatformModel> {
   const sources = new AppSources(workspaceRoot);
   const { version } = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8')) as { version: string };
+  const descriptors = await sources.workloadDescriptors();
   const deployments: WorkloadDeployment[] = [];
-  for (const name of workloads) {
-    const mesh = await sources.meshOptions(name);
-    if (mesh.service !== name) throw new Error(`apps/${name}/src/mesh.ts names its workload "${mesh.service}", not "${name}"`);
-    const graph = readModuleGraph(await sources.appModule(name));
-    const upstreams = (mesh.upstreams ?? []).map((upstream) => {
-      if (!(workloads as readonly string[]).includes(upstream)) throw new Error(`${name} calls "${upstream}", which is no MeshMart workload`);
-      return upstream as Workload;
-    });
-    const replicas = defaultReplicas[name];
-    deployments.push({ name, port: appPorts[name], upstreams, replicas, edge: name === 'gateway', persistence: graph.modules.has(PersistenceModule), balancer: replicas > 1 ? 'LEAST_REQUEST' : 'ROUND_ROBIN' });
+  for (const descriptor of descriptors) {
+    const persistence = readModuleGraph(await sources.appModule(descriptor.name)).modules.has(PersistenceModule);
+    const problem = persistenceProblem(descriptor, persistence);
+    if (problem) throw new Error(`apps/${descriptor.name}/src/workload.ts: ${problem}`);
+    deployments.push(deploymentOf(descriptor));
   }
-  return { version, workloads: deployments, sources };
+  return { version, workloads: deployments, descriptors, sources };
+}
+
+/** A workload's deployment facts from its descriptor. */
+export function deploymentOf(descriptor: WorkloadDescriptor): WorkloadDeployment {
+  const { name, port, upstreams, replicas, edge, database } = descriptor;
+  return { name, port, upstreams, replicas, edge, persistence: database !== undefined, database, balancer: replicas > 1 ? 'LEAST_REQUEST' : 'ROUND_ROBIN' };
+}
+
+/** The descriptor's database must be the one the app's PersistenceModule opens (DATABASE_NAME unset): the deployments set none. */
+export function persistenceProblem(descriptor: WorkloadDescriptor, persistence: boolean): string | undefined {
+  if (persistence && descriptor.database === undefined) return `its AppModule imports PersistenceModule, so the descriptor names its database (${defaultDatabaseName(descriptor.name)})`;
+  if (!persistence && descriptor.database !== undefined) return `database ${descriptor.database}, but its AppModule imports no PersistenceModule`;
+  if (persistence && descriptor.database !== defaultDatabaseName(descriptor.name)) return `database ${String(descriptor.database)}, but PersistenceModule opens ${defaultDatabaseName(descriptor.name)}`;
+  return undefined;
 }
 
 /** `inventory-service` → `meshmart/inventory-service:<version>`: the image compose builds and Kubernetes runs. */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { operatorIdentity } from '@meshmart/contracts';
+import { operatorIdentity, workloadDescriptors } from '@meshmart/contracts';
 import { MeshHttpsClient, runDemoShopper, seedDemoCatalogue } from '@meshmart/testing';
 
 /**
@@ -18,6 +18,8 @@ export async function runComposeShopper(argv: string[], env: NodeJS.ProcessEnv):
     operator.close();
   }
   await runDemoShopper(values.gateway, jwtSecret, (line) => console.log(line));
-  console.log('shopper: done; open http://localhost:8080/docs, Grafana http://localhost:3000, Jaeger http://localhost:16686');
+  // Compose publishes the edge's sidecar on the edge workload's port (docker-compose.yml).
+  const edgePort = workloadDescriptors.find((workload) => workload.edge)?.port;
+  console.log(`shopper: done; open http://localhost:${edgePort ?? '<edge port>'}/docs, Grafana http://localhost:3000, Jaeger http://localhost:16686`);
   return 0;
 }

@@ -2,13 +2,14 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import { workloadDescriptors } from '@meshmart/contracts';
 import { ensureDatabase, pingPostgres } from '@meshmart/persistence';
 import type { ComponentContext, ComponentStatus, StackComponent } from './component';
 import { redactUrl } from './settings';
 import { runningPid, waitUntilReady } from './processes';
 
-/** One database per service that keeps state (the gateway keeps none). */
-export const serviceDatabases = ['meshmart_cart', 'meshmart_order', 'meshmart_inventory', 'meshmart_payment'] as const;
+/** One database per workload that keeps state, as the workloads' descriptors name them. */
+export const serviceDatabases: readonly string[] = workloadDescriptors.flatMap((workload) => (workload.database ? [workload.database] : []));
 
 /**
  * Postgres: the server at DATABASE_URL / PG* when one answers (127.0.0.1:5432 by default);
