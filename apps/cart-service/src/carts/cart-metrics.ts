@@ -1,6 +1,9 @@
 import { serviceCounter } from '@meshmart/mesh';
 
-/** How a checkout ended: `placed`, `repeated` (same key again), refused (`empty_cart`, `unknown_product`) or `error`. */
+/**
+ * How a checkout ended: `placed`, `repeated` (a replay of the key), refused (`empty_cart`;
+ * `unknown_product`: a product of the cart is no longer sold) or `error`.
+ */
 export type CheckoutMetricOutcome = 'placed' | 'repeated' | 'empty_cart' | 'unknown_product' | 'error';
 
 /** The top of the checkout funnel (its bottom, orders confirmed or failed, is order-service's). */
