@@ -9,6 +9,7 @@ describe('problemOf', () => {
     [{ refusal: 'currency-mismatch', cartCurrency: 'EUR', lineCurrency: 'USD' } as const, 409, { detail: 'the cart is in EUR; this product is priced in USD' }],
     [{ refusal: 'empty-cart' } as const, 409, {}],
     [{ refusal: 'product-no-longer-sold', skus: ['MUG-001', 'TEE-001'] } as const, 409, { skus: ['MUG-001', 'TEE-001'] }],
+    [{ refusal: 'idempotency-key-reused' } as const, 422, { title: 'idempotency key reused' }],
   ])('answers %j with its status, its slug and its details', (refusal, status, members) => {
     const problem = problemOf(refusal).toProblem('/carts/ada');
     expect(problem).toMatchObject({ ...members, status, type: `https://meshmart.dev/problems/${refusal.refusal}`, instance: '/carts/ada' });

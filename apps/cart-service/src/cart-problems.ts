@@ -11,6 +11,7 @@ export function problemOf(refusal: CartRefusal): ProblemException {
   switch (refusal.refusal) {
     case 'unknown-product':
     case 'out-of-stock':
+    case 'idempotency-key-reused':
       return sharedProblem(refusal);
     case 'currency-mismatch':
       return new ProblemException(409, 'currency-mismatch', 'currency mismatch', `the cart is in ${refusal.cartCurrency}; this product is priced in ${refusal.lineCurrency}`);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Cart, type CheckoutResult, isRefusal, type Order, type PricedLine, type Replayable } from '@meshmart/contracts';
+import { type Cart, type CheckoutResult, idempotencyKeyReused, isRefusal, type Order, type PricedLine, type Replayable } from '@meshmart/contracts';
 import type { MeshClient } from '@meshmart/mesh';
 import { CartEntity, cartOf } from './cart.entity';
 import { cartMetrics, type CheckoutMetricOutcome } from './cart-metrics';
@@ -12,7 +12,7 @@ import { removeLine, reprice, setLine } from './domain/cart';
 export type CheckoutOutcome = Replayable<CheckoutResult> | CartRefusal;
 
 /** The metric label of each checkout refusal (kept as the dashboards know them). */
-const refusedOutcomes: Partial<Record<CartRefusal['refusal'], CheckoutMetricOutcome>> = { 'empty-cart': 'empty_cart', 'product-no-longer-sold': 'unknown_product' };
+const refusedOutcomes: Partial<Record<CartRefusal['refusal'], CheckoutMetricOutcome>> = { 'empty-cart': 'empty_cart', 'product-no-longer-sold': 'unknown_product', 'idempotency-key-reused': 'key_reused' };
 
 /**
  * Carts: one open cart per user, its lines priced by inventory, and the checkout that hands it
@@ -57,7 +57,8 @@ export class CartsService {
   /**
    * Hands the cart to order-service at today's prices and closes it. The cart row stays locked
    * while the order is placed, so a concurrent repeat of the same key waits and then finds the
-   * order this one made (a replay); order-service dedupes on the key as well.
+   * order this one made (a replay); order-service dedupes on the key as well. A key that
+   * checked out an earlier cart is refused for the next one.
    */
   async checkout(userId: string, paymentToken: string, key: string): Promise<CheckoutOutcome> {
     try {
@@ -74,8 +75,8 @@ export class CartsService {
   private async checkoutOnce(userId: string, paymentToken: string, key: string): Promise<CheckoutOutcome> {
     return this.db.transaction(async (tx): Promise<CheckoutOutcome> => {
       const cart = await tx.getRepository(CartEntity).findOne({ where: { userId, status: 'OPEN' }, lock: { mode: 'pessimistic_write' } });
+      const done = await tx.getRepository(CartEntity).findOneBy({ userId, checkoutKey: key });
       if (!cart || cart.lines.length === 0) {
-        const done = await tx.getRepository(CartEntity).findOneBy({ userId, checkoutKey: key });
         if (done?.orderId) {
           // Asking order-service again with the same key answers with that order as it is now.
           const order = await this.placeOrder(userId, done.id, done.lines, paymentToken, key);
@@ -83,6 +84,8 @@ export class CartsService {
         }
         return { refusal: 'empty-cart' };
       }
+      // The open cart is another than the one this key checked out.
+      if (done) return idempotencyKeyReused;
       const { lines, missing } = reprice(cart.lines, await this.catalogue.products(cart.lines.map((line) => line.sku)));
       if (missing.length > 0) return { refusal: 'product-no-longer-sold', skus: missing };
       const order = await this.placeOrder(userId, cart.id, lines, paymentToken, key);

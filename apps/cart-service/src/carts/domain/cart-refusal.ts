@@ -1,4 +1,4 @@
-import type { OutOfStock, UnknownProduct } from '@meshmart/contracts';
+import type { IdempotencyKeyReused, OutOfStock, UnknownProduct } from '@meshmart/contracts';
 
 /**
  * An expected "no" from cart: a typed value, not an exception, so callers must handle it
@@ -10,4 +10,5 @@ export type CartRefusal =
   | OutOfStock
   | { refusal: 'currency-mismatch'; cartCurrency: string; lineCurrency: string }
   | { refusal: 'empty-cart' }
-  | { refusal: 'product-no-longer-sold'; skus: string[] };
+  | { refusal: 'product-no-longer-sold'; skus: readonly string[] }
+  | IdempotencyKeyReused;
