@@ -1,4 +1,4 @@
-import { type SharedRefusal, sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
+import { sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
 import { ProblemException } from '@meshmart/mesh';
 import type { CartRefusal } from './carts/domain/cart-refusal';
 
@@ -12,7 +12,7 @@ export function problemOf(refusal: CartRefusal): ProblemException {
     case 'unknown-product':
     case 'out-of-stock':
     case 'idempotency-key-reused':
-      return sharedProblem(refusal);
+      return ProblemException.of(sharedProblemOf(refusal));
     case 'currency-mismatch':
       return new ProblemException(409, 'currency-mismatch', 'currency mismatch', `the cart is in ${refusal.cartCurrency}; this product is priced in ${refusal.lineCurrency}`);
     case 'empty-cart':
@@ -20,11 +20,6 @@ export function problemOf(refusal: CartRefusal): ProblemException {
     case 'product-no-longer-sold':
       return new ProblemException(409, 'product-no-longer-sold', 'product no longer sold', `remove ${refusal.skus.join(', ')} from the cart`, { skus: refusal.skus });
   }
-}
-
-function sharedProblem(refusal: SharedRefusal): ProblemException {
-  const { status, slug, title, detail, extensions } = sharedProblemOf(refusal);
-  return new ProblemException(status, slug, title, detail, extensions);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type SharedRefusal, sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
+import { sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
 import { InvalidRequest, ProblemException } from '@meshmart/mesh';
 import type { InventoryRefusal } from './reservations/domain/inventory-refusal';
 
@@ -14,7 +14,7 @@ export function problemOf(refusal: InventoryRefusal): ProblemException | Invalid
       return new InvalidRequest([{ path: `lines.${refusal.index}.sku`, message: `${refusal.sku} is on an earlier line: name each sku once` }]);
     case 'unknown-product':
     case 'out-of-stock':
-      return sharedProblem(refusal);
+      return ProblemException.of(sharedProblemOf(refusal));
     case 'reservation-conflict':
       return new ProblemException(409, 'reservation-conflict', 'reservation conflict', `order ${refusal.orderId} already holds a reservation with other lines`, { orderId: refusal.orderId });
     case 'unknown-reservation':
@@ -27,11 +27,6 @@ export function problemOf(refusal: InventoryRefusal): ProblemException | Invalid
     case 'reservation-committed':
       return new ProblemException(409, 'reservation-committed', 'reservation committed', `the reservation of order ${refusal.orderId} is committed: its stock is sold`, { orderId: refusal.orderId });
   }
-}
-
-function sharedProblem(refusal: SharedRefusal): ProblemException {
-  const { status, slug, title, detail, extensions } = sharedProblemOf(refusal);
-  return new ProblemException(status, slug, title, detail, extensions);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type SharedRefusal, sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
+import { sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
 import { ProblemException } from '@meshmart/mesh';
 import type { OrderRefusal } from './orders/domain/order-refusal';
 
@@ -15,13 +15,8 @@ export function problemOf(refusal: OrderRefusal): ProblemException {
       // Another user's order is as good as unknown: the detail says no more than that.
       return new ProblemException(404, 'unknown-order', 'unknown order', `no order ${refusal.orderId} for this user`);
     case 'idempotency-key-reused':
-      return sharedProblem(refusal);
+      return ProblemException.of(sharedProblemOf(refusal));
   }
-}
-
-function sharedProblem(refusal: SharedRefusal): ProblemException {
-  const { status, slug, title, detail, extensions } = sharedProblemOf(refusal);
-  return new ProblemException(status, slug, title, detail, extensions);
 }
 
 /**

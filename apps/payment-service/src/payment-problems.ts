@@ -1,4 +1,4 @@
-import { type SharedRefusal, sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
+import { sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
 import { ProblemException } from '@meshmart/mesh';
 import type { PaymentRefusal } from './payments/domain/payment-refusal';
 
@@ -15,13 +15,8 @@ export function problemOf(refusal: PaymentRefusal): ProblemException {
       // The detail names the payment's status: a `status` member would be the problem's own.
       return new ProblemException(409, 'invalid-payment-transition', 'invalid payment transition', `cannot ${refusal.action} payment ${refusal.paymentId}: it is ${refusal.status}`);
     case 'idempotency-key-reused':
-      return sharedProblem(refusal);
+      return ProblemException.of(sharedProblemOf(refusal));
   }
-}
-
-function sharedProblem(refusal: SharedRefusal): ProblemException {
-  const { status, slug, title, detail, extensions } = sharedProblemOf(refusal);
-  return new ProblemException(status, slug, title, detail, extensions);
 }
 
 /**
