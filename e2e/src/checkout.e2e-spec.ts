@@ -73,6 +73,21 @@ describe('checkout through the gateway, the mesh and the saga', () => {
     expect(await ctx.stock(product.sku)).toBe(4);
   });
 
+  it('refuses a key that checked out one cart for the next cart (422 idempotency-key-reused) and places no second order', async () => {
+    const product = await ctx.product(5);
+    const s = await shopper();
+    await s.setLine(product.sku, 1);
+    const key = randomUUID();
+    const first = await s.checkout(testPaymentTokens.approve, key);
+    expect(first.status).toBe(201);
+    await s.setLine(product.sku, 2);
+    const reused = await s.checkout(testPaymentTokens.approve, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ type: 'https://meshmart.dev/problems/idempotency-key-reused', title: 'idempotency key reused' });
+    expect((await s.cart()).body.lines.map((l) => [l.sku, l.quantity])).toEqual([[product.sku, 2]]);
+    expect((await ctx.ordersOf(s.userId)).map((o) => o.id)).toEqual([first.body.orderId]);
+  });
+
   it('lets exactly 10 of 50 racing shoppers buy the last 10 units; stock never goes negative', async () => {
     const product = await ctx.product(10);
     const shoppers = await Promise.all(Array.from({ length: 50 }, () => shopper()));

@@ -1,9 +1,11 @@
+import { sharedProblemOf, valueOrThrow } from '@meshmart/contracts';
 import { InvalidRequest, ProblemException } from '@meshmart/mesh';
-import { type InventoryRefusal, isRefusal } from './reservations/domain/inventory-refusal';
+import type { InventoryRefusal } from './reservations/domain/inventory-refusal';
 
 /**
  * The one place where inventory's refusals become problem documents: the status, the stable
  * slug clients branch on (`https://meshmart.dev/problems/<slug>`) and the extension members.
+ * Refusals other services give too are worded by `sharedProblemOf` (@meshmart/contracts).
  */
 export function problemOf(refusal: InventoryRefusal): ProblemException | InvalidRequest {
   switch (refusal.refusal) {
@@ -11,11 +13,8 @@ export function problemOf(refusal: InventoryRefusal): ProblemException | Invalid
       // The same 400 as any other malformed body, naming the offending line.
       return new InvalidRequest([{ path: `lines.${refusal.index}.sku`, message: `${refusal.sku} is on an earlier line: name each sku once` }]);
     case 'unknown-product':
-      return new ProblemException(404, 'unknown-product', 'unknown product', `no product has sku ${refusal.sku}`, { sku: refusal.sku });
-    case 'out-of-stock': {
-      const { sku, requested, available } = refusal;
-      return new ProblemException(409, 'out-of-stock', 'not enough stock', `${requested} of ${sku} requested, ${available} available`, { sku, requested, available });
-    }
+    case 'out-of-stock':
+      return ProblemException.of(sharedProblemOf(refusal));
     case 'reservation-conflict':
       return new ProblemException(409, 'reservation-conflict', 'reservation conflict', `order ${refusal.orderId} already holds a reservation with other lines`, { orderId: refusal.orderId });
     case 'unknown-reservation':
@@ -36,6 +35,5 @@ export function problemOf(refusal: InventoryRefusal): ProblemException | Invalid
  * @example return answerOrThrow(await this.reservations.commit(orderId));
  */
 export function answerOrThrow<T extends object>(outcome: T | InventoryRefusal): T {
-  if (isRefusal(outcome)) throw problemOf(outcome);
-  return outcome;
+  return valueOrThrow<T, InventoryRefusal>(outcome, problemOf);
 }

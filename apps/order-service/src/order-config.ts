@@ -11,8 +11,15 @@ export const orderConfigSchema = z.object({
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
 });
 export type OrderConfig = z.infer<typeof orderConfigSchema>;
+
+/** The Nest token of the validated `OrderConfig`. */
 export const ORDER_CONFIG = Symbol('ORDER_CONFIG');
 
-export function loadOrderConfig(env: NodeJS.ProcessEnv = process.env): OrderConfig {
+/**
+ * Validates the order settings once, at start-up; a bad value stops the service with a message
+ * naming the variable. Empty variables count as unset, so their defaults apply.
+ * @example loadOrderConfig(process.env).SAGA_TIMEOUT_MS // 30000
+ */
+export function loadOrderConfig(env: NodeJS.ProcessEnv): OrderConfig {
   return parseEnvironment(orderConfigSchema, env);
 }

@@ -16,5 +16,7 @@ export { orderFailureReasons, orderSchema, orderStatuses, placeOrderSchema, pric
 export type { Order, OrderFailureReason, OrderStatus, PlaceOrder, PricedLine } from './orders';
 export { cartLineSchema, cartSchema, checkoutResultSchema, checkoutSchema, setCartLineSchema } from './cart';
 export type { Cart, Checkout, CheckoutResult, SetCartLine } from './cart';
+export { idempotencyKeyReused, isRefusal, replayStatus, sharedProblemOf, valueOrThrow } from './outcomes';
+export type { IdempotencyKeyReused, OutOfStock, ProblemTemplate, Refusal, Replayable, SharedRefusal, UnknownProduct } from './outcomes';
 export { deadLetterTopic, eventEnvelopeSchema, eventSchemas, isEventType, parseEventData, topicOfEvent, topics } from './events';
 export type { EventData, EventEnvelope, EventType, Topic } from './events';

@@ -1,7 +1,11 @@
 import { serviceCounter } from '@meshmart/mesh';
 
-/** How a checkout ended: `placed`, `repeated` (same key again), refused (`empty_cart`, `unknown_product`) or `error`. */
-export type CheckoutMetricOutcome = 'placed' | 'repeated' | 'empty_cart' | 'unknown_product' | 'error';
+/**
+ * How a checkout ended: `placed`, `repeated` (a replay of the key), refused (`empty_cart`;
+ * `unknown_product`: a product of the cart is no longer sold; `key_reused`: the key checked out
+ * another cart) or `error`.
+ */
+export type CheckoutMetricOutcome = 'placed' | 'repeated' | 'empty_cart' | 'unknown_product' | 'key_reused' | 'error';
 
 /** The top of the checkout funnel (its bottom, orders confirmed or failed, is order-service's). */
 export const cartMetrics = {
@@ -9,4 +13,4 @@ export const cartMetrics = {
   checkouts: serviceCounter({ name: 'meshmart_cart_checkouts_total', help: 'Checkouts asked for, by how they ended.', labelNames: ['outcome'] }),
 };
 
-for (const outcome of ['placed', 'repeated', 'empty_cart', 'unknown_product', 'error'] satisfies CheckoutMetricOutcome[]) cartMetrics.checkouts.inc({ outcome }, 0);
+for (const outcome of ['placed', 'repeated', 'empty_cart', 'unknown_product', 'key_reused', 'error'] satisfies CheckoutMetricOutcome[]) cartMetrics.checkouts.inc({ outcome }, 0);

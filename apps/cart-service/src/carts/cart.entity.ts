@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Cart, PricedLine } from '@meshmart/contracts';
 import { cartTotal, lineTotal } from './domain/cart';
 
+/** A user's cart: one row of `carts`; a user has at most one OPEN cart (a partial unique index says so). */
 @Entity({ name: 'carts' })
-export class CartRow {
+export class CartEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ name: 'user_id', type: 'text' }) userId!: string;
   @Column({ type: 'text' }) status!: 'OPEN' | 'CHECKED_OUT';
@@ -14,6 +15,14 @@ export class CartRow {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 
-export function toCart(row: CartRow): Cart {
+/**
+ * The entity's former name, kept only for the order-failed consumer (another change moves the
+ * Kafka consumers onto @nestjs/microservices and will import `CartEntity`): remove with it.
+ * @deprecated use `CartEntity`.
+ */
+export { CartEntity as CartRow };
+
+/** The entity as the contract's `Cart`, with line and cart totals. */
+export function cartOf(row: CartEntity): Cart {
   return { id: row.id, userId: row.userId, lines: row.lines.map((line) => ({ ...line, lineTotal: lineTotal(line) })), total: cartTotal(row.lines) };
 }

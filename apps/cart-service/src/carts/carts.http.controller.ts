@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { type Cart, type Checkout, type CheckoutResult, checkoutSchema, type SetCartLine, setCartLineSchema, skuSchema, userIdSchema } from '@meshmart/contracts';
+import { type Cart, type Checkout, type CheckoutResult, checkoutSchema, replayStatus, type SetCartLine, setCartLineSchema, skuSchema, userIdSchema } from '@meshmart/contracts';
 import { AllowFrom, IdempotencyKey, ZodValidationPipe } from '@meshmart/mesh';
+import { answerOrThrow } from '../cart-problems';
 import { CartsService } from './carts.service';
 
 const userId = new ZodValidationPipe(userIdSchema);
@@ -18,9 +19,10 @@ export class CartsHttpController {
     return this.carts.current(user);
   }
 
+  /** 200 Cart; 404 `unknown-product`, 409 `out-of-stock`, `currency-mismatch`. */
   @Put('lines/:sku')
-  setLine(@Param('userId', userId) user: string, @Param('sku', sku) product: string, @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine): Promise<Cart> {
-    return this.carts.setLine(user, product, body.quantity);
+  async setLine(@Param('userId', userId) user: string, @Param('sku', sku) product: string, @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine): Promise<Cart> {
+    return answerOrThrow(await this.carts.setLine(user, product, body.quantity));
   }
 
   @Delete('lines/:sku')
@@ -28,12 +30,11 @@ export class CartsHttpController {
     return this.carts.removeLine(user, product);
   }
 
-  /** 201 with the new order; 200 with the same order when the key was used before. */
+  /** 201 with the new order; 200 with the same order for a replay of the key; 409 `empty-cart`, `product-no-longer-sold`. */
   @Post('checkout')
-  @HttpCode(201)
   async checkout(@Param('userId', userId) user: string, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckoutResult> {
-    const outcome = await this.carts.checkout(user, body.paymentToken, key);
-    if (outcome.kind === 'repeated') void reply.status(200);
-    return outcome.result;
+    const placed = answerOrThrow(await this.carts.checkout(user, body.paymentToken, key));
+    void reply.status(replayStatus(placed));
+    return placed.value;
   }
 }

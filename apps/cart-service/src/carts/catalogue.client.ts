@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { Product } from '@meshmart/contracts';
-import { MeshClient } from '@meshmart/mesh';
+import type { MeshClient } from '@meshmart/mesh';
 
 /** Inventory, as the cart sees it: prices and availability, fetched over the mesh. */
-@Injectable()
 export class CatalogueClient {
-  constructor(@Inject(MeshClient) private readonly mesh: MeshClient) {}
+  constructor(private readonly mesh: MeshClient) {}
 
   /** The product, or undefined when inventory does not know the sku. */
   async product(sku: string): Promise<Product | undefined> {

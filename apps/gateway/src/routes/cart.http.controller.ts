@@ -35,10 +35,10 @@ export class CartHttpController {
     return this.relay.forward(reply, 'cart-service', 'DELETE', `/carts/${userSegment(request)}/lines/${sku}`);
   }
 
-  /** Checks the cart out: 201 with the new order id; the same Idempotency-Key again gives the same order (200). */
+  /** Checks the cart out: 201 with the new order id; a replay (the same Idempotency-Key again) 200 with the same order; 422 `idempotency-key-reused` for a key that checked out another cart. */
   @Post('checkout')
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'one key per checkout attempt; repeats return the same order' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'one key per checkout attempt; a replay (the same key again) answers 200 with the same order' })
   @ApiBody({ schema: openApiSchema(checkoutSchema) })
   @ApiOkResponse({ schema: openApiSchema(checkoutResultSchema) })
   checkout(@Req() request: AuthenticatedRequest, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { type DataSource, In } from 'typeorm';
 import type { Product, UpsertProduct } from '@meshmart/contracts';
-import { ProductRow, productOf } from './product.entity';
+import { ProductEntity, productOf } from './product.entity';
 
 /** The product catalogue: what is sold, at what price, and how many units can still be reserved. */
 export class CatalogueService {
@@ -9,12 +9,12 @@ export class CatalogueService {
   /** Products in sku order: all of them, or those of `skus` that exist. */
   async list(skus?: readonly string[]): Promise<Product[]> {
     if (skus?.length === 0) return [];
-    const rows = await this.db.manager.find(ProductRow, { where: skus ? { sku: In([...skus]) } : {}, order: { sku: 'ASC' } });
+    const rows = await this.db.manager.find(ProductEntity, { where: skus ? { sku: In([...skus]) } : {}, order: { sku: 'ASC' } });
     return rows.map(productOf);
   }
 
   async find(sku: string): Promise<Product | undefined> {
-    const row = await this.db.manager.findOneBy(ProductRow, { sku });
+    const row = await this.db.manager.findOneBy(ProductEntity, { sku });
     return row ? productOf(row) : undefined;
   }
 
@@ -29,7 +29,7 @@ export class CatalogueService {
        ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, available = EXCLUDED.available, updated_at = now()
        RETURNING sku, name, price_minor AS "priceMinor", currency, available`,
       [sku, product.name, product.price.amountMinor, product.price.currency, product.available],
-    )) as ProductRow[];
+    )) as ProductEntity[];
     if (!row) throw new Error(`upsert of ${sku} returned no row`);
     return productOf(row);
   }

@@ -3,7 +3,7 @@ import type { Product } from '@meshmart/contracts';
 
 /** A product and its stock: one row of `products` (see the CreateInventory migration). */
 @Entity({ name: 'products' })
-export class ProductRow {
+export class ProductEntity {
   @PrimaryColumn({ type: 'text' })
   sku!: string;
 
@@ -26,6 +26,6 @@ export class ProductRow {
 }
 
 /** The row (or the same columns of a raw query) as the contract's `Product`. */
-export function productOf(row: Pick<ProductRow, 'sku' | 'name' | 'priceMinor' | 'currency' | 'available'>): Product {
+export function productOf(row: Pick<ProductEntity, 'sku' | 'name' | 'priceMinor' | 'currency' | 'available'>): Product {
   return { sku: row.sku, name: row.name, price: { amountMinor: row.priceMinor, currency: row.currency }, available: row.available };
 }

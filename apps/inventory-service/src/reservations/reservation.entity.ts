@@ -7,7 +7,7 @@ import type { ReleaseReason } from './domain/reservation-state';
  * at most one reservation and a repeated request finds it.
  */
 @Entity({ name: 'reservations' })
-export class ReservationRow {
+export class ReservationEntity {
   @PrimaryColumn({ name: 'order_id', type: 'uuid' })
   orderId!: string;
 
@@ -33,7 +33,7 @@ export class ReservationRow {
 }
 
 /** The row as the contract's `Reservation`. */
-export function reservationOf(row: ReservationRow): Reservation {
+export function reservationOf(row: ReservationEntity): Reservation {
   const reservation: Reservation = { orderId: row.orderId, status: row.status, lines: row.lines, expiresAt: row.expiresAt.toISOString() };
   if (row.releaseReason) reservation.releaseReason = row.releaseReason;
   return reservation;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { operatorIdentity, type Reservation, type ReserveStock, reserveStockSchema } from '@meshmart/contracts';
+import { operatorIdentity, replayStatus, type Reservation, type ReserveStock, reserveStockSchema } from '@meshmart/contracts';
 import { AllowFrom, ZodValidationPipe } from '@meshmart/mesh';
 import { answerOrThrow } from '../inventory-problems';
 import { ReservationsService } from './reservations.service';
@@ -22,9 +22,9 @@ export class ReservationsHttpController {
   @Post()
   @AllowFrom('order-service')
   async reserve(@Body(new ZodValidationPipe(reserveStockSchema)) command: ReserveStock, @Res({ passthrough: true }) reply: FastifyReply): Promise<Reservation> {
-    const { reservation, created } = answerOrThrow(await this.reservations.reserve(command));
-    void reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    return reservation;
+    const reserved = answerOrThrow(await this.reservations.reserve(command));
+    void reply.status(replayStatus(reserved));
+    return reserved.value;
   }
 
   /** 200 Reservation, or 404 `unknown-reservation`. */

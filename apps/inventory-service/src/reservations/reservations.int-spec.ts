@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventSchemas, type OrderLine, reservationSchema, type ReserveStock } from '@meshmart/contracts';
+import { eventSchemas, isRefusal, type OrderLine, reservationSchema, type ReserveStock } from '@meshmart/contracts';
 import { useStack } from '@meshmart/testing';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { openThrowawayInventoryDatabase, type ThrowawayInventoryDatabase } from '../testing/throwaway-inventory-database';
-import { isRefusal } from './domain/inventory-refusal';
 import { ReservationExpiry } from './reservation-expiry';
 import { ReservationsService } from './reservations.service';
 
@@ -60,7 +59,7 @@ describe('reserving, against a real Postgres', () => {
     expect(lowest).toBeGreaterThanOrEqual(0);
 
     // Each success left one reservation and one StockReserved; a refusal left nothing at all.
-    for (const { reservation } of reserved as { reservation: { orderId: string } }[]) expect(await eventTypes(reservation.orderId)).toEqual(['StockReserved']);
+    for (const { value: reservation } of reserved as { value: { orderId: string } }[]) expect(await eventTypes(reservation.orderId)).toEqual(['StockReserved']);
     const [{ count }] = (await inventory.db.query(`SELECT count(*)::int AS count FROM reservations WHERE lines @> $1::jsonb`, [JSON.stringify([{ sku }])])) as [{ count: number }];
     expect(count).toBe(10);
   });
@@ -104,17 +103,17 @@ describe('reserving, against a real Postgres', () => {
     const command = { orderId: randomUUID(), lines: [{ sku, quantity: 2 }] };
     const nudgesBefore = nudges;
     const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => reservations.reserve(command)));
-    expect(outcomes.filter((outcome) => 'created' in outcome && outcome.created)).toHaveLength(1);
-    const [first] = outcomes as { reservation: unknown }[];
-    for (const outcome of outcomes) expect(outcome).toMatchObject({ reservation: first?.reservation });
-    expect(reservationSchema.parse(first?.reservation)).toMatchObject({ orderId: command.orderId, status: 'HELD', lines: command.lines });
+    expect(outcomes.filter((outcome) => 'replayed' in outcome && !outcome.replayed)).toHaveLength(1);
+    const [first] = outcomes as { value: unknown }[];
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ value: first?.value });
+    expect(reservationSchema.parse(first?.value)).toMatchObject({ orderId: command.orderId, status: 'HELD', lines: command.lines });
     expect(await inventory.available(sku)).toBe(8);
     expect(await eventTypes(command.orderId)).toEqual(['StockReserved']);
     expect(nudges).toBe(nudgesBefore + 1);
 
     expect(await reservations.reserve({ ...command, lines: [{ sku, quantity: 3 }] })).toEqual({ refusal: 'reservation-conflict', orderId: command.orderId });
     expect(await reservations.commit(command.orderId)).toMatchObject({ status: 'COMMITTED' });
-    expect(await reservations.reserve(command)).toEqual({ reservation: { ...(first?.reservation as object), status: 'COMMITTED' }, created: false });
+    expect(await reservations.reserve(command)).toEqual({ value: { ...(first?.value as object), status: 'COMMITTED' }, replayed: true });
     expect(await inventory.available(sku)).toBe(8);
   });
 
@@ -122,7 +121,7 @@ describe('reserving, against a real Postgres', () => {
     const sku = await product(10);
     const before = Date.now();
     const outcomes = [await reserve([{ sku, quantity: 1 }], { ttlSeconds: 60 }), await reserve([{ sku, quantity: 1 }])];
-    const [short, long] = outcomes.map((outcome) => Date.parse((outcome as { reservation: { expiresAt: string } }).reservation.expiresAt) - before);
+    const [short, long] = outcomes.map((outcome) => Date.parse((outcome as { value: { expiresAt: string } }).value.expiresAt) - before);
     expect(short).toBeGreaterThanOrEqual(60_000);
     expect(short).toBeLessThan(65_000);
     expect(long).toBeGreaterThanOrEqual(900_000);
@@ -133,7 +132,7 @@ describe('reserving, against a real Postgres', () => {
 describe('committing and releasing', () => {
   it('gives stock back once when two releases race, and then refuses to commit', async () => {
     const sku = await product(10);
-    const { reservation } = (await reserve([{ sku, quantity: 3 }])) as { reservation: { orderId: string } };
+    const { value: reservation } = (await reserve([{ sku, quantity: 3 }])) as { value: { orderId: string } };
     expect(await inventory.available(sku)).toBe(7);
 
     const [one, two] = await Promise.all([reservations.release(reservation.orderId), reservations.release(reservation.orderId)]);
@@ -148,7 +147,7 @@ describe('committing and releasing', () => {
 
   it('commits once, leaves the stock as reserved, and then refuses to release', async () => {
     const sku = await product(10);
-    const { reservation } = (await reserve([{ sku, quantity: 4 }])) as { reservation: { orderId: string } };
+    const { value: reservation } = (await reserve([{ sku, quantity: 4 }])) as { value: { orderId: string } };
     const committed = await reservations.commit(reservation.orderId);
     expect(reservationSchema.parse(committed)).toMatchObject({ status: 'COMMITTED' });
     expect(await reservations.commit(reservation.orderId)).toEqual(committed);
@@ -169,7 +168,7 @@ describe('committing and releasing', () => {
 
   it('expires instead of committing a hold that ran out before the sweeper saw it', async () => {
     const sku = await product(10);
-    const { reservation } = (await reserve([{ sku, quantity: 2 }], { ttlSeconds: 60 })) as { reservation: { orderId: string } };
+    const { value: reservation } = (await reserve([{ sku, quantity: 2 }], { ttlSeconds: 60 })) as { value: { orderId: string } };
     const anHourOn = new ReservationsService(inventory.db, { nudge: () => undefined }, { defaultTtlSeconds: 900, now: () => new Date(Date.now() + 3_600_000) });
     expect(await anHourOn.commit(reservation.orderId)).toEqual({ refusal: 'reservation-released', orderId: reservation.orderId, releaseReason: 'expired' });
     expect(await inventory.available(sku)).toBe(10);
@@ -179,10 +178,10 @@ describe('committing and releasing', () => {
   it('announces each change with an event of the contract, in order', async () => {
     const sku = await product(10);
     const lines = [{ sku, quantity: 1 }];
-    const { reservation } = (await reserve(lines)) as { reservation: { orderId: string; expiresAt: string } };
+    const { value: reservation } = (await reserve(lines)) as { value: { orderId: string; expiresAt: string } };
     const { orderId, expiresAt } = reservation;
     await reservations.commit(orderId);
-    const released = ((await reserve(lines)) as { reservation: { orderId: string } }).reservation.orderId;
+    const released = ((await reserve(lines)) as { value: { orderId: string } }).value.orderId;
     await reservations.release(released);
 
     const events = [...(await inventory.events(orderId)), ...(await inventory.events(released))];
@@ -198,8 +197,8 @@ describe('committing and releasing', () => {
 describe('the expiry sweeper', () => {
   it('releases a hold that ran out, gives its stock back, and leaves a live one alone', async () => {
     const sku = await product(10);
-    const expiring = ((await reserve([{ sku, quantity: 2 }], { ttlSeconds: 1 })) as { reservation: { orderId: string } }).reservation.orderId;
-    const live = ((await reserve([{ sku, quantity: 3 }])) as { reservation: { orderId: string } }).reservation.orderId;
+    const expiring = ((await reserve([{ sku, quantity: 2 }], { ttlSeconds: 1 })) as { value: { orderId: string } }).value.orderId;
+    const live = ((await reserve([{ sku, quantity: 3 }])) as { value: { orderId: string } }).value.orderId;
     expect(await inventory.available(sku)).toBe(5);
 
     const sweeper = new ReservationExpiry(reservations, { intervalMs: 50 }).start();
@@ -220,7 +219,7 @@ describe('the expiry sweeper', () => {
     const skus = [await product(100, 'A'), await product(100, 'B')];
     const [a = '', b = ''] = skus;
     const orders = await Promise.all(Array.from({ length: 30 }, (_, i) => reserve(i % 2 ? [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] : [{ sku: b, quantity: 1 }, { sku: a, quantity: 2 }], { ttlSeconds: 1 })));
-    const orderIds = orders.map((outcome) => (outcome as { reservation: { orderId: string } }).reservation.orderId);
+    const orderIds = orders.map((outcome) => (outcome as { value: { orderId: string } }).value.orderId);
     await sleep(1_100);
 
     const sweepers = [1, 2].map(() => new ReservationExpiry(reservations, { intervalMs: 1_000, batchSize: 4 }));

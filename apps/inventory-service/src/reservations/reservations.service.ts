@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventType, Reservation, ReserveStock } from '@meshmart/contracts';
+import { type EventType, isRefusal, type Replayable, type Reservation, type ReserveStock } from '@meshmart/contracts';
 import { appendToOutbox, type NewEvent, type OutboxRelay } from '@meshmart/persistence';
-import { type InventoryRefusal, isRefusal } from './domain/inventory-refusal';
+import type { InventoryRefusal } from './domain/inventory-refusal';
 import { checkLines, sameLines, unitsBySku } from './domain/reservation-lines';
 import { decideCommit, decideRelease, expiryOf, type ReleaseReason } from './domain/reservation-state';
-import { ReservationRow, reservationOf } from './reservation.entity';
+import { ReservationEntity, reservationOf } from './reservation.entity';
 import { restoreStock, takeStock } from './stock-movements';
 
 export interface ReservationsServiceOptions {
@@ -12,12 +12,6 @@ export interface ReservationsServiceOptions {
   defaultTtlSeconds: number;
   /** The clock the rules read; default the system clock. */
   now?: () => Date;
-}
-
-/** A reservation and whether this call made it (201) or found it made by an earlier one (200). */
-export interface Reserved {
-  reservation: Reservation;
-  created: boolean;
 }
 
 type Announce = <T extends EventType>(event: NewEvent<T>) => Promise<void>;
@@ -47,10 +41,10 @@ export class ReservationsService {
 
   /**
    * Holds stock for every line of an order, or for none. The order id is the idempotency key:
-   * the same order with the same lines finds its reservation (whatever became of it); with
-   * other lines it is a conflict.
+   * the same order with the same lines finds its reservation (whatever became of it), a
+   * replay; with other lines it is a conflict.
    */
-  async reserve(command: ReserveStock): Promise<Reserved | InventoryRefusal> {
+  async reserve(command: ReserveStock): Promise<Replayable<Reservation> | InventoryRefusal> {
     const checked = checkLines(command.lines);
     if (isRefusal(checked)) return checked;
     const { orderId } = command;
@@ -65,13 +59,13 @@ export class ReservationsService {
           [orderId, JSON.stringify(lines), expiresAt],
         )) as unknown[];
         if (inserted.length === 0) {
-          const existing = await tx.findOneByOrFail(ReservationRow, { orderId });
-          return sameLines(existing.lines, lines) ? { reservation: reservationOf(existing), created: false } : { refusal: 'reservation-conflict', orderId };
+          const existing = await tx.findOneByOrFail(ReservationEntity, { orderId });
+          return sameLines(existing.lines, lines) ? { value: reservationOf(existing), replayed: true } : { refusal: 'reservation-conflict', orderId };
         }
         const shortage = await takeStock(tx, lines);
         if (shortage) throw new RollBack(shortage);
         await announce({ type: 'StockReserved', aggregateId: orderId, data: { orderId, lines, expiresAt: expiresAt.toISOString() } });
-        return { reservation: { orderId, status: 'HELD', lines, expiresAt: expiresAt.toISOString() }, created: true };
+        return { value: { orderId, status: 'HELD', lines, expiresAt: expiresAt.toISOString() }, replayed: false };
       });
     } catch (error) {
       if (error instanceof RollBack) return error.refusal;
@@ -81,7 +75,7 @@ export class ReservationsService {
 
   /** The reservation of an order, if it has one. */
   async find(orderId: string): Promise<Reservation | undefined> {
-    const row = await this.db.manager.findOneBy(ReservationRow, { orderId });
+    const row = await this.db.manager.findOneBy(ReservationEntity, { orderId });
     return row ? reservationOf(row) : undefined;
   }
 
@@ -101,7 +95,7 @@ export class ReservationsService {
           return { refusal: 'reservation-released', orderId, releaseReason: 'expired' };
         case 'commit':
           row.status = 'COMMITTED';
-          await tx.update(ReservationRow, { orderId }, { status: row.status, updatedAt: this.now() });
+          await tx.update(ReservationEntity, { orderId }, { status: row.status, updatedAt: this.now() });
           await announce({ type: 'StockCommitted', aggregateId: orderId, data: { orderId, lines: row.lines } });
           return reservationOf(row);
       }
@@ -128,7 +122,7 @@ export class ReservationsService {
   async releaseExpired(limit: number): Promise<number> {
     return this.transact(async (tx, announce) => {
       const due = await tx
-        .createQueryBuilder(ReservationRow, 'reservation')
+        .createQueryBuilder(ReservationEntity, 'reservation')
         .where(`reservation.status = 'HELD'`)
         .andWhere('reservation.expiresAt <= :now', { now: this.now() })
         .orderBy('reservation.expiresAt')
@@ -142,12 +136,12 @@ export class ReservationsService {
   }
 
   /** Marks locked holds released, gives back their units (per sku, in sku order) and announces each. */
-  private async releaseHolds(tx: EntityManager, holds: readonly { row: ReservationRow; reason: ReleaseReason }[], announce: Announce): Promise<void> {
+  private async releaseHolds(tx: EntityManager, holds: readonly { row: ReservationEntity; reason: ReleaseReason }[], announce: Announce): Promise<void> {
     const now = this.now();
     for (const { row, reason } of holds) {
       row.status = 'RELEASED';
       row.releaseReason = reason;
-      await tx.update(ReservationRow, { orderId: row.orderId }, { status: row.status, releaseReason: reason, updatedAt: now });
+      await tx.update(ReservationEntity, { orderId: row.orderId }, { status: row.status, releaseReason: reason, updatedAt: now });
     }
     await restoreStock(tx, unitsBySku(holds.map(({ row }) => row.lines)));
     for (const { row, reason } of holds) {
@@ -155,8 +149,8 @@ export class ReservationsService {
     }
   }
 
-  private lock(tx: EntityManager, orderId: string): Promise<ReservationRow | null> {
-    return tx.findOne(ReservationRow, { where: { orderId }, lock: { mode: 'pessimistic_write' } });
+  private lock(tx: EntityManager, orderId: string): Promise<ReservationEntity | null> {
+    return tx.findOne(ReservationEntity, { where: { orderId }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** Runs `work` in one transaction; once it commits, nudges the relay if `work` wrote events. */

@@ -3,7 +3,7 @@ import type { OrderFailureReason } from '@meshmart/contracts';
 import type { SagaState, SagaStep } from './domain/checkout-saga';
 
 @Entity({ name: 'checkout_sagas' })
-export class CheckoutSagaRow {
+export class CheckoutSagaEntity {
   @PrimaryColumn({ name: 'order_id', type: 'uuid' }) orderId!: string;
   @Column({ type: 'text' }) step!: SagaStep;
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason!: OrderFailureReason | null;
@@ -16,6 +16,6 @@ export class CheckoutSagaRow {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 
-export function sagaStateOf(row: CheckoutSagaRow): SagaState {
+export function sagaStateOf(row: CheckoutSagaEntity): SagaState {
   return { step: row.step, failureReason: row.failureReason ?? undefined, paymentId: row.paymentId ?? undefined, attempts: row.attempts, deadlineAt: row.deadlineAt };
 }

@@ -1,16 +1,20 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import type { OrderStatus } from '@meshmart/contracts';
-import { appendToOutbox, type NewEvent, OutboxRelay } from '@meshmart/persistence';
-import { ORDER_CONFIG, type OrderConfig } from '../order-config';
+import { appendToOutbox, type NewEvent, type OutboxRelay } from '@meshmart/persistence';
 import { transition } from '../orders/domain/order';
 import { checkoutMetrics } from './checkout-metrics';
 import { afterStep, beforeStep, type SagaState, type StepOutcome } from './domain/checkout-saga';
-import { type SagaOrder, SagaParticipants } from './saga-participants';
+import type { SagaOrder, SagaParticipants } from './saga-participants';
 import { type LeasedOrder, SagaStore, type StepRecord } from './saga-store';
 
 /** How long one runner owns a saga; a crashed owner's saga is picked up after it. */
 const LEASE_MS = 30_000;
+
+export interface CheckoutSagaRunnerOptions {
+  /** How long the stock of an order is held before inventory releases it (RESERVATION_TTL_SECONDS). */
+  reservationTtlSeconds: number;
+}
 
 /**
  * Drives checkout sagas: takes a saga's lease, runs its steps through the participants,
@@ -19,16 +23,15 @@ const LEASE_MS = 30_000;
  * instances) may try the same saga: the lease lets one work at a time, and every step is
  * idempotent, so a saga re-run after a crash repeats nothing.
  */
-@Injectable()
 export class CheckoutSagaRunner {
   private readonly logger = new Logger('CheckoutSaga');
   private readonly store: SagaStore;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(SagaParticipants) private readonly participants: SagaParticipants,
-    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
+    private readonly db: DataSource,
+    private readonly relay: Pick<OutboxRelay, 'nudge'>,
+    private readonly participants: SagaParticipants,
+    private readonly options: CheckoutSagaRunnerOptions,
   ) {
     this.store = new SagaStore(db);
   }
@@ -82,7 +85,7 @@ export class CheckoutSagaRunner {
   private runStep(state: SagaState, order: SagaOrder): Promise<StepOutcome> {
     switch (state.step) {
       case 'RESERVE_STOCK':
-        return this.participants.reserveStock(order, this.config.RESERVATION_TTL_SECONDS);
+        return this.participants.reserveStock(order, this.options.reservationTtlSeconds);
       case 'AUTHORIZE_PAYMENT':
         return this.participants.authorizePayment(order);
       case 'COMMIT_STOCK':
@@ -92,7 +95,7 @@ export class CheckoutSagaRunner {
       case 'COMPENSATE':
         return this.participants.compensate(order);
       case 'DONE':
-        return Promise.resolve({ kind: 'done' });
+        return Promise.resolve({ done: true });
     }
   }
 
@@ -103,7 +106,7 @@ export class CheckoutSagaRunner {
       order.status = transition(order.status, orderStatus);
       if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
     }
-    const record: StepRecord = { state, lastError: outcome.kind === 'unavailable' ? outcome.error.slice(0, 500) : null, nextAttemptAt: retryAt ?? now, releaseLease, order, at: now };
+    const record: StepRecord = { state, lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : null, nextAttemptAt: retryAt ?? now, releaseLease, order, at: now };
     const event = this.finalEvent(order, orderStatus);
     if (!event) await this.store.recordStep(order.id, record);
     else

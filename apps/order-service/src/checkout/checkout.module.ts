@@ -1,8 +1,30 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MeshClient } from '@meshmart/mesh';
+import { OutboxRelay, PersistenceStartup } from '@meshmart/persistence';
+import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { CheckoutSagaRunner } from './checkout-saga.runner';
 import { OrderPlacedKafkaController } from './order-placed.kafka.controller';
 import { SagaParticipants } from './saga-participants';
 import { SagaSweeper } from './saga-sweeper';
 
-@Module({ providers: [SagaParticipants, CheckoutSagaRunner, SagaSweeper, OrderPlacedKafkaController], exports: [CheckoutSagaRunner] })
+/** The checkout saga: its runner, the calls to inventory and payment, the sweeper and the OrderPlaced consumer that start it. */
+@Module({
+  providers: [
+    { provide: SagaParticipants, inject: [MeshClient], useFactory: (mesh: MeshClient) => new SagaParticipants(mesh) },
+    {
+      provide: CheckoutSagaRunner,
+      inject: [DataSource, OutboxRelay, SagaParticipants, ORDER_CONFIG],
+      useFactory: (db: DataSource, relay: OutboxRelay, participants: SagaParticipants, config: OrderConfig) =>
+        new CheckoutSagaRunner(db, relay, participants, { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS }),
+    },
+    {
+      provide: SagaSweeper,
+      inject: [CheckoutSagaRunner, ORDER_CONFIG, PersistenceStartup],
+      useFactory: (runner: CheckoutSagaRunner, config: OrderConfig, startup: PersistenceStartup) => new SagaSweeper(runner, { intervalMs: config.SAGA_SWEEP_INTERVAL_MS, after: startup.whenDatabaseReady() }),
+    },
+    OrderPlacedKafkaController,
+  ],
+  exports: [CheckoutSagaRunner],
+})
 export class CheckoutModule {}

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Money, OrderFailureReason, Payment, PricedLine } from '@meshmart/contracts';
-import { MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
+import { type MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
 import type { StepOutcome } from './domain/checkout-saga';
 
 /** What the saga knows of an order when it runs a step. */
@@ -27,17 +27,16 @@ function ok(response: UpstreamResponse): boolean {
  * Every call carries an idempotency key derived from the order and the step, so the mesh may
  * retry it and a re-run step (after a crash or a lost answer) repeats nothing.
  */
-@Injectable()
 export class SagaParticipants {
   private readonly logger = new Logger('CheckoutSaga');
 
-  constructor(@Inject(MeshClient) private readonly mesh: MeshClient) {}
+  constructor(private readonly mesh: MeshClient) {}
 
   reserveStock(order: SagaOrder, ttlSeconds: number): Promise<StepOutcome> {
     const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     return this.call('reserve stock', order.id, async () => {
       const response = await this.mesh.client('inventory-service').post('/reservations', { body: { orderId: order.id, lines, ttlSeconds }, idempotencyKey: `reserve:${order.id}` });
-      if (ok(response)) return { kind: 'done' };
+      if (ok(response)) return { done: true };
       return this.refusal(response, { 'out-of-stock': 'out_of_stock', 'unknown-product': 'unknown_product' });
     });
   }
@@ -47,26 +46,26 @@ export class SagaParticipants {
       const response = await this.mesh.client('payment-service').post<Payment>('/payments', { body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken }, idempotencyKey: `authorize:${order.id}` });
       if (!ok(response)) return this.refusal(response, {});
       const payment = response.body;
-      if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return { kind: 'done', paymentId: payment.id };
-      if (payment.status === 'DECLINED') return { kind: 'refused', reason: 'payment_declined', paymentId: payment.id };
-      if (payment.status === 'FAILED') return { kind: 'refused', reason: 'payment_timeout', paymentId: payment.id };
-      return { kind: 'unavailable', error: `payment ${payment.id} is still ${payment.status}` };
+      if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return { done: true, paymentId: payment.id };
+      if (payment.status === 'DECLINED') return { refusal: 'payment_declined', paymentId: payment.id };
+      if (payment.status === 'FAILED') return { refusal: 'payment_timeout', paymentId: payment.id };
+      return { unavailable: `payment ${payment.id} is still ${payment.status}` };
     });
   }
 
   commitStock(order: SagaOrder): Promise<StepOutcome> {
     return this.call('commit stock', order.id, async () => {
       const response = await this.mesh.client('inventory-service').post(`/reservations/${order.id}/commit`, { idempotencyKey: `commit:${order.id}` });
-      if (ok(response)) return { kind: 'done' };
+      if (ok(response)) return { done: true };
       return this.refusal(response, { 'reservation-released': 'reservation_expired' });
     });
   }
 
   capturePayment(order: SagaOrder): Promise<StepOutcome> {
     return this.call('capture payment', order.id, async () => {
-      if (!order.paymentId) return { kind: 'unavailable', error: 'no payment to capture' };
+      if (!order.paymentId) return { unavailable: 'no payment to capture' };
       const response = await this.mesh.client('payment-service').post(`/payments/${order.paymentId}/capture`, { idempotencyKey: `capture:${order.id}` });
-      return ok(response) ? { kind: 'done' } : this.refusal(response, {});
+      return ok(response) ? { done: true } : this.refusal(response, {});
     });
   }
 
@@ -82,7 +81,7 @@ export class SagaParticipants {
         const voided = await this.mesh.client('payment-service').post(`/payments/${payment.id}/void`, { idempotencyKey: `void:${payment.id}` });
         if (!ok(voided)) return this.refusal(voided, {});
       }
-      return { kind: 'done' };
+      return { done: true };
     });
   }
 
@@ -90,8 +89,8 @@ export class SagaParticipants {
   private refusal(response: UpstreamResponse, known: Record<string, OrderFailureReason>): StepOutcome {
     const slug = problemSlug(response);
     const reason = slug ? known[slug] : undefined;
-    if (reason) return { kind: 'refused', reason };
-    return { kind: 'unavailable', error: `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})` };
+    if (reason) return { refusal: reason };
+    return { unavailable: `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})` };
   }
 
   private async call(step: string, orderId: string, work: () => Promise<StepOutcome>): Promise<StepOutcome> {
@@ -101,7 +100,7 @@ export class SagaParticipants {
       // The mesh already retried what could be retried; the saga tries the step again later.
       const message = error instanceof MeshError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       this.logger.warn(`order ${orderId}: ${step} failed, will retry: ${message}`);
-      return { kind: 'unavailable', error: message };
+      return { unavailable: message };
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderFailureReason, OrderStatus, PricedLine } from '@meshmart/contracts';
-import type { OrderView } from '../orders/order.entity';
+import type { OrderViewRecord } from '../orders/order.entity';
 import type { SagaState, SagaStep } from './domain/checkout-saga';
 
 /** What a runner holding a saga's lease knows of its order. */
@@ -28,8 +28,8 @@ export interface StepRecord {
   at: Date;
 }
 
-/** The saga's columns, then the order's (as `OrderView` reads them, with the payment token the saga needs). */
-type ClaimedRow = Pick<OrderView, 'user_id' | 'status' | 'failure_reason' | 'lines' | 'total_minor' | 'currency' | 'payment_id' | 'created_at'> & {
+/** The saga's columns, then the order's (as `OrderViewRecord` has them, with the payment token the saga needs). */
+type ClaimedRow = Pick<OrderViewRecord, 'user_id' | 'status' | 'failure_reason' | 'lines' | 'total_minor' | 'currency' | 'payment_id' | 'created_at'> & {
   step: SagaStep;
   saga_failure_reason: OrderFailureReason | null;
   saga_payment_id: string | null;

@@ -1,18 +1,22 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PersistenceStartup } from '@meshmart/persistence';
-import { ORDER_CONFIG, type OrderConfig } from '../order-config';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { checkoutMetrics } from './checkout-metrics';
-import { CheckoutSagaRunner } from './checkout-saga.runner';
+import type { CheckoutSagaRunner } from './checkout-saga.runner';
 
 /** How often the in-flight and stuck saga gauges are re-counted. */
 const GAUGE_REFRESH_MS = 10_000;
+
+export interface SagaSweeperOptions {
+  /** Pause between sweeps (SAGA_SWEEP_INTERVAL_MS). */
+  intervalMs: number;
+  /** Sweeping starts once this resolves (the database reached at start): until then every round would just fail. */
+  after: Promise<unknown>;
+}
 
 /**
  * Finds sagas that are due — a step to retry, a saga whose OrderPlaced event has not arrived,
  * one whose runner crashed (its lease ran out), one past its deadline — and advances them, so
  * every checkout reaches a terminal state within the saga timeout.
  */
-@Injectable()
 export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SagaSweeper');
   private timer: NodeJS.Timeout | undefined;
@@ -21,18 +25,16 @@ export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdow
   private stopped = false;
 
   constructor(
-    @Inject(CheckoutSagaRunner) private readonly runner: CheckoutSagaRunner,
-    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
-    @Inject(PersistenceStartup) private readonly startup: PersistenceStartup,
+    private readonly runner: Pick<CheckoutSagaRunner, 'advance' | 'dueSagas' | 'sagaCounts'>,
+    private readonly options: SagaSweeperOptions,
   ) {}
 
-  // Sweeps only once the database is reached: until then every round would just fail.
   onApplicationBootstrap(): void {
-    void this.startup.whenDatabaseReady().then(() => {
+    void this.options.after.then(() => {
       if (this.stopped) return;
       this.timer = setInterval(() => {
         this.round = this.round.then(() => this.sweep());
-      }, this.config.SAGA_SWEEP_INTERVAL_MS);
+      }, this.options.intervalMs);
     });
   }
 

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Order, OrderFailureReason, OrderStatus, PricedLine } from '@meshmart/contracts';
 
 @Entity({ name: 'orders' })
-export class OrderRow {
+export class OrderEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ name: 'user_id', type: 'text' }) userId!: string;
   @Column({ name: 'cart_id', type: 'uuid' }) cartId!: string;
@@ -19,8 +19,8 @@ export class OrderRow {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 
-/** The API view of an order row (never the payment token). */
-export function toOrder(row: Omit<OrderRow, 'cartId' | 'idempotencyKey' | 'paymentToken'>): Order {
+/** The entity as the contract's `Order` (never the payment token). */
+export function orderOf(row: Omit<OrderEntity, 'cartId' | 'idempotencyKey' | 'paymentToken'>): Order {
   const order: Order = {
     id: row.id,
     userId: row.userId,
@@ -36,14 +36,14 @@ export function toOrder(row: Omit<OrderRow, 'cartId' | 'idempotencyKey' | 'payme
 }
 
 /**
- * The columns `orderOfView` reads: the reads of the API (a shopper polling an order) skip
+ * The columns `orderOfRecord` reads: the reads of the API (a shopper polling an order) skip
  * TypeORM's query builder and entity mapping, which cost more than the query itself, and never
  * select the payment token.
  */
 export const ORDER_VIEW_COLUMNS = 'id, user_id, status, failure_reason, lines, total_minor, currency, payment_id, created_at, updated_at';
 
 /** A row of `SELECT ${ORDER_VIEW_COLUMNS} FROM orders`, as pg returns it. */
-export interface OrderView {
+export interface OrderViewRecord {
   id: string;
   user_id: string;
   status: OrderStatus;
@@ -57,9 +57,9 @@ export interface OrderView {
   updated_at: Date;
 }
 
-/** The API view of an `OrderView` row, the same as `toOrder` gives for the entity. */
-export function orderOfView(view: OrderView): Order {
-  return toOrder({
+/** The record as the contract's `Order`, the same as `orderOf` gives for the entity. */
+export function orderOfRecord(view: OrderViewRecord): Order {
+  return orderOf({
     id: view.id,
     userId: view.user_id,
     status: view.status,

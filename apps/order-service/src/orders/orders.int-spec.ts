@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlaceOrder, testPaymentTokens } from '@meshmart/contracts';
+import { idempotencyKeyReused, isRefusal, type PlaceOrder, testPaymentTokens } from '@meshmart/contracts';
 import { openDataSource, type OutboxPublisher, OutboxRelay } from '@meshmart/persistence';
 import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { entities, migrations } from '../data';
@@ -24,7 +24,7 @@ function command(userId: string): PlaceOrder {
 beforeAll(async () => {
   stack = await useStack();
   db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
-  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), loadOrderConfig({}), { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
+  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), { sagaTimeoutMs: loadOrderConfig({}).SAGA_TIMEOUT_MS }, { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
 });
 
 afterAll(async () => {
@@ -36,9 +36,9 @@ describe('placing orders against Postgres', () => {
   it('writes the order, its saga and OrderPlaced together, once per idempotency key even under concurrency', async () => {
     const placing = command('ada');
     const results = await Promise.all(Array.from({ length: 6 }, () => orders.place(placing, 'key-1')));
-    expect(results.filter((r) => r.kind === 'placed')).toHaveLength(1);
-    expect(results.filter((r) => r.kind === 'repeated')).toHaveLength(5);
-    const ids = new Set(results.map((r) => (r.kind === 'key-reused' ? r.orderId : r.order.id)));
+    expect(results.filter((r) => !isRefusal(r) && !r.replayed)).toHaveLength(1);
+    expect(results.filter((r) => !isRefusal(r) && r.replayed)).toHaveLength(5);
+    const ids = new Set(results.map((r) => (isRefusal(r) ? r.refusal : r.value.id)));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
     const [saga] = (await db.query('SELECT step FROM checkout_sagas WHERE order_id = $1', [id])) as { step: string }[];
@@ -53,11 +53,11 @@ describe('placing orders against Postgres', () => {
 
   it('refuses a key reused for another cart, and shows no user another user’s order', async () => {
     const first = await orders.place(command('bob'), 'key-2');
-    expect(first.kind).toBe('placed');
+    expect(first).toMatchObject({ replayed: false });
     const reused = await orders.place(command('bob'), 'key-2');
-    expect(reused.kind).toBe('key-reused');
-    if (first.kind !== 'placed') return;
-    expect(await orders.find('bob', first.order.id)).toMatchObject({ id: first.order.id });
-    expect(await orders.find('eve', first.order.id)).toBeUndefined();
+    expect(reused).toEqual(idempotencyKeyReused);
+    if (isRefusal(first)) return;
+    expect(await orders.find('bob', first.value.id)).toMatchObject({ id: first.value.id });
+    expect(await orders.find('eve', first.value.id)).toBeUndefined();
   });
 });

@@ -1,31 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Order, PlaceOrder } from '@meshmart/contracts';
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { idempotencyKeyReused, isRefusal, type Order, type PlaceOrder, type Replayable } from '@meshmart/contracts';
 import { runOutsideRequest } from '@meshmart/mesh';
-import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
-import { CheckoutSagaRow } from '../checkout/checkout-saga.entity';
-import { CheckoutSagaRunner } from '../checkout/checkout-saga.runner';
+import { appendToOutbox, type OutboxRelay } from '@meshmart/persistence';
+import { CheckoutSagaEntity } from '../checkout/checkout-saga.entity';
+import type { CheckoutSagaRunner } from '../checkout/checkout-saga.runner';
 import { startSaga } from '../checkout/domain/checkout-saga';
-import { ORDER_CONFIG, type OrderConfig } from '../order-config';
 import { orderTotal } from './domain/order';
-import { ORDER_VIEW_COLUMNS, orderOfView, type OrderView, OrderRow, toOrder } from './order.entity';
+import type { OrderRefusal } from './domain/order-refusal';
+import { ORDER_VIEW_COLUMNS, orderOfRecord, type OrderViewRecord, OrderEntity, orderOf } from './order.entity';
 import { checkoutMetrics } from '../checkout/checkout-metrics';
 
-/** What placing an order gave: a new order, the one this key placed before, or a refusal. */
-export type PlaceOrderResult = { kind: 'placed'; order: Order } | { kind: 'repeated'; order: Order } | { kind: 'key-reused'; orderId: string };
+export interface OrdersServiceOptions {
+  /** How long a checkout may take before it is abandoned and compensated (SAGA_TIMEOUT_MS). */
+  sagaTimeoutMs: number;
+}
+
+/** What placing an order gave: the order (a replay when this key placed it before), or a refusal. */
+export type PlaceOrderResult = Replayable<Order> | OrderRefusal;
 
 const UNIQUE_VIOLATION = '23505';
 
-@Injectable()
 export class OrdersService {
   private readonly logger = new Logger('OrdersService');
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(ORDER_CONFIG) private readonly config: OrderConfig,
-    @Inject(CheckoutSagaRunner) private readonly sagas: Pick<CheckoutSagaRunner, 'advance'>,
+    private readonly db: DataSource,
+    private readonly relay: Pick<OutboxRelay, 'nudge'>,
+    private readonly options: OrdersServiceOptions,
+    private readonly sagas: Pick<CheckoutSagaRunner, 'advance'>,
   ) {}
 
   /**
@@ -37,27 +41,28 @@ export class OrdersService {
    */
   async place(command: PlaceOrder, idempotencyKey: string): Promise<PlaceOrderResult> {
     const total = orderTotal(command.lines);
+    if (isRefusal(total)) return total;
     const now = new Date();
     const id = randomUUID();
     try {
       const order = await this.db.transaction(async (tx) => {
-        const row = tx.create(OrderRow, { id, userId: command.userId, cartId: command.cartId, idempotencyKey, status: 'PENDING', failureReason: null, lines: command.lines, totalMinor: total.amountMinor, currency: total.currency, paymentToken: command.paymentToken, paymentId: null, createdAt: now, updatedAt: now });
-        await tx.insert(OrderRow, row);
-        const saga = startSaga(now, this.config.SAGA_TIMEOUT_MS);
+        const row = tx.create(OrderEntity, { id, userId: command.userId, cartId: command.cartId, idempotencyKey, status: 'PENDING', failureReason: null, lines: command.lines, totalMinor: total.amountMinor, currency: total.currency, paymentToken: command.paymentToken, paymentId: null, createdAt: now, updatedAt: now });
+        await tx.insert(OrderEntity, row);
+        const saga = startSaga(now, this.options.sagaTimeoutMs);
         // Started right after the commit; should that start be lost, OrderPlaced or the sweeper (once due) runs it.
-        await tx.insert(CheckoutSagaRow, { orderId: id, step: saga.step, failureReason: null, paymentId: null, attempts: 0, lastError: null, deadlineAt: saga.deadlineAt, nextAttemptAt: new Date(now.getTime() + 2_000), leaseUntil: null, updatedAt: now });
+        await tx.insert(CheckoutSagaEntity, { orderId: id, step: saga.step, failureReason: null, paymentId: null, attempts: 0, lastError: null, deadlineAt: saga.deadlineAt, nextAttemptAt: new Date(now.getTime() + 2_000), leaseUntil: null, updatedAt: now });
         await appendToOutbox(tx, { type: 'OrderPlaced', aggregateId: id, correlationId: id, data: { orderId: id, userId: command.userId, lines: command.lines, total } });
-        return toOrder(row);
+        return orderOf(row);
       });
       this.relay.nudge();
       checkoutMetrics.ordersPlaced.inc();
       this.startSaga(id);
-      return { kind: 'placed', order };
+      return { value: order, replayed: false };
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      const existing = await this.db.getRepository(OrderRow).findOneByOrFail({ idempotencyKey });
+      const existing = await this.db.getRepository(OrderEntity).findOneByOrFail({ idempotencyKey });
       const same = existing.userId === command.userId && existing.cartId === command.cartId;
-      return same ? { kind: 'repeated', order: toOrder(existing) } : { kind: 'key-reused', orderId: existing.id };
+      return same ? { value: orderOf(existing), replayed: true } : idempotencyKeyReused;
     }
   }
 
@@ -73,13 +78,13 @@ export class OrdersService {
 
   /** The user's orders, newest first. */
   async history(userId: string, limit = 50): Promise<Order[]> {
-    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [userId, limit])) as OrderView[];
-    return rows.map(orderOfView);
+    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [userId, limit])) as OrderViewRecord[];
+    return rows.map(orderOfRecord);
   }
 
   /** One order of the user's, or undefined (another user's order is as good as unknown). */
   async find(userId: string, orderId: string): Promise<Order | undefined> {
-    const [row] = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [orderId, userId])) as OrderView[];
-    return row ? orderOfView(row) : undefined;
+    const [row] = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2`, [orderId, userId])) as OrderViewRecord[];
+    return row ? orderOfRecord(row) : undefined;
   }
 }

@@ -48,8 +48,8 @@ export class PaymentEntity {
   updatedAt!: Date;
 }
 
-/** The row as the API shows it (`paymentSchema`): absent rather than null fields. */
-export function toPayment(row: PaymentEntity): Payment {
+/** The row as the contract's `Payment` (`paymentSchema`): absent rather than null fields. */
+export function paymentOf(row: PaymentEntity): Payment {
   return {
     id: row.id,
     orderId: row.orderId,
@@ -67,7 +67,7 @@ export function toPayment(row: PaymentEntity): Payment {
 export const PAYMENT_COLUMNS = 'id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint, failure_reason, provider_reference, created_at, updated_at';
 
 /** A row of `SELECT ${PAYMENT_COLUMNS} FROM payments`, as pg returns it. */
-export interface PaymentRow {
+export interface PaymentRecord {
   id: string;
   order_id: string;
   idempotency_key: string;
@@ -83,7 +83,7 @@ export interface PaymentRow {
 }
 
 /** The entity of a plain row, as TypeORM would have built it. */
-export function paymentEntityOf(row: PaymentRow): PaymentEntity {
+export function paymentEntityOf(row: PaymentRecord): PaymentEntity {
   return Object.assign(new PaymentEntity(), {
     id: row.id,
     orderId: row.order_id,

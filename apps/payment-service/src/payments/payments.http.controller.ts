@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { type AuthorizePayment, authorizePaymentSchema, operatorIdentity, type Payment } from '@meshmart/contracts';
+import { type AuthorizePayment, authorizePaymentSchema, operatorIdentity, type Payment, replayStatus } from '@meshmart/contracts';
 import { AllowFrom, currentRequestContext, ZodValidationPipe, IdempotencyKey } from '@meshmart/mesh';
-import { paymentOrProblem, paymentProblems } from './payment-problems';
+import { answerOrThrow } from '../payment-problems';
 import { PaymentsService } from './payments.service';
 
 const paymentIdSchema = z.uuid();
@@ -26,11 +26,10 @@ export class PaymentsHttpController {
     @Body(new ZodValidationPipe(authorizePaymentSchema)) body: AuthorizePayment,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Payment> {
-    const outcome = await this.payments.authorize(key, body, currentRequestContext()?.signal);
-    if (outcome.kind === 'idempotency-key-reused') throw paymentProblems.idempotencyKeyReused();
+    const authorized = answerOrThrow(await this.payments.authorize(key, body, currentRequestContext()?.signal));
     // A replay says 200, so the caller can tell it made nothing new.
-    void reply.status(outcome.kind === 'created' ? HttpStatus.CREATED : HttpStatus.OK);
-    return outcome.payment;
+    void reply.status(replayStatus(authorized));
+    return authorized.value;
   }
 
   /** 200 with the payments of `?orderId=<uuid>`, oldest first. */
@@ -44,9 +43,7 @@ export class PaymentsHttpController {
   @Get(':id')
   @AllowFrom('order-service', operatorIdentity)
   async get(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
-    const payment = await this.payments.find(id);
-    if (!payment) throw paymentProblems.unknownPayment(id);
-    return payment;
+    return answerOrThrow((await this.payments.find(id)) ?? { refusal: 'unknown-payment', paymentId: id });
   }
 
   /** 200 CAPTURED (also when it already was); 409 `invalid-payment-transition` from any other state. */
@@ -54,7 +51,7 @@ export class PaymentsHttpController {
   @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async capture(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
-    return paymentOrProblem(id, await this.payments.capture(id));
+    return answerOrThrow(await this.payments.capture(id));
   }
 
   /** Also 200 for a DECLINED or FAILED payment, unchanged: compensation may void blindly. */
@@ -62,7 +59,7 @@ export class PaymentsHttpController {
   @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async void(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
-    return paymentOrProblem(id, await this.payments.void(id));
+    return answerOrThrow(await this.payments.void(id));
   }
 
   /** 200 REFUNDED (also when it already was); 409 unless CAPTURED. */
@@ -70,6 +67,6 @@ export class PaymentsHttpController {
   @HttpCode(HttpStatus.OK)
   @AllowFrom('order-service')
   async refund(@Param('id', new ZodValidationPipe(paymentIdSchema)) id: string): Promise<Payment> {
-    return paymentOrProblem(id, await this.payments.refund(id));
+    return answerOrThrow(await this.payments.refund(id));
   }
 }

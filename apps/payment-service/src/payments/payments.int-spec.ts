@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthorizePayment, type EventEnvelope, type Money, testPaymentTokens } from '@meshmart/contracts';
+import { type AuthorizePayment, type EventEnvelope, idempotencyKeyReused, isRefusal, type Money, testPaymentTokens } from '@meshmart/contracts';
 import { openDataSource } from '@meshmart/persistence';
 import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { entities, migrations } from '../data';
@@ -62,8 +62,8 @@ function authorizeRequest(paymentToken: string = testPaymentTokens.approve, amou
 }
 
 function paymentOf(outcome: AuthorizeOutcome) {
-  if (outcome.kind === 'idempotency-key-reused') throw new Error('expected a payment');
-  return outcome.payment;
+  if (isRefusal(outcome)) throw new Error('expected a payment');
+  return outcome.value;
 }
 
 /** The outbox rows about one order, oldest first (no relay runs here, so they all stay). */
@@ -91,8 +91,8 @@ describe('authorization, exactly once per idempotency key', () => {
     const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => services[i % 2 === 0 ? 0 : 1].authorize(key, request)));
 
     expect(provider.calls.authorize).toBe(1);
-    expect(outcomes.filter((outcome) => outcome.kind === 'created')).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome.kind === 'replayed')).toHaveLength(7);
+    expect(outcomes.filter((outcome) => !isRefusal(outcome) && !outcome.replayed)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => !isRefusal(outcome) && outcome.replayed)).toHaveLength(7);
     const payments = outcomes.map(paymentOf);
     expect(new Set(payments.map((payment) => payment.id)).size).toBe(1);
     expect(new Set(payments.map((payment) => payment.status))).toEqual(new Set(['AUTHORIZED']));
@@ -109,8 +109,8 @@ describe('authorization, exactly once per idempotency key', () => {
     const request = authorizeRequest();
     const created = await first.authorize(key, request);
     const repeat = await services[1].authorize(key, { ...request, amount: { ...request.amount } });
-    expect(created.kind).toBe('created');
-    expect(repeat).toEqual({ kind: 'replayed', payment: paymentOf(created) });
+    expect(created).toMatchObject({ replayed: false });
+    expect(repeat).toEqual({ value: paymentOf(created), replayed: true });
     expect(provider.calls.authorize).toBe(1);
     expect(nudges.count).toBe(1);
   });
@@ -129,7 +129,7 @@ describe('authorization, exactly once per idempotency key', () => {
     expect(await outboxEvents(request.orderId)).toEqual([]);
 
     const retry = await instances().first.authorize(key, request);
-    expect(retry).toMatchObject({ kind: 'created', payment: { status: 'AUTHORIZED' } });
+    expect(retry).toMatchObject({ value: { status: 'AUTHORIZED' }, replayed: false });
   });
 
   it('never stores the card token', async () => {
@@ -149,13 +149,13 @@ describe('declined and timed-out authorizations', () => {
     const request = authorizeRequest(testPaymentTokens.decline);
     const outcome = await first.authorize(randomUUID(), request);
     const payment = paymentOf(outcome);
-    expect(outcome.kind).toBe('created');
+    expect(outcome).toMatchObject({ replayed: false });
     expect(payment).toEqual({ id: payment.id, orderId: request.orderId, status: 'DECLINED', amount: request.amount, failureReason: 'card_declined' });
 
-    expect(await first.capture(payment.id)).toEqual({ kind: 'refused', status: 'DECLINED', action: 'capture' });
-    expect(await first.refund(payment.id)).toEqual({ kind: 'refused', status: 'DECLINED', action: 'refund' });
+    expect(await first.capture(payment.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: payment.id, status: 'DECLINED', action: 'capture' });
+    expect(await first.refund(payment.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: payment.id, status: 'DECLINED', action: 'refund' });
     // Compensation may void blindly: nothing was authorized, so nothing changes.
-    expect(await first.void(payment.id)).toEqual({ kind: 'done', payment });
+    expect(await first.void(payment.id)).toEqual(payment);
     expect(provider.calls).toMatchObject({ capture: 0, void: 0, refund: 0 });
     const events = await outboxEvents(request.orderId);
     expect(events.map((event) => [event.type, event.aggregateId, event.data])).toEqual([['PaymentDeclined', request.orderId, { orderId: request.orderId, paymentId: payment.id, reason: 'card_declined' }]]);
@@ -167,8 +167,8 @@ describe('declined and timed-out authorizations', () => {
     const payment = paymentOf(await first.authorize(randomUUID(), request));
     expect(payment).toMatchObject({ status: 'FAILED', failureReason: 'provider_timeout' });
     expect(payment.providerReference).toBeUndefined();
-    expect(await first.capture(payment.id)).toEqual({ kind: 'refused', status: 'FAILED', action: 'capture' });
-    expect(await first.void(payment.id)).toEqual({ kind: 'done', payment });
+    expect(await first.capture(payment.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: payment.id, status: 'FAILED', action: 'capture' });
+    expect(await first.void(payment.id)).toEqual(payment);
     const events = await outboxEvents(request.orderId);
     expect(events.map((event) => [event.type, event.data])).toEqual([['PaymentDeclined', { orderId: request.orderId, paymentId: payment.id, reason: 'provider_timeout' }]]);
   });
@@ -189,12 +189,12 @@ describe('capture, void and refund', () => {
     const authorized = paymentOf(await first.authorize(randomUUID(), request));
 
     const captured = await Promise.all([first.capture(authorized.id), services[1].capture(authorized.id), first.capture(authorized.id)]);
-    expect(captured).toEqual(Array.from({ length: 3 }, () => ({ kind: 'done', payment: { ...authorized, status: 'CAPTURED' } })));
-    expect(await first.void(authorized.id)).toEqual({ kind: 'refused', status: 'CAPTURED', action: 'void' });
-    expect(await services[1].refund(authorized.id)).toEqual({ kind: 'done', payment: { ...authorized, status: 'REFUNDED' } });
-    expect(await first.refund(authorized.id)).toEqual({ kind: 'done', payment: { ...authorized, status: 'REFUNDED' } });
-    expect(await first.capture(authorized.id)).toEqual({ kind: 'refused', status: 'REFUNDED', action: 'capture' });
-    expect(await first.void(authorized.id)).toEqual({ kind: 'refused', status: 'REFUNDED', action: 'void' });
+    expect(captured).toEqual(Array.from({ length: 3 }, () => ({ ...authorized, status: 'CAPTURED' })));
+    expect(await first.void(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'CAPTURED', action: 'void' });
+    expect(await services[1].refund(authorized.id)).toEqual({ ...authorized, status: 'REFUNDED' });
+    expect(await first.refund(authorized.id)).toEqual({ ...authorized, status: 'REFUNDED' });
+    expect(await first.capture(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'REFUNDED', action: 'capture' });
+    expect(await first.void(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'REFUNDED', action: 'void' });
 
     expect(provider.calls).toEqual({ authorize: 1, capture: 1, void: 0, refund: 1 });
     expect(await first.find(authorized.id)).toEqual({ ...authorized, status: 'REFUNDED' });
@@ -212,11 +212,11 @@ describe('capture, void and refund', () => {
     const { first, services, provider } = instances();
     const request = authorizeRequest();
     const authorized = paymentOf(await first.authorize(randomUUID(), request));
-    const voided = { kind: 'done', payment: { ...authorized, status: 'VOIDED' } };
+    const voided = { ...authorized, status: 'VOIDED' };
     expect(await first.void(authorized.id)).toEqual(voided);
     expect(await services[1].void(authorized.id)).toEqual(voided);
-    expect(await first.capture(authorized.id)).toEqual({ kind: 'refused', status: 'VOIDED', action: 'capture' });
-    expect(await first.refund(authorized.id)).toEqual({ kind: 'refused', status: 'VOIDED', action: 'refund' });
+    expect(await first.capture(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'VOIDED', action: 'capture' });
+    expect(await first.refund(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'VOIDED', action: 'refund' });
     expect(provider.calls).toEqual({ authorize: 1, capture: 0, void: 1, refund: 0 });
     const events = await outboxEvents(request.orderId);
     expect(events.map((event) => [event.type, event.data])).toEqual([
@@ -228,7 +228,7 @@ describe('capture, void and refund', () => {
   it('answers unknown-payment for an id it does not know', async () => {
     const { first } = instances();
     const id = randomUUID();
-    for (const outcome of [await first.capture(id), await first.void(id), await first.refund(id)]) expect(outcome).toEqual({ kind: 'unknown-payment' });
+    for (const outcome of [await first.capture(id), await first.void(id), await first.refund(id)]) expect(outcome).toEqual({ refusal: 'unknown-payment', paymentId: id });
     expect(await first.find(id)).toBeUndefined();
   });
 
@@ -255,7 +255,7 @@ describe('an idempotency key reused for another request', () => {
       { ...request, paymentToken: testPaymentTokens.decline },
       { ...request, orderId: otherOrder },
     ];
-    for (const variant of variants) expect(await services[1].authorize(key, variant)).toEqual({ kind: 'idempotency-key-reused' });
+    for (const variant of variants) expect(await services[1].authorize(key, variant)).toEqual(idempotencyKeyReused);
 
     expect(provider.calls.authorize).toBe(1);
     expect(nudges.count).toBe(1);

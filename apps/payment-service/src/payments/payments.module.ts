@@ -1,4 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxRelay } from '@meshmart/persistence';
 import { PAYMENT_CONFIG, type PaymentConfig } from '../payment-config';
 import { DeterministicPaymentProvider } from '../provider/deterministic-payment-provider';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../provider/payment-provider';
@@ -28,7 +30,11 @@ class PaymentProviderLifecycle implements OnModuleInit, OnApplicationShutdown {
   providers: [
     { provide: PAYMENT_PROVIDER, inject: [PAYMENT_CONFIG], useFactory: (config: PaymentConfig) => new DeterministicPaymentProvider({ timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }) },
     PaymentProviderLifecycle,
-    PaymentsService,
+    {
+      provide: PaymentsService,
+      inject: [DataSource, PAYMENT_PROVIDER, OutboxRelay],
+      useFactory: (db: DataSource, provider: PaymentProvider, relay: OutboxRelay) => new PaymentsService(db, provider, relay),
+    },
   ],
 })
 export class PaymentsModule {}

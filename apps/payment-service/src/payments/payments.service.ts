@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthorizePayment, Payment, PaymentStatus } from '@meshmart/contracts';
-import { appendToOutbox, OutboxRelay } from '@meshmart/persistence';
-import { PAYMENT_PROVIDER, type PaymentProvider, ProviderTimeout } from '../provider/payment-provider';
+import { Logger } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type AuthorizePayment, idempotencyKeyReused, type IdempotencyKeyReused, type Payment, type Replayable } from '@meshmart/contracts';
+import { appendToOutbox, type OutboxRelay } from '@meshmart/persistence';
+import { type PaymentProvider, ProviderTimeout } from '../provider/payment-provider';
 import { requestFingerprint, tokenHint } from './authorization-request';
+import type { PaymentRefusal } from './domain/payment-refusal';
 import { type PaymentAction, paymentFailureReasons, transition } from './domain/payment-state-machine';
-import { PAYMENT_COLUMNS, type PaymentEntity, paymentEntityOf, type PaymentRow, toPayment } from './payment.entity';
+import { PAYMENT_COLUMNS, type PaymentEntity, paymentEntityOf, paymentOf, type PaymentRecord } from './payment.entity';
 
-/** The answer to an authorization: a new payment, the one an earlier call with the key made, or a key reused for another request. */
-export type AuthorizeOutcome = { kind: 'created'; payment: Payment } | { kind: 'replayed'; payment: Payment } | { kind: 'idempotency-key-reused' };
+/** The answer to an authorization: the payment (a replay when an earlier call with the key made it), or a key reused for another request. */
+export type AuthorizeOutcome = Replayable<Payment> | IdempotencyKeyReused;
 
-/** The answer to capture, void or refund. `done` includes repeats and no-ops (see the state machine). */
-export type PaymentCommandOutcome = { kind: 'done'; payment: Payment } | { kind: 'unknown-payment' } | { kind: 'refused'; status: PaymentStatus; action: PaymentAction };
+/** The answer to capture, void or refund: the payment (also after a repeat or a no-op, see the state machine), or a refusal. */
+export type PaymentCommandOutcome = Payment | PaymentRefusal;
 
 /** The command an order sends to an existing payment. */
 export type PaymentCommand = 'capture' | 'void' | 'refund';
@@ -27,14 +28,13 @@ type Settlement = { action: 'approve'; reference: string } | { action: 'decline'
  * Payments: authorization (exactly once per idempotency key, across instances), capture, void
  * and refund, each state change written with its event in one transaction (outbox).
  */
-@Injectable()
 export class PaymentsService {
   private readonly logger = new Logger('PaymentsService');
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(OutboxRelay) private readonly relay: OutboxNudge,
+    private readonly db: DataSource,
+    private readonly provider: PaymentProvider,
+    private readonly relay: OutboxNudge,
   ) {}
 
   /**
@@ -54,15 +54,15 @@ export class PaymentsService {
       );
       const row = await this.locked(tx, 'idempotency_key', idempotencyKey);
       if (!row) throw new Error(`payment of idempotency key ${idempotencyKey} vanished after its insert`);
-      if (row.requestFingerprint !== fingerprint) return { kind: 'idempotency-key-reused' };
+      if (row.requestFingerprint !== fingerprint) return idempotencyKeyReused;
       // Rows commit only settled, so a PENDING one is the row this transaction just inserted.
-      if (row.status !== 'PENDING') return { kind: 'replayed', payment: toPayment(row) };
+      if (row.status !== 'PENDING') return { value: paymentOf(row), replayed: true };
       const settlement = await this.askProvider(idempotencyKey, request, signal);
       await this.apply(tx, row, settlement.action, settlement.action === 'approve' ? { providerReference: settlement.reference } : { failureReason: settlement.reason });
       if (settlement.action === 'fail') this.logger.warn(`payment ${row.id} of order ${row.orderId} failed: ${settlement.reason}`);
-      return { kind: 'created', payment: toPayment(row) };
+      return { value: paymentOf(row), replayed: false };
     });
-    if (outcome.kind === 'created') this.relay.nudge();
+    if ('replayed' in outcome && !outcome.replayed) this.relay.nudge();
     return outcome;
   }
 
@@ -83,29 +83,29 @@ export class PaymentsService {
 
   /** One payment, or undefined. */
   async find(paymentId: string): Promise<Payment | undefined> {
-    const [row] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRow[];
-    return row ? toPayment(paymentEntityOf(row)) : undefined;
+    const [record] = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1`, [paymentId])) as PaymentRecord[];
+    return record ? paymentOf(paymentEntityOf(record)) : undefined;
   }
 
   /** The payments of an order, oldest first. */
   async listByOrder(orderId: string): Promise<Payment[]> {
-    const rows = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id`, [orderId])) as PaymentRow[];
-    return rows.map((row) => toPayment(paymentEntityOf(row)));
+    const records = (await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 ORDER BY created_at, id`, [orderId])) as PaymentRecord[];
+    return records.map((record) => paymentOf(paymentEntityOf(record)));
   }
 
   private async command(paymentId: string, action: PaymentCommand): Promise<PaymentCommandOutcome> {
     const { outcome, moved } = await this.db.transaction(async (tx): Promise<{ outcome: PaymentCommandOutcome; moved: boolean }> => {
       // The lock orders concurrent commands on one payment: the second sees the first's result.
       const row = await this.locked(tx, 'id', paymentId);
-      if (!row) return { outcome: { kind: 'unknown-payment' }, moved: false };
+      if (!row) return { outcome: { refusal: 'unknown-payment', paymentId }, moved: false };
       const step = transition(row.status, action);
-      if (step.kind === 'refused') return { outcome: { kind: 'refused', status: row.status, action }, moved: false };
-      if (step.kind === 'unchanged') return { outcome: { kind: 'done', payment: toPayment(row) }, moved: false };
+      if (step.action === 'refuse') return { outcome: { refusal: 'invalid-payment-transition', paymentId, status: row.status, action }, moved: false };
+      if (step.action === 'none') return { outcome: paymentOf(row), moved: false };
       // The provider is asked while the row is locked, so it is asked once; if it fails, the
       // transaction rolls back and the payment stays as it was, to be retried.
       await this.tellProvider(row, action);
       await this.apply(tx, row, action, {});
-      return { outcome: { kind: 'done', payment: toPayment(row) }, moved: true };
+      return { outcome: paymentOf(row), moved: true };
     });
     if (moved) this.relay.nudge();
     return outcome;
@@ -124,8 +124,8 @@ export class PaymentsService {
 
   /** The payment with `column` = `value`, locked until the transaction ends, or undefined. */
   private async locked(tx: EntityManager, column: 'id' | 'idempotency_key', value: string): Promise<PaymentEntity | undefined> {
-    const [row] = (await tx.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ${column} = $1 FOR UPDATE`, [value])) as PaymentRow[];
-    return row ? paymentEntityOf(row) : undefined;
+    const [record] = (await tx.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE ${column} = $1 FOR UPDATE`, [value])) as PaymentRecord[];
+    return record ? paymentEntityOf(record) : undefined;
   }
 
   private async tellProvider(row: PaymentEntity, action: PaymentCommand): Promise<void> {
@@ -141,7 +141,7 @@ export class PaymentsService {
   /** Moves the locked row by `action`, with the event that announces it, in the caller's transaction. */
   private async apply(tx: EntityManager, row: PaymentEntity, action: PaymentAction, changes: Pick<Partial<PaymentEntity>, 'failureReason' | 'providerReference'>): Promise<void> {
     const step = transition(row.status, action);
-    if (step.kind !== 'moved') throw new Error(`payment ${row.id}: ${action} does not move ${row.status}`);
+    if (step.action !== 'move') throw new Error(`payment ${row.id}: ${action} does not move ${row.status}`);
     Object.assign(row, changes, { status: step.to });
     await tx.query('UPDATE payments SET status = $2, failure_reason = $3, provider_reference = $4, updated_at = now() WHERE id = $1', [row.id, row.status, row.failureReason, row.providerReference]);
     await this.announce(tx, row);

@@ -55,6 +55,15 @@ export class ProblemException extends Error implements HasProblem {
     super(detail);
   }
 
+  /**
+   * The exception of a problem written down as data, such as the problems several services
+   * share (`sharedProblemOf` in @meshmart/contracts).
+   * @example throw ProblemException.of({ status: 404, slug: 'unknown-product', title: 'unknown product', detail: 'no product has sku MUG-001' });
+   */
+  static of(problem: { status: number; slug: string; title: string; detail: string; extensions?: Readonly<Record<string, unknown>> }): ProblemException {
+    return new ProblemException(problem.status, problem.slug, problem.title, problem.detail, { ...problem.extensions });
+  }
+
   toProblem(instance: string): ProblemDocument {
     return { ...this.extensions, type: problemType(this.slug), title: this.title, status: this.status, detail: this.message, instance };
   }

@@ -1,24 +1,14 @@
 import type { Money, PricedLine } from '@meshmart/contracts';
+import type { CartRefusal } from './cart-refusal';
 
 /** The currency of an empty cart's total. */
 export const DEFAULT_CURRENCY = 'EUR';
 
-export class CurrencyMismatch extends Error {
-  override readonly name = 'CurrencyMismatch';
-
-  constructor(
-    readonly cartCurrency: string,
-    readonly lineCurrency: string,
-  ) {
-    super(`the cart is in ${cartCurrency}; this product is priced in ${lineCurrency}`);
-  }
-}
-
-/** The lines with `line` set (added, or its quantity and price replaced), in sku order. */
-export function setLine(lines: readonly PricedLine[], line: PricedLine): PricedLine[] {
+/** The lines with `line` set (added, or its quantity and price replaced), in sku order; one currency per cart. */
+export function setLine(lines: readonly PricedLine[], line: PricedLine): PricedLine[] | Extract<CartRefusal, { refusal: 'currency-mismatch' }> {
   const currency = lines[0]?.unitPrice.currency;
   const others = lines.filter((existing) => existing.sku !== line.sku);
-  if (currency && others.length > 0 && currency !== line.unitPrice.currency) throw new CurrencyMismatch(currency, line.unitPrice.currency);
+  if (currency && others.length > 0 && currency !== line.unitPrice.currency) return { refusal: 'currency-mismatch', cartCurrency: currency, lineCurrency: line.unitPrice.currency };
   return [...others, line].sort((a, b) => a.sku.localeCompare(b.sku));
 }
 

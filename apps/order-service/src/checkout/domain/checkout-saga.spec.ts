@@ -17,33 +17,33 @@ function run(state: SagaState, ...outcomes: Parameters<typeof afterStep>[1][]) {
 
 describe('the checkout saga', () => {
   it('reserves, authorizes, commits and captures, moving the order to CONFIRMED', () => {
-    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'done', paymentId }, { kind: 'done' }, { kind: 'done' });
+    const { state, statuses } = run(startSaga(t0, 30_000), { done: true }, { done: true, paymentId }, { done: true }, { done: true });
     expect(state).toMatchObject({ step: 'DONE', paymentId, failureReason: undefined });
     expect(statuses).toEqual(['RESERVED', 'PAID', 'CONFIRMED']);
   });
 
   it('compensates a declined payment and fails the order with the reason', () => {
-    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'refused', reason: 'payment_declined', paymentId }, { kind: 'done' });
+    const { state, statuses } = run(startSaga(t0, 30_000), { done: true }, { refusal: 'payment_declined', paymentId }, { done: true });
     expect(state).toMatchObject({ step: 'DONE', failureReason: 'payment_declined', paymentId });
     expect(statuses).toEqual(['RESERVED', 'FAILED']);
   });
 
   it('fails an order without stock after a compensation that has nothing to undo', () => {
-    const { state, statuses } = run(startSaga(t0, 30_000), { kind: 'refused', reason: 'out_of_stock' }, { kind: 'done' });
+    const { state, statuses } = run(startSaga(t0, 30_000), { refusal: 'out_of_stock' }, { done: true });
     expect(state).toMatchObject({ step: 'DONE', failureReason: 'out_of_stock' });
     expect(statuses).toEqual(['FAILED']);
   });
 
   it('compensates when the reservation expired before it was committed', () => {
-    const { state } = run(startSaga(t0, 30_000), { kind: 'done' }, { kind: 'done', paymentId }, { kind: 'refused', reason: 'reservation_expired' });
+    const { state } = run(startSaga(t0, 30_000), { done: true }, { done: true, paymentId }, { refusal: 'reservation_expired' });
     expect(state).toMatchObject({ step: 'COMPENSATE', failureReason: 'reservation_expired', paymentId });
   });
 
   it('retries an unavailable participant with growing back-off, keeping the step', () => {
-    const first = afterStep(startSaga(t0, 30_000), { kind: 'unavailable', error: 'connect refused' }, t0);
+    const first = afterStep(startSaga(t0, 30_000), { unavailable: 'connect refused' }, t0);
     expect(first.state).toMatchObject({ step: 'RESERVE_STOCK', attempts: 1 });
     expect(first.orderStatus).toBeUndefined();
-    const third = afterStep({ ...first.state, attempts: 2 }, { kind: 'unavailable', error: 'x' }, t0);
+    const third = afterStep({ ...first.state, attempts: 2 }, { unavailable: 'x' }, t0);
     expect((third.retryAt?.getTime() ?? 0) - t0.getTime()).toBeGreaterThanOrEqual(400);
     const random = vi.spyOn(Math, 'random');
     try {
@@ -66,6 +66,6 @@ describe('the checkout saga', () => {
 
   it('treats a refusal of a step that cannot refuse as a bug', () => {
     const capturing = { ...startSaga(t0, 1_000), step: 'CAPTURE_PAYMENT' as const };
-    expect(() => afterStep(capturing, { kind: 'refused', reason: 'payment_declined' }, t0)).toThrow('cannot be refused');
+    expect(() => afterStep(capturing, { refusal: 'payment_declined' }, t0)).toThrow('cannot be refused');
   });
 });

@@ -1,4 +1,4 @@
-import type { OrderFailureReason, OrderStatus } from '@meshmart/contracts';
+import { isRefusal, type OrderFailureReason, type OrderStatus } from '@meshmart/contracts';
 import { jitteredBackoffMs, resilienceDefaults } from '@meshmart/mesh';
 
 /**
@@ -9,13 +9,16 @@ import { jitteredBackoffMs, resilienceDefaults } from '@meshmart/mesh';
 export const sagaSteps = ['RESERVE_STOCK', 'AUTHORIZE_PAYMENT', 'COMMIT_STOCK', 'CAPTURE_PAYMENT', 'COMPENSATE', 'DONE'] as const;
 export type SagaStep = (typeof sagaSteps)[number];
 
-/** What a participant answered to one step. */
+/**
+ * What a participant answered to one step: done, a refusal (`isRefusal` tells it) or, when
+ * there was no answer to decide on, `unavailable`.
+ */
 export type StepOutcome =
-  | { kind: 'done'; paymentId?: string }
-  /** A business refusal (no stock, card declined…): nothing will change by retrying. */
-  | { kind: 'refused'; reason: OrderFailureReason; paymentId?: string }
-  /** The participant could not be reached or failed: the same step runs again later. */
-  | { kind: 'unavailable'; error: string };
+  | { done: true; paymentId?: string }
+  /** A business refusal (no stock, card declined…), the order's failure reason: nothing will change by retrying. */
+  | { refusal: OrderFailureReason; paymentId?: string }
+  /** The participant could not be reached or failed (why): the same step runs again later. */
+  | { unavailable: string };
 
 export interface SagaState {
   step: SagaStep;
@@ -64,15 +67,15 @@ export function beforeStep(state: SagaState, now: Date): SagaState {
 /** What follows `outcome` of the current step. */
 export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): SagaDecision {
   if (state.step === 'DONE') return { state };
-  const paymentId = outcome.kind !== 'unavailable' && outcome.paymentId ? outcome.paymentId : state.paymentId;
-  if (outcome.kind === 'unavailable') {
+  const paymentId = !('unavailable' in outcome) && outcome.paymentId ? outcome.paymentId : state.paymentId;
+  if ('unavailable' in outcome) {
     const attempts = state.attempts + 1;
     return { state: { ...state, attempts }, retryAt: new Date(now.getTime() + backoffMs(attempts)) };
   }
-  if (outcome.kind === 'refused') {
+  if (isRefusal(outcome)) {
     if (state.step === 'COMPENSATE') throw new Error('compensation cannot be refused');
     if (!abandonable.includes(state.step) && state.step !== 'COMMIT_STOCK') throw new Error(`step ${state.step} cannot be refused`);
-    return { state: { ...state, step: 'COMPENSATE', failureReason: outcome.reason, paymentId, attempts: 0 } };
+    return { state: { ...state, step: 'COMPENSATE', failureReason: outcome.refusal, paymentId, attempts: 0 } };
   }
   const { next, orderStatus } = forward[state.step] as { next: SagaStep; orderStatus?: OrderStatus };
   const decided: SagaDecision = { state: { ...state, step: next, paymentId, attempts: 0 } };

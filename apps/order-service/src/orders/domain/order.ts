@@ -1,4 +1,5 @@
 import type { Money, OrderFailureReason, OrderStatus, PricedLine } from '@meshmart/contracts';
+import type { OrderRefusal } from './order-refusal';
 
 /** Where an order may go from each status; anything else is a bug, refused loudly. */
 const transitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -36,18 +37,10 @@ export function isTerminal(status: OrderStatus): boolean {
   return transitions[status].length === 0;
 }
 
-export class MixedCurrencies extends Error {
-  override readonly name = 'MixedCurrencies';
-
-  constructor(readonly currencies: readonly string[]) {
-    super(`an order is paid in one currency; the lines use ${currencies.join(', ')}`);
-  }
-}
-
-/** The order total: the sum of quantity × unit price, in minor units, of one currency. */
-export function orderTotal(lines: readonly PricedLine[]): Money {
+/** The order total: the sum of quantity × unit price, in minor units, of one currency; lines in several are refused. */
+export function orderTotal(lines: readonly PricedLine[]): Money | Extract<OrderRefusal, { refusal: 'mixed-currencies' }> {
   const currencies = [...new Set(lines.map((line) => line.unitPrice.currency))];
-  if (currencies.length !== 1) throw new MixedCurrencies(currencies);
+  if (currencies.length !== 1) return { refusal: 'mixed-currencies', currencies };
   const amountMinor = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice.amountMinor, 0);
   return { amountMinor, currency: currencies[0] as string };
 }

@@ -19,9 +19,9 @@ const cases = actions.flatMap((action) => paymentStatuses.map((status) => [statu
 
 function expectedTransition(status: PaymentStatus, action: PaymentAction): PaymentTransition {
   const expected = allowed[action][status];
-  if (expected === undefined) return { kind: 'refused', status, action };
-  if (expected === 'unchanged') return { kind: 'unchanged', status };
-  return { kind: 'moved', from: status, to: expected.to };
+  if (expected === undefined) return { action: 'refuse', status, requested: action };
+  if (expected === 'unchanged') return { action: 'none', status };
+  return { action: 'move', from: status, to: expected.to };
 }
 
 describe('the payment state machine', () => {
@@ -32,7 +32,7 @@ describe('the payment state machine', () => {
   it('moves only along PENDING → AUTHORIZED|DECLINED|FAILED, AUTHORIZED → CAPTURED|VOIDED, CAPTURED → REFUNDED', () => {
     const moves = cases
       .map(([status, action]) => transition(status, action))
-      .filter((result) => result.kind === 'moved')
+      .filter((result) => result.action === 'move')
       .map((result) => `${result.from}→${result.to}`)
       .sort();
     expect(moves).toEqual(['AUTHORIZED→CAPTURED', 'AUTHORIZED→VOIDED', 'CAPTURED→REFUNDED', 'PENDING→AUTHORIZED', 'PENDING→DECLINED', 'PENDING→FAILED']);
@@ -40,19 +40,19 @@ describe('the payment state machine', () => {
 
   it('never leaves a final state', () => {
     for (const status of ['DECLINED', 'FAILED', 'VOIDED', 'REFUNDED'] as const) {
-      expect(actions.map((action) => transition(status, action).kind)).not.toContain('moved');
+      expect(actions.map((action) => transition(status, action).action)).not.toContain('move');
     }
   });
 
   it('refuses to capture or refund what was never authorized', () => {
     for (const status of ['PENDING', 'DECLINED', 'FAILED'] as const) {
-      expect(transition(status, 'capture').kind).toBe('refused');
-      expect(transition(status, 'refund').kind).toBe('refused');
+      expect(transition(status, 'capture').action).toBe('refuse');
+      expect(transition(status, 'refund').action).toBe('refuse');
     }
   });
 
   it('refuses to void a captured or refunded payment: that takes a refund', () => {
-    expect(transition('CAPTURED', 'void')).toEqual({ kind: 'refused', status: 'CAPTURED', action: 'void' });
-    expect(transition('REFUNDED', 'void')).toEqual({ kind: 'refused', status: 'REFUNDED', action: 'void' });
+    expect(transition('CAPTURED', 'void')).toEqual({ action: 'refuse', status: 'CAPTURED', requested: 'void' });
+    expect(transition('REFUNDED', 'void')).toEqual({ action: 'refuse', status: 'REFUNDED', requested: 'void' });
   });
 });

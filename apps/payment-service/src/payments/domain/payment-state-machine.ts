@@ -7,16 +7,16 @@ import type { PaymentStatus } from '@meshmart/contracts';
 export type PaymentAction = 'approve' | 'decline' | 'fail' | 'capture' | 'void' | 'refund';
 
 /**
- * The answer of the state machine to one action:
- * - `moved`: the payment changes state (and the change is announced);
- * - `unchanged`: the action is already done, or there is nothing to undo — answered as success,
+ * What the state machine decides for one requested action:
+ * - `move`: the payment changes state (and the change is announced);
+ * - `none`: the action is already done, or there is nothing to undo — answered as success,
  *   so a retried or blind compensating call is safe;
- * - `refused`: the action makes no sense in this state (e.g. capturing a declined payment).
+ * - `refuse`: the action makes no sense in this state (e.g. capturing a declined payment).
  */
 export type PaymentTransition =
-  | { kind: 'moved'; from: PaymentStatus; to: PaymentStatus }
-  | { kind: 'unchanged'; status: PaymentStatus }
-  | { kind: 'refused'; status: PaymentStatus; action: PaymentAction };
+  | { action: 'move'; from: PaymentStatus; to: PaymentStatus }
+  | { action: 'none'; status: PaymentStatus }
+  | { action: 'refuse'; status: PaymentStatus; requested: PaymentAction };
 
 interface Rule {
   /** States the action moves from. */
@@ -42,14 +42,14 @@ const rules: Record<PaymentAction, Rule> = {
 
 /**
  * Decides what `action` does to a payment in `status`. Pure: the caller applies the answer.
- * @example transition('AUTHORIZED', 'capture'); // { kind: 'moved', from: 'AUTHORIZED', to: 'CAPTURED' }
- * @example transition('DECLINED', 'capture'); // { kind: 'refused', status: 'DECLINED', action: 'capture' }
+ * @example transition('AUTHORIZED', 'capture'); // { action: 'move', from: 'AUTHORIZED', to: 'CAPTURED' }
+ * @example transition('DECLINED', 'capture'); // { action: 'refuse', status: 'DECLINED', requested: 'capture' }
  */
 export function transition(status: PaymentStatus, action: PaymentAction): PaymentTransition {
   const rule = rules[action];
-  if (rule.from.includes(status)) return { kind: 'moved', from: status, to: rule.to };
-  if (rule.alreadyDone.includes(status)) return { kind: 'unchanged', status };
-  return { kind: 'refused', status, action };
+  if (rule.from.includes(status)) return { action: 'move', from: status, to: rule.to };
+  if (rule.alreadyDone.includes(status)) return { action: 'none', status };
+  return { action: 'refuse', status, requested: action };
 }
 
 /** Why a payment ended DECLINED or FAILED; the provider may add reasons of its own for declines. */
