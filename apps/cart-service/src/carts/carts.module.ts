@@ -4,5 +4,5 @@ import { CartsService } from './carts.service';
 import { CatalogueClient } from './catalogue.client';
 import { OrderFailedKafkaController } from './order-failed.kafka.controller';
 
-@Module({ controllers: [CartsHttpController], providers: [CartsService, CatalogueClient, OrderFailedKafkaController] })
+@Module({ controllers: [CartsHttpController, OrderFailedKafkaController], providers: [CartsService, CatalogueClient] })
 export class CartsModule {}

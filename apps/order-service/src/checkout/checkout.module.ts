@@ -4,5 +4,5 @@ import { OrderPlacedKafkaController } from './order-placed.kafka.controller';
 import { SagaParticipants } from './saga-participants';
 import { SagaSweeper } from './saga-sweeper';
 
-@Module({ providers: [SagaParticipants, CheckoutSagaRunner, SagaSweeper, OrderPlacedKafkaController], exports: [CheckoutSagaRunner] })
+@Module({ controllers: [OrderPlacedKafkaController], providers: [SagaParticipants, CheckoutSagaRunner, SagaSweeper], exports: [CheckoutSagaRunner] })
 export class CheckoutModule {}
