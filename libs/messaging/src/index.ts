@@ -13,7 +13,7 @@ export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from 
 export type { PublishableRecord } from './kafka-outbox-publisher';
 export { ensureTopics } from './topics';
 export { connectEventServer } from './nest/connect-event-server';
-export type { ConsumedEvents, EventHandlerExtras } from './nest/event-routes';
+export type { ConsumedEvents } from './nest/event-routes';
 export { KafkaEventContext, KafkaEventServer } from './nest/kafka-event-server';
 export type { KafkaEventServerOptions } from './nest/kafka-event-server';
 export type { TopicSpec } from './topics';
