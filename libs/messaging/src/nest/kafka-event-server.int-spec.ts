@@ -3,12 +3,14 @@ import { Controller, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { context as otelContext, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
-import { type RunningTracing, StartUpConditions, startTracing } from '@meshmart/mesh';
+import { StartUpConditions } from '@meshmart/mesh';
 import { eventually, useStack } from '@meshmart/testing';
 import { startEventConsumerInBackground } from '../background-consumer';
 import { readConsumerLag } from '../consumer-lag';
@@ -84,13 +86,14 @@ async function readTopic(kafka: Kafka, from: string, count: number): Promise<Kaf
 }
 
 describe('@EventPattern handlers on the Kafka event server (real broker)', () => {
-  const exporter = new InMemorySpanExporter();
-  let tracing: RunningTracing;
   let brokers: string[];
   let kafka: Kafka;
 
   beforeAll(async () => {
-    tracing = startTracing({ serviceName: 'event-server-int-spec', serviceInstanceId: `event-server-int-spec-${process.pid}`, exporter });
+    // Tracing as a service has it: spans in the async context, W3C trace context read from headers.
+    otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(new TracerProvider());
     brokers = (await useStack()).kafka.brokers;
     kafka = createKafka({ clientId: 'event-server-spec', brokers, logLevel: logLevel.NOTHING });
     await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
@@ -101,7 +104,9 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
     await admin.connect();
     await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => undefined);
     await admin.disconnect();
-    await tracing?.shutdown();
+    trace.disable();
+    propagation.disable();
+    otelContext.disable();
   });
 
   it('runs one consumer per group: retries transient failures, parks poison with its own code, continues the trace, commits, and leaves on close', async () => {
