@@ -12,4 +12,8 @@ export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';
 export type { PublishableRecord } from './kafka-outbox-publisher';
 export { ensureTopics } from './topics';
+export { connectEventServer } from './nest/connect-event-server';
+export type { ConsumedEvents } from './nest/event-routes';
+export { KafkaEventContext, KafkaEventServer } from './nest/kafka-event-server';
+export type { KafkaEventServerOptions } from './nest/kafka-event-server';
 export type { TopicSpec } from './topics';

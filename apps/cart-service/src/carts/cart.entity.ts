@@ -15,13 +15,6 @@ export class CartEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 
-/**
- * The entity's former name, kept only for the order-failed consumer (another change moves the
- * Kafka consumers onto @nestjs/microservices and will import `CartEntity`): remove with it.
- * @deprecated use `CartEntity`.
- */
-export { CartEntity as CartRow };
-
 /** The entity as the contract's `Cart`, with line and cart totals. */
 export function cartOf(row: CartEntity): Cart {
   return { id: row.id, userId: row.userId, lines: row.lines.map((line) => ({ ...line, lineTotal: lineTotal(line) })), total: cartTotal(row.lines) };

@@ -8,7 +8,7 @@ import { OrderFailedKafkaController } from './order-failed.kafka.controller';
 
 /** Carts and checkout (`/carts/:userId`), and the consumer that gives a failed order's lines back. */
 @Module({
-  controllers: [CartsHttpController],
+  controllers: [CartsHttpController, OrderFailedKafkaController],
   providers: [
     { provide: CatalogueClient, inject: [MeshClient], useFactory: (mesh: MeshClient) => new CatalogueClient(mesh) },
     {
@@ -16,7 +16,6 @@ import { OrderFailedKafkaController } from './order-failed.kafka.controller';
       inject: [DataSource, CatalogueClient, MeshClient],
       useFactory: (db: DataSource, catalogue: CatalogueClient, mesh: MeshClient) => new CartsService(db, catalogue, mesh),
     },
-    OrderFailedKafkaController,
   ],
 })
 export class CartsModule {}

@@ -10,6 +10,7 @@ import { SagaSweeper } from './saga-sweeper';
 
 /** The checkout saga: its runner, the calls to inventory and payment, the sweeper and the OrderPlaced consumer that start it. */
 @Module({
+  controllers: [OrderPlacedKafkaController],
   providers: [
     { provide: SagaParticipants, inject: [MeshClient], useFactory: (mesh: MeshClient) => new SagaParticipants(mesh) },
     {
@@ -23,7 +24,6 @@ import { SagaSweeper } from './saga-sweeper';
       inject: [CheckoutSagaRunner, ORDER_CONFIG, PersistenceStartup],
       useFactory: (runner: CheckoutSagaRunner, config: OrderConfig, startup: PersistenceStartup) => new SagaSweeper(runner, { intervalMs: config.SAGA_SWEEP_INTERVAL_MS, after: startup.whenDatabaseReady() }),
     },
-    OrderPlacedKafkaController,
   ],
   exports: [CheckoutSagaRunner],
 })

@@ -26,7 +26,7 @@ const MIGRATION_LOCK = 0x6d65_7368; // "mesh"
 /**
  * The DataSource of one service database: created on demand, migrated under an advisory lock,
  * never `synchronize`d (the schema is what the migrations say, reviewed like code).
- * @example const db = await openDataSource({ url, database: 'meshmart_order', entities: [OrderRow], migrations: [CreateOrders] });
+ * @example const db = await openDataSource({ url, database: 'meshmart_order', entities: [OrderEntity], migrations: [CreateOrders] });
  */
 export async function openDataSource(options: OpenDataSourceOptions): Promise<DataSource> {
   const dataSource = createServiceDataSource(options);

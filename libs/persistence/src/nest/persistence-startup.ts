@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { topics } from '@meshmart/contracts';
 import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
-import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, kafkaReachable, startEventConsumerInBackground } from '@meshmart/messaging';
+import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, KafkaEventServer, kafkaReachable, startEventConsumerInBackground } from '@meshmart/messaging';
 import { prepareServiceDatabase } from '../data-source/open-data-source';
 
 export interface PersistenceStartupOptions {
@@ -57,6 +57,14 @@ export class PersistenceStartup {
   /** An event consumer that starts once the database is there, without holding up the start. */
   startEventConsumer(options: Omit<BackgroundConsumerOptions, 'kafka' | 'probe' | 'startUp' | 'after' | 'log'>): BackgroundConsumer {
     return startEventConsumerInBackground({ ...options, kafka: this.options.kafka, probe: this.options.kafkaProbe, startUp: this.options.startUp, after: this.whenDatabaseReady(), log: this.options.log });
+  }
+
+  /**
+   * The Nest transport of the service's `@EventPattern` handlers: one consumer per group, each
+   * started like `startEventConsumer` above. Connect it with `connectEventServer`.
+   */
+  eventServer(): KafkaEventServer {
+    return new KafkaEventServer({ start: (consumer) => this.startEventConsumer(consumer) });
   }
 
   /** Gives up whatever is still being reached (the app is stopping). */

@@ -69,7 +69,7 @@ class PersistenceLifecycle implements OnApplicationBootstrap, OnApplicationShutd
  * `OutboxRelay` (nudge it after a commit that wrote events), `KAFKA` and `PersistenceStartup`
  * (wait for the database; start event consumers). Postgres and Kafka are reached in the
  * background (see `PersistenceStartup`): the app is created and listens while they are down.
- * @example PersistenceModule.forRoot({ service: 'order-service', entities: [OrderRow], migrations: [CreateOrders1764…] })
+ * @example PersistenceModule.forRoot({ service: 'order-service', entities: [OrderEntity], migrations: [CreateOrders1764…] })
  */
 @Global()
 @Module({})
