@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import serviceGenerator from './service-generator';
+
+const root = resolve(__dirname, '../../../../..');
+
+/** An empty workspace holding the repository's real descriptors and contracts. */
+function workspaceTree(): Tree {
+  const tree = createTreeWithEmptyWorkspace();
+  for (const app of readdirSync(join(root, 'apps'))) tree.write(`apps/${app}/src/workload.ts`, readFileSync(join(root, 'apps', app, 'src', 'workload.ts'), 'utf8'));
+  for (const file of ['events.ts', 'index.ts']) tree.write(`libs/contracts/src/${file}`, readFileSync(join(root, 'libs', 'contracts', 'src', file), 'utf8'));
+  return tree;
+}
+
+describe('nx g @meshmart/workspace:service', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = workspaceTree();
+  });
+
+  it('writes a stateless service with its descriptor, feature, problems, specs, README and contracts', () => {
+    const seeded = new Set(tree.listChanges().map((change) => change.path));
+    serviceGenerator(tree, { name: 'review-service', upstreams: 'inventory-service', callers: 'gateway,order-service' });
+    const files = tree.listChanges().map((change) => change.path).filter((path) => !seeded.has(path));
+    expect(files.sort()).toEqual([
+      'apps/review-service/README.md',
+      'apps/review-service/package.json',
+      'apps/review-service/project.json',
+      'apps/review-service/src/app.module.ts',
+      'apps/review-service/src/items/domain/item-refusal.ts',
+      'apps/review-service/src/items/items.http.controller.ts',
+      'apps/review-service/src/items/items.module.ts',
+      'apps/review-service/src/items/items.service.ts',
+      'apps/review-service/src/main.ts',
+      'apps/review-service/src/mesh.ts',
+      'apps/review-service/src/review-problems.spec.ts',
+      'apps/review-service/src/review-problems.ts',
+      'apps/review-service/src/review.http.int-spec.ts',
+      'apps/review-service/src/workload.ts',
+      'apps/review-service/tsconfig.json',
+      'apps/review-service/vitest.config.mts',
+      'libs/contracts/src/review.ts',
+    ]);
+    const descriptor = tree.read('apps/review-service/src/workload.ts', 'utf-8');
+    expect(descriptor).toContain("name: 'review-service',\n  port: 8085,\n  upstreams: ['inventory-service'],\n});");
+    expect(tree.read('apps/review-service/src/items/items.http.controller.ts', 'utf-8')).toContain("const itemReaders = ['gateway', 'order-service'] as const;");
+    expect(JSON.parse(tree.read('apps/review-service/project.json', 'utf-8') ?? '{}')).toMatchObject({ name: 'review-service', tags: ['scope:review', 'type:app'] });
+    expect(tree.read('libs/contracts/src/index.ts', 'utf-8')).toContain("export type { ReviewItem, UpsertReviewItem } from './review';");
+  });
+
+  it('adds the database, its entity, migration and migrate target with --database', () => {
+    serviceGenerator(tree, { name: 'gift-card-service', database: true, consumes: 'orders.v1' });
+    const migration = tree.children('apps/gift-card-service/src/migrations');
+    expect(migration).toEqual([expect.stringMatching(/^\d{13}-create-gift-card\.ts$/)]);
+    const timestamp = migration[0]?.slice(0, 13);
+    expect(tree.read('apps/gift-card-service/src/data.ts', 'utf-8')).toContain(`migrations = [CreateGiftCard${timestamp}]`);
+    expect(tree.exists('apps/gift-card-service/src/items/item.entity.ts')).toBe(true);
+    expect(tree.read('apps/gift-card-service/src/workload.ts', 'utf-8')).toContain("database: 'meshmart_gift_card',\n  topics: { consumes: ['orders.v1'] },");
+    expect(JSON.parse(tree.read('apps/gift-card-service/project.json', 'utf-8') ?? '{}').targets.migrate.options.command).toBe('node -r @swc-node/register apps/gift-card-service/src/migrate.ts');
+    expect(tree.read('apps/gift-card-service/src/app.module.ts', 'utf-8')).toContain('PersistenceModule.forRoot({ service: mesh.service, entities, migrations })');
+  });
+
+  it('writes nothing when an option is wrong', () => {
+    const before = tree.listChanges().map((change) => `${change.path}:${change.content?.toString() ?? ''}`);
+    expect(() => serviceGenerator(tree, { name: 'cart-service' })).toThrow(/apps\/cart-service already exists/);
+    expect(tree.listChanges().map((change) => `${change.path}:${change.content?.toString() ?? ''}`)).toEqual(before);
+  });
+});
