@@ -31,7 +31,7 @@ describe('nx g @meshmart/workspace:service', () => {
       'apps/review-service/package.json',
       'apps/review-service/project.json',
       'apps/review-service/src/app.module.ts',
-      'apps/review-service/src/items/domain/item-refusal.ts',
+      'apps/review-service/src/items/domain/review-refusal.ts',
       'apps/review-service/src/items/items.http.controller.ts',
       'apps/review-service/src/items/items.module.ts',
       'apps/review-service/src/items/items.service.ts',
