@@ -7,7 +7,7 @@ export type { ConsumedMessage, EventConsumerOptions, RunningConsumer } from './e
 export { deadLetterHeader, deadLetterReasons, headersAsText } from './dead-letters';
 export type { DeadLetterReason } from './dead-letters';
 export type { RetryingReport } from './retry-in-place';
-export { createKafka, createKafkaProbe, kafkaReachable } from './kafka-client';
+export { createKafka, createKafkaProbe, KAFKA, kafkaReachable } from './kafka-client';
 export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';
 export type { PublishableRecord } from './kafka-outbox-publisher';

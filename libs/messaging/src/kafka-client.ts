@@ -1,6 +1,9 @@
 import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
 import { currentServiceLogger } from '@meshmart/mesh';
 
+/** The Nest token of a service's Kafka client (its `PersistenceModule` provides it), for its event consumers. */
+export const KAFKA = Symbol('KAFKA');
+
 export interface KafkaClientOptions {
   clientId: string;
   brokers: readonly string[];

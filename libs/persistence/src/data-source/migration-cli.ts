@@ -1,5 +1,5 @@
 import type { EntitySchema, MigrationInterface } from 'typeorm';
-import { defaultDatabaseName, persistenceConfigSchema } from '../nest/persistence.module';
+import { defaultDatabaseName, persistenceConfigSchema } from './persistence-config';
 import { migrate, openDataSource } from './open-data-source';
 
 export interface MigrationCliOptions {

@@ -1,28 +1,12 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
-import { z } from 'zod';
 import { MESH_RUNTIME, type MeshRuntime, StartUpConditions } from '@meshmart/mesh';
-import { createKafka, createKafkaProbe, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { createKafka, createKafkaProbe, KAFKA, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
 import { createServiceDataSource } from '../data-source/open-data-source';
+import { defaultDatabaseName, type PersistenceConfig, persistenceConfigSchema } from '../data-source/persistence-config';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { PersistenceStartup } from './persistence-startup';
-
-/** The Kafka client of the service, for its event consumers. */
-export const KAFKA = Symbol('KAFKA');
-
-const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
-
-/** What a service's data side reads from its environment, validated at start-up. */
-export const persistenceConfigSchema = z.object({
-  /** The Postgres server (any database on it); the service uses its own database there. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
-  /** Default `meshmart_<service>` (e.g. meshmart_order for order-service). */
-  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'host:port')).min(1)),
-});
-export type PersistenceConfig = z.infer<typeof persistenceConfigSchema>;
 
 export interface PersistenceModuleOptions {
   /** The workload name, e.g. `order-service`: names the database and the Kafka client. */
@@ -30,11 +14,6 @@ export interface PersistenceModuleOptions {
   entities: (abstract new (...args: never[]) => unknown)[] | EntitySchema[];
   migrations: (new () => MigrationInterface)[];
   env?: NodeJS.ProcessEnv;
-}
-
-/** `order-service` → `meshmart_order`. */
-export function defaultDatabaseName(service: string): string {
-  return `meshmart_${service.replace(/-service$/, '').replaceAll('-', '_')}`;
 }
 
 /** Starts the outbox relay once Postgres and Kafka are reached, and stops it (then Kafka, then Postgres) on shutdown. */
