@@ -62,6 +62,15 @@ describe('nx g @meshmart/workspace:service', () => {
     expect(tree.read('apps/gift-card-service/src/workload.ts', 'utf-8')).toContain("database: 'meshmart_gift_card',\n  topics: { consumes: ['orders.v1'] },");
     expect(JSON.parse(tree.read('apps/gift-card-service/project.json', 'utf-8') ?? '{}').targets.migrate.options.command).toBe('node -r @swc-node/register apps/gift-card-service/src/migrate.ts');
     expect(tree.read('apps/gift-card-service/src/app.module.ts', 'utf-8')).toContain('PersistenceModule.forRoot({ service: mesh.service, entities, migrations })');
+    // --consumes orders.v1: one controller with a decorated method per event type of the topic, connected at start.
+    const consumer = tree.read('apps/gift-card-service/src/items/orders.kafka.controller.ts', 'utf-8') ?? '';
+    expect(consumer.match(/@EventPattern\('(\w+)', \{ group: 'gift-card-service\.orders' \}\)/g)).toEqual([
+      "@EventPattern('OrderPlaced', { group: 'gift-card-service.orders' })",
+      "@EventPattern('OrderConfirmed', { group: 'gift-card-service.orders' })",
+      "@EventPattern('OrderFailed', { group: 'gift-card-service.orders' })",
+    ]);
+    expect(tree.read('apps/gift-card-service/src/items/items.module.ts', 'utf-8')).toContain('controllers: [ItemsHttpController, OrdersKafkaController]');
+    expect(tree.read('apps/gift-card-service/src/main.ts', 'utf-8')).toContain('connectEventServer(app, app.get(PersistenceStartup).eventServer())');
   });
 
   it('writes nothing when an option is wrong', () => {

@@ -21,6 +21,7 @@ export default function serviceGenerator(tree: Tree, schema: ServiceGeneratorSch
   const appRoot = `apps/${options.name}`;
   generateFiles(tree, join(FILES, 'app'), appRoot, values);
   if (options.database) generateFiles(tree, join(FILES, 'database'), appRoot, values);
+  for (const consumer of options.consumers) generateFiles(tree, join(FILES, 'consumer'), appRoot, { ...values, ...consumer });
   generateFiles(tree, join(FILES, 'contracts'), 'libs/contracts/src', values);
   exportFromContracts(tree, [
     `export { ${options.propertyName}ItemIdSchema, ${options.propertyName}ItemSchema, upsert${options.className}ItemSchema } from './${options.stem}';`,

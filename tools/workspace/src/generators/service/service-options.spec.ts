@@ -6,7 +6,10 @@ const workloads = [
   { name: 'inventory-service', port: 8083, database: 'meshmart_inventory' },
   { name: 'order-service', port: 8082, database: 'meshmart_order' },
 ];
-const topics = ['orders.v1', 'inventory.v1'];
+const topics = [
+  { topic: 'orders.v1', key: 'orders', eventTypes: ['OrderPlaced', 'OrderFailed'] },
+  { topic: 'inventory.v1', key: 'inventory', eventTypes: ['StockReserved'] },
+];
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -20,7 +23,7 @@ function problemsOf(run: () => unknown): readonly string[] {
 
 describe('service generator options', () => {
   it('fills the next free port, the names of the stem and gateway as the reader', () => {
-    const options = serviceOptions({ name: 'gift-card-service', upstreams: 'inventory-service, order-service', database: true }, workloads, topics, 1_800_000_000_000);
+    const options = serviceOptions({ name: 'gift-card-service', upstreams: 'inventory-service, order-service', database: true, consumes: 'orders.v1' }, workloads, topics, 1_800_000_000_000);
     expect(options).toMatchObject({
       name: 'gift-card-service',
       stem: 'gift-card',
@@ -30,7 +33,9 @@ describe('service generator options', () => {
       upstreams: ['inventory-service', 'order-service'],
       database: 'meshmart_gift_card',
       callers: ['gateway'],
-      consumes: [],
+      consumes: ['orders.v1'],
+      consumers: [{ topic: 'orders.v1', topicStem: 'orders', topicClass: 'Orders', group: 'gift-card-service.orders', eventTypes: ['OrderPlaced', 'OrderFailed'] }],
+      metricStem: 'gift_card',
       timestamp: 1_800_000_000_000,
     });
     expect(serviceOptions({ name: 'review-service' }, workloads, topics, 0).database).toBeUndefined();

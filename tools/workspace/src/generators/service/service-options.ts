@@ -1,4 +1,4 @@
-import type { ExistingWorkload } from './workspace-facts';
+import type { DeclaredTopic, ExistingWorkload } from './workspace-facts';
 
 /** The options as `nx g @meshmart/workspace:service` passes them (see schema.json). */
 export interface ServiceGeneratorSchema {
@@ -24,10 +24,24 @@ export interface ServiceOptions {
   port: number;
   upstreams: string[];
   consumes: string[];
+  /** One Kafka controller each: the consumed topic, its consumer group and the event types it carries. */
+  consumers: ConsumedTopic[];
+  /** `gift-card` → `gift_card`, for metric names. */
+  metricStem: string;
   database?: string;
   callers: string[];
   /** The migration's timestamp (milliseconds), also its class name's suffix. */
   timestamp: number;
+}
+
+export interface ConsumedTopic {
+  topic: string;
+  /** `orders`: names the controller's file (`orders.kafka.controller.ts`) and the group. */
+  topicStem: string;
+  topicClass: string;
+  /** `<name>.<topicStem>`. */
+  group: string;
+  eventTypes: string[];
 }
 
 /** What is wrong with the options: every problem, each naming the option. */
@@ -45,7 +59,8 @@ const NAME = /^[a-z]([-a-z0-9]{0,50}[a-z0-9])?-service$/;
  * port after the highest one in use, `gateway` as the reader.
  * @throws InvalidServiceOptions naming every problem.
  */
-export function serviceOptions(schema: ServiceGeneratorSchema, workloads: readonly ExistingWorkload[], topics: readonly string[], now: number): ServiceOptions {
+export function serviceOptions(schema: ServiceGeneratorSchema, workloads: readonly ExistingWorkload[], declared: readonly DeclaredTopic[], now: number): ServiceOptions {
+  const topics = declared.map((each) => each.topic);
   const problems: string[] = [];
   const name = schema.name.trim();
   const names = new Set(workloads.map((workload) => workload.name));
@@ -81,10 +96,16 @@ export function serviceOptions(schema: ServiceGeneratorSchema, workloads: readon
     port,
     upstreams: unique(upstreams),
     consumes: unique(consumes),
+    consumers: unique(consumes).map((topic) => consumedTopic(name, declared.find((each) => each.topic === topic) ?? { topic, key: topic, eventTypes: [] })),
+    metricStem: stem.replaceAll('-', '_'),
     ...(database ? { database } : {}),
     callers: unique(callers),
     timestamp: now,
   };
+}
+
+function consumedTopic(name: string, { topic, key, eventTypes }: DeclaredTopic): ConsumedTopic {
+  return { topic, topicStem: key, topicClass: key.charAt(0).toUpperCase() + key.slice(1), group: `${name}.${key}`, eventTypes };
 }
 
 function list(value: string | undefined): string[] {

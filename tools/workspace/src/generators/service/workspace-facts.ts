@@ -30,23 +30,39 @@ export function existingWorkloads(tree: Tree): ExistingWorkload[] {
     });
 }
 
-/** The Kafka topics `@meshmart/contracts` declares (the values of its `topics` object). */
-export function declaredTopics(tree: Tree): string[] {
+/** A Kafka topic `@meshmart/contracts` declares: its value, the key of `topics` naming it, and the event types published on it. */
+export interface DeclaredTopic {
+  topic: string;
+  /** `orders` for `topics.orders` (`orders.v1`). */
+  key: string;
+  eventTypes: string[];
+}
+
+/** The Kafka topics of `@meshmart/contracts` (`topics`) with their event types (`topicOfEvent`), read from its source. */
+export function declaredTopics(tree: Tree): DeclaredTopic[] {
   const path = 'libs/contracts/src/events.ts';
   const source = ts.createSourceFile(path, tree.read(path, 'utf-8') ?? '', ts.ScriptTarget.Latest, true);
-  const topics: string[] = [];
+  const declared: DeclaredTopic[] = [];
+  const eventsOf = new Map<string, string[]>();
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'topics' && node.initializer) {
+    if (ts.isVariableDeclaration(node) && node.initializer) {
       const object = unwrap(node.initializer);
-      if (ts.isObjectLiteralExpression(object)) {
-        for (const property of object.properties) if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer)) topics.push(property.initializer.text);
+      const name = node.name.getText(source);
+      if (ts.isObjectLiteralExpression(object) && (name === 'topics' || name === 'topicOfEvent')) {
+        for (const property of object.properties) {
+          if (!ts.isPropertyAssignment(property)) continue;
+          const key = property.name.getText(source);
+          const value = unwrap(property.initializer);
+          if (name === 'topics' && ts.isStringLiteral(value)) declared.push({ topic: value.text, key, eventTypes: [] });
+          if (name === 'topicOfEvent' && ts.isPropertyAccessExpression(value)) eventsOf.set(value.name.text, [...(eventsOf.get(value.name.text) ?? []), key]);
+        }
+        return;
       }
-      return;
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return topics;
+  return declared.map((each) => ({ ...each, eventTypes: eventsOf.get(each.key) ?? [] }));
 }
 
 function descriptorLiteral(path: string, text: string): ts.ObjectLiteralExpression | undefined {
