@@ -5,15 +5,22 @@ import { join } from 'node:path';
 
 // The dependency rules of the design, as Nx tags on two axes (scope and type):
 // apps may import libs; libs never import apps; `contracts` imports nothing of ours; `mesh`
-// knows nothing of commerce; domain code imports no framework and no I/O.
+// knows nothing of commerce. Domain code (the `domain/` folders of the apps, below) imports no
+// framework, no I/O and nothing of ours but contracts.
 const frameworkAndIo = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'etcd3', '@opentelemetry/sdk-*', 'fastify'];
 
+// A service's code imports the mesh's service surface; its tools and test beds are for the CLI and specs.
+const serviceSurfaceOnly = { group: ['@meshmart/mesh/tools', '@meshmart/mesh/testing'], message: 'a service imports @meshmart/mesh; /tools and /testing are for the CLI, the deployment generator and specs' };
+const domainImports = {
+  group: [...frameworkAndIo, 'undici', 'node:*', '@meshmart/*', '!@meshmart/contracts'],
+  message: 'domain code is plain TypeScript: no framework, no I/O, nothing of ours but @meshmart/contracts',
+};
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/src/**/testing/**/*.ts'];
+
 const typeRules = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
-  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: frameworkAndIo },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
   // The data side reports to the instance's readiness and waits with the mesh's back-off, as messaging does.
-  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging', 'type:mesh'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:mesh'] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh'] },
   { sourceTag: 'type:mesh', onlyDependOnLibsWithTags: ['type:mesh'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: frameworkAndIo },
@@ -65,8 +72,18 @@ export default defineConfig(
     },
   },
   {
+    files: ['apps/*/src/**/*.ts'],
+    ignores: testFiles,
+    rules: { 'no-restricted-imports': ['error', { patterns: [serviceSurfaceOnly] }] },
+  },
+  {
+    files: ['apps/*/src/**/domain/**/*.ts'],
+    ignores: testFiles,
+    rules: { 'no-restricted-imports': ['error', { patterns: [serviceSurfaceOnly, domainImports] }] },
+  },
+  {
     // Test files, and test support kept in a project's own `testing/` folders.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/src/**/testing/**/*.ts'],
+    files: testFiles,
     rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
   },
 );

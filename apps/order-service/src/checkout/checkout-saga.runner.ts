@@ -5,6 +5,7 @@ import { appendToOutbox, type NewEvent, type OutboxRelay } from '@meshmart/persi
 import { transition } from '../orders/domain/order';
 import { checkoutMetrics } from './checkout-metrics';
 import { afterStep, beforeStep, type SagaState, type StepOutcome } from './domain/checkout-saga';
+import { sagaBackoffMs } from './saga-backoff';
 import type { SagaOrder, SagaParticipants } from './saga-participants';
 import { type LeasedOrder, SagaStore, type StepRecord } from './saga-store';
 
@@ -47,7 +48,7 @@ export class CheckoutSagaRunner {
       while (state.step !== 'DONE') {
         state = beforeStep(state, new Date());
         const outcome = await this.runStep(state, this.sagaOrder(order, state));
-        const decision = afterStep(state, outcome, new Date());
+        const decision = afterStep(state, outcome, new Date(), sagaBackoffMs);
         // The write that ends this run (done, or waiting for a retry) also lets go of the lease.
         released = decision.state.step === 'DONE' || decision.retryAt !== undefined;
         await this.persist(order, decision.state, decision.orderStatus, outcome, decision.retryAt, released);

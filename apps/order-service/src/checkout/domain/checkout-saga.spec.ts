@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { afterStep, backoffMs, beforeStep, type SagaState, startSaga } from './checkout-saga';
+import { sagaBackoffMs as backoffMs } from '../saga-backoff';
+import { afterStep, beforeStep, type SagaState, startSaga } from './checkout-saga';
 
 const t0 = new Date('2026-11-25T10:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -8,7 +9,7 @@ const paymentId = '5b0c5f8e-1f7a-4d2b-9a53-0c6f0e1d2a3b';
 function run(state: SagaState, ...outcomes: Parameters<typeof afterStep>[1][]) {
   const statuses: string[] = [];
   for (const outcome of outcomes) {
-    const decision = afterStep(beforeStep(state, t0), outcome, t0);
+    const decision = afterStep(beforeStep(state, t0), outcome, t0, backoffMs);
     if (decision.orderStatus) statuses.push(decision.orderStatus);
     state = decision.state;
   }
@@ -40,10 +41,10 @@ describe('the checkout saga', () => {
   });
 
   it('retries an unavailable participant with growing back-off, keeping the step', () => {
-    const first = afterStep(startSaga(t0, 30_000), { unavailable: 'connect refused' }, t0);
+    const first = afterStep(startSaga(t0, 30_000), { unavailable: 'connect refused' }, t0, backoffMs);
     expect(first.state).toMatchObject({ step: 'RESERVE_STOCK', attempts: 1 });
     expect(first.orderStatus).toBeUndefined();
-    const third = afterStep({ ...first.state, attempts: 2 }, { unavailable: 'x' }, t0);
+    const third = afterStep({ ...first.state, attempts: 2 }, { unavailable: 'x' }, t0, backoffMs);
     expect((third.retryAt?.getTime() ?? 0) - t0.getTime()).toBeGreaterThanOrEqual(400);
     const random = vi.spyOn(Math, 'random');
     try {
@@ -66,6 +67,6 @@ describe('the checkout saga', () => {
 
   it('treats a refusal of a step that cannot refuse as a bug', () => {
     const capturing = { ...startSaga(t0, 1_000), step: 'CAPTURE_PAYMENT' as const };
-    expect(() => afterStep(capturing, { refusal: 'payment_declined' }, t0)).toThrow('cannot be refused');
+    expect(() => afterStep(capturing, { refusal: 'payment_declined' }, t0, backoffMs)).toThrow('cannot be refused');
   });
 });

@@ -1,5 +1,4 @@
 import { isRefusal, type OrderFailureReason, type OrderStatus } from '@meshmart/contracts';
-import { jitteredBackoffMs, resilienceDefaults } from '@meshmart/mesh';
 
 /**
  * The checkout saga, as data: reserve stock → authorize payment → commit stock → capture
@@ -64,8 +63,11 @@ export function beforeStep(state: SagaState, now: Date): SagaState {
   return state;
 }
 
-/** What follows `outcome` of the current step. */
-export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): SagaDecision {
+/**
+ * What follows `outcome` of the current step. An unavailable participant is tried again after
+ * `backoffMs(attempts)` (the runner passes the mesh's back-off; the domain only counts).
+ */
+export function afterStep(state: SagaState, outcome: StepOutcome, now: Date, backoffMs: (attempts: number) => number): SagaDecision {
   if (state.step === 'DONE') return { state };
   const paymentId = !('unavailable' in outcome) && outcome.paymentId ? outcome.paymentId : state.paymentId;
   if ('unavailable' in outcome) {
@@ -81,9 +83,4 @@ export function afterStep(state: SagaState, outcome: StepOutcome, now: Date): Sa
   const decided: SagaDecision = { state: { ...state, step: next, paymentId, attempts: 0 } };
   if (orderStatus) decided.orderStatus = orderStatus;
   return decided;
-}
-
-/** The mesh's back-off for work retried until done, between tries of one step: 200 ms doubling, at most 5 s. */
-export function backoffMs(attempts: number): number {
-  return jitteredBackoffMs(attempts, resilienceDefaults.retries.untilDoneBackoff);
 }
