@@ -22,7 +22,7 @@ export function problemOf(refusal: OrderRefusal): ProblemException {
 /**
  * The value of a call that may refuse, for a controller to answer with; a refusal is thrown as
  * its problem, which the mesh's problem+json filter sends.
- * @example return answerOrThrow(await this.orders.place(command, key));
+ * @example return answerOrThrow(await this.checkout.place(command, key));
  */
 export function answerOrThrow<T extends object>(outcome: T | OrderRefusal): T {
   return valueOrThrow<T, OrderRefusal>(outcome, problemOf);

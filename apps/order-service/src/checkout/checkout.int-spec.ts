@@ -6,11 +6,13 @@ import { openDataSource, type OutboxPublisher, OutboxRelay } from '@meshmart/per
 import { type StackEndpoints, useStack, dropDatabases } from '@meshmart/testing';
 import { entities, migrations } from '../data';
 import { loadOrderConfig } from '../order-config';
-import { OrdersService } from './orders.service';
+import { OrdersService } from '../orders/orders.service';
+import { CheckoutService } from './checkout.service';
 
 const database = `meshmart_order_test_${randomBytes(4).toString('hex')}`;
 let stack: StackEndpoints;
 let db: DataSource;
+let checkout: CheckoutService;
 let orders: OrdersService;
 /** Sagas the service started; this spec runs no saga, so they stay where placing left them. */
 const started: string[] = [];
@@ -24,7 +26,8 @@ function command(userId: string): PlaceOrder {
 beforeAll(async () => {
   stack = await useStack();
   db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
-  orders = new OrdersService(db, new OutboxRelay(db, unusedPublisher), { sagaTimeoutMs: loadOrderConfig({}).SAGA_TIMEOUT_MS }, { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
+  orders = new OrdersService(db);
+  checkout = new CheckoutService(db, new OutboxRelay(db, unusedPublisher), { sagaTimeoutMs: loadOrderConfig({}).SAGA_TIMEOUT_MS }, { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
 });
 
 afterAll(async () => {
@@ -35,7 +38,7 @@ afterAll(async () => {
 describe('placing orders against Postgres', () => {
   it('writes the order, its saga and OrderPlaced together, once per idempotency key even under concurrency', async () => {
     const placing = command('ada');
-    const results = await Promise.all(Array.from({ length: 6 }, () => orders.place(placing, 'key-1')));
+    const results = await Promise.all(Array.from({ length: 6 }, () => checkout.place(placing, 'key-1')));
     expect(results.filter((r) => !isRefusal(r) && !r.replayed)).toHaveLength(1);
     expect(results.filter((r) => !isRefusal(r) && r.replayed)).toHaveLength(5);
     const ids = new Set(results.map((r) => (isRefusal(r) ? r.refusal : r.value.id)));
@@ -52,9 +55,9 @@ describe('placing orders against Postgres', () => {
   });
 
   it('refuses a key reused for another cart, and shows no user another user’s order', async () => {
-    const first = await orders.place(command('bob'), 'key-2');
+    const first = await checkout.place(command('bob'), 'key-2');
     expect(first).toMatchObject({ replayed: false });
-    const reused = await orders.place(command('bob'), 'key-2');
+    const reused = await checkout.place(command('bob'), 'key-2');
     expect(reused).toEqual(idempotencyKeyReused);
     if (isRefusal(first)) return;
     expect(await orders.find('bob', first.value.id)).toMatchObject({ id: first.value.id });
