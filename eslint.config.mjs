@@ -18,16 +18,18 @@ const domainImports = {
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/src/**/testing/**/*.ts'];
 
 const typeRules = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:messaging', 'type:mesh', 'type:contracts', 'type:testing'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data-access', 'type:messaging', 'type:mesh', 'type:contracts'] },
   // The data side reports to the instance's readiness and waits with the mesh's back-off, as messaging does.
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:messaging', 'type:mesh'] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh'] },
   { sourceTag: 'type:mesh', onlyDependOnLibsWithTags: ['type:mesh'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: frameworkAndIo },
+  // libs/platform starts the local platform (the CLI's demo, the tests): the apps as processes, never as imports.
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
   // libs/testing serves every other project's tests, so it may depend on nothing they are.
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access', 'type:testing'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:messaging', 'type:data-access', 'type:platform'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:mesh', 'type:platform', 'type:testing'] },
 ];
 
 // One scope per app, read from the apps' own tags (apps/*/project.json, written with the app),
@@ -51,9 +53,11 @@ const boundaries = (constraints) => [
 
 const allConstraints = [...typeRules, ...scopeRules, { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] }];
 
-// Tests of any project may use libs/testing, and nothing else beyond what their project may.
+// Tests of any project may use libs/testing and libs/platform, and nothing else beyond what their project may.
 const testConstraints = allConstraints.map((rule) =>
-  rule.sourceTag.startsWith('type:') && rule.sourceTag !== 'type:testing' ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'type:testing'] } : rule,
+  rule.sourceTag.startsWith('type:') && rule.sourceTag !== 'type:testing'
+    ? { ...rule, onlyDependOnLibsWithTags: [...new Set([...rule.onlyDependOnLibsWithTags, 'type:testing', 'type:platform'])] }
+    : rule,
 );
 
 export default defineConfig(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Product, testPaymentTokens } from '@meshmart/contracts';
-import { sendJson, Shopper, shopperToken } from '@meshmart/testing';
+import { sendJson, Shopper, shopperToken } from '@meshmart/platform';
 import { type PlatformContext, startPlatformContext } from './platform-context';
 import { type RawAnswer, rawRequest } from './raw-http';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 
 interface Step {
   shoppers: number;

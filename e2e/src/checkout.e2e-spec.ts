@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Order, testPaymentTokens } from '@meshmart/contracts';
-import { Shopper } from '@meshmart/testing';
+import { Shopper } from '@meshmart/platform';
 import { type PlatformContext, startPlatformContext } from './platform-context';
 import { meshTraffic } from './mesh-traffic';
 

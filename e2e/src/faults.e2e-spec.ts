@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Order, terminalOrderStatuses, testPaymentTokens } from '@meshmart/contracts';
-import { type AppProcess, Shopper } from '@meshmart/testing';
+import { type AppProcess, Shopper } from '@meshmart/platform';
 import { type PlatformContext, startPlatformContext } from './platform-context';
 
 const SAGA_TIMEOUT_MS = 15_000;

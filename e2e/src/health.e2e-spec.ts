@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
 import { EtcdRegistry } from '@meshmart/mesh/tools';
-import { type AppProcess, makeCertificates, serviceEnv, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 const namespace = `e2e${randomUUID().slice(0, 6)}`;
 const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-certs-'));

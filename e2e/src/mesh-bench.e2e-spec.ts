@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 
 interface Load {
   requests: number;

@@ -1,4 +1,4 @@
-import { type Platform, readIstioRequests } from '@meshmart/testing';
+import { type Platform, readIstioRequests } from '@meshmart/platform';
 
 export interface MeshTraffic {
   /** `source→destination` → requests, as the destinations reported them. */

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Order, Payment, Product, Reservation } from '@meshmart/contracts';
-import { type AppProcess, type Platform, Shopper, startPlatform, useStack } from '@meshmart/testing';
+import { type AppProcess, type Platform, Shopper, startPlatform } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 /** The platform as the demo runs it, in its own namespace and databases, plus what the tests ask the services directly. */
 export interface PlatformContext {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPaymentTokens } from '@meshmart/contracts';
-import { type AppProcess, Shopper } from '@meshmart/testing';
+import { type AppProcess, Shopper } from '@meshmart/platform';
 import { type PlatformContext, startPlatformContext } from './platform-context';
 
 // Restarts in seconds: the one order-service instance of the platform, started as the demo

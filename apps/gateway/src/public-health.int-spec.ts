@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, makeCertificates, serviceEnv, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 const namespace = `gwh${randomUUID().slice(0, 6)}`;
 const certDir = mkdtempSync(join(tmpdir(), 'meshmart-gateway-health-'));

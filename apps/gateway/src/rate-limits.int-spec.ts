@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, makeCertificates, serviceEnv, shopperToken, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, serviceEnv, shopperToken, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 const namespace = `gw${randomUUID().slice(0, 6)}`;
 const certDir = mkdtempSync(join(tmpdir(), 'meshmart-gateway-certs-'));

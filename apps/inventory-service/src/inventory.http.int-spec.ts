@@ -7,7 +7,8 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productSchema, reservationSchema } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { throwawayDatabaseName } from './testing/throwaway-inventory-database';
 
 const callers = ['operator', 'order-service', 'cart-service', 'gateway'] as const;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizePayment, operatorIdentity, type Payment, paymentSchema, testPaymentTokens } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
-import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, dropDatabases, makeCertificates, serviceEnv, type StackEndpoints, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 const namespace = `pay${randomUUID().slice(0, 6)}`;
 const database = `meshmart_payment_http_${randomBytes(4).toString('hex')}`;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 
 export interface ConsoleProcess {
   url: string;

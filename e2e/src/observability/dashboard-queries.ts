@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 
 /** Values for the dashboards' template variables; a regex each, as Grafana's "All" (`.*`) is. */
 export interface DashboardVariables {

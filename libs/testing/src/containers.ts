@@ -3,15 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
-import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
-
-/** Image tags, kept equal to what the local stack runs (Kafka: see infra/kafka/README.md). */
-export const stackImages = {
-  postgres: 'postgres:16-alpine',
-  kafka: 'apache/kafka:4.2.0',
-  etcd: 'quay.io/coreos/etcd:v3.5.17',
-  prometheus: 'prom/prometheus:v2.55.1',
-} as const;
+import { findWorkspaceRoot, type StackEndpoints, stackImages } from '@meshmart/platform';
 
 export interface ContainerStack {
   endpoints: StackEndpoints;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { type ContainerStack, dockerAvailable, startContainerStack } from './containers';
-import { defaultStateDir, readStackFile, type StackEndpoints, stackEndpointsFromEnv } from './stack-endpoints';
+import { defaultStateDir, readStackFile, type StackEndpoints, stackEndpointsFromEnv } from '@meshmart/platform';
 
 /** Thrown when no real component can be had; tests fail with it, they never skip. */
 export class StackUnavailable extends Error {

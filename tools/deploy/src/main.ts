@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import { buildApp } from './build/build-app';
 import { checkDeployment } from './checks/check-deployment';
 import { generatedFiles } from './generate';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import type { ComponentStatus } from './stack/component';
 import { loadStackSettings, redactUrl } from './stack/settings';
 import { LocalStack } from './stack/stack';

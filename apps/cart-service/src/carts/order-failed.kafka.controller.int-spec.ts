@@ -10,7 +10,8 @@ import { deadLetterTopic, topics } from '@meshmart/contracts';
 import { StartUpConditions } from '@meshmart/mesh';
 import { connectEventServer, createKafka, ensureTopics, KafkaEventServer, outboxProducerConfig, startEventConsumerInBackground } from '@meshmart/messaging';
 import { openDataSource } from '@meshmart/persistence';
-import { dropDatabases, eventually, type StackEndpoints, useStack } from '@meshmart/testing';
+import { dropDatabases, type StackEndpoints } from '@meshmart/platform';
+import { eventually, useStack } from '@meshmart/testing';
 import { entities, migrations } from '../data';
 import { OrderFailedKafkaController } from './order-failed.kafka.controller';
 

@@ -1,4 +1,4 @@
-import { dropDatabases } from '@meshmart/testing';
+import { dropDatabases } from '@meshmart/platform';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '@meshmart/persistence';

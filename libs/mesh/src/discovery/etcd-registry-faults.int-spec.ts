@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import { Etcd3 } from 'etcd3';
 import { describe, expect, it } from 'vitest';
 import { LeaseLost } from './discovery-errors';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadlineExceeded } from '../errors/mesh-error';
 import { request } from 'node:https';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { workloadFiles } from '../identity/certificate-files';
 import { mtlsAgent } from '../identity/mtls-agent';
 import { WorkloadIdentity } from '../identity/workload-identity';

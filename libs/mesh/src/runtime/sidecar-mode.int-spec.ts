@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { UpstreamFailed } from '../client/upstream-client';
 import { Deadline } from '../resilience/deadline';
 import { parsePrometheusText, samplesOf } from '../telemetry/testing/prometheus-text';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { MeshTestBed } from '../testing/mesh-test-bed';
 
 describe('errors Fastify and Nest raise themselves, from a real echo-service over mTLS', () => {

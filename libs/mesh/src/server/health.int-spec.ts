@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { readWorkloadCertificate } from '../identity/certificate-files';
 import { MeshTestBed } from '../testing/mesh-test-bed';
 import { TrafficPolicyStore } from '../traffic/traffic-policy-store';

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import { type RunningTracing, startTracing, withClientSpan } from './tracing';
 
 /** A span as the child process's exporter wrote it. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AppProcess, startService } from '@meshmart/testing';
+import { type AppProcess, startService } from '@meshmart/platform';
 import { loadMeshConfig } from '../config/mesh-config';
 import { MeshRuntime } from '../runtime/mesh-runtime';
 import { ECHO_SCRIPT } from './mesh-test-bed';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { seededRandom } from '../balancing/seeded-random';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { EchoAnswer } from '../testing/echo-service';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { type StackEndpoints } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { ensureDatabase } from './ensure-database';
 
 describe('ensureDatabase against a real Postgres', () => {

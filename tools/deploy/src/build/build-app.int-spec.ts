@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import { buildApp } from './build-app';
 
 const root = findWorkspaceRoot(__dirname);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toIstioAuthorizationPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
-import { stackImages } from '@meshmart/testing';
+import { stackImages } from '@meshmart/platform';
 import { isDeepStrictEqual } from 'node:util';
 import { edgePolicyOf } from '../authz/edge-policy';
 import { enforcedPolicy } from '../authz/enforced-policy';

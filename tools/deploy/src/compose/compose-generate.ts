@@ -1,6 +1,6 @@
 import { operatorIdentity } from '@meshmart/contracts';
 import type { TrafficPolicy } from '@meshmart/mesh/tools';
-import { stackImages } from '@meshmart/testing';
+import { stackImages } from '@meshmart/platform';
 import { envoyPorts, type PlatformModel } from '../platform/platform';
 import { composeInstances, composeInstanceYaml } from './compose-workloads';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { operatorIdentity, workloadDescriptors } from '@meshmart/contracts';
-import { MeshHttpsClient, runDemoShopper, seedDemoCatalogue } from '@meshmart/testing';
+import { MeshHttpsClient, runDemoShopper, seedDemoCatalogue } from '@meshmart/platform';
 
 /**
  * The compose `shopper` job: the demo's script (seed the catalogue as the operator, then a

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { MeshRuntime, spiffeId, workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
 import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MtlsAgent, MtlsConnector, UpstreamTraffic, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh/tools';
-import { type AppProcess, type StackEndpoints, type StartedWhen, startService } from '@meshmart/testing';
+import { type AppProcess, type StackEndpoints, type StartedWhen, startService } from '@meshmart/platform';
 import { type CpuProfile, profileWhile, stageShares } from './cpu-stages';
 import { type LoadResult, runAtRate, runLoad } from './load';
 import { type MeasuredLoad, type MeshBenchMeasurement, type VariantName, VARIANTS, writeMeshReport } from './mesh-report';

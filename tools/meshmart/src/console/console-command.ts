@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readStackFile } from '@meshmart/testing';
+import { readStackFile } from '@meshmart/platform';
 import { consoleTracesDir, DEFAULT_CONSOLE_PORT, startConsole } from './console';
 
 export const consoleUsage = `usage: meshmart console [--port ${DEFAULT_CONSOLE_PORT}] [--namespace meshmart] [--prometheus URL] [--etcd URL[,URL]]

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StackEndpoints, useStack } from '@meshmart/testing';
+import { type StackEndpoints } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { type RunningConsole, startConsole } from './console';
 
 let stack: StackEndpoints;

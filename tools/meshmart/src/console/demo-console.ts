@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackEndpoints } from '@meshmart/testing';
+import type { StackEndpoints } from '@meshmart/platform';
 import { type Daemon, runningPid, spawnDaemon, stopDaemon, waitUntilReady } from '../stack/processes';
 import { consoleTracesDir, DEFAULT_CONSOLE_PORT, type RunningConsole, startConsole } from './console';
 

@@ -1,5 +1,5 @@
 import type { Workload } from '@meshmart/contracts';
-import type { AppProcess, Platform } from '@meshmart/testing';
+import type { AppProcess, Platform } from '@meshmart/platform';
 
 /**
  * What `npm run demo -- --canary` runs: every instance at the stable version and one more

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/testing';
+import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/platform';
 import { startDemoConsole } from '../console/demo-console';
 import type { LocalStack } from '../stack/stack';
 import { demoCanary, stableVersionEnv, startDemoCanary } from './demo-canary';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, findWorkspaceRoot, makeCertificates, serviceEnv, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, findWorkspaceRoot, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { readDemoServices, serviceRecord, writeDemoServices } from './demo-state';
 import { InstanceSupervisor } from './instance-supervisor';
 

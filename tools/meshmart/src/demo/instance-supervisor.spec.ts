@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 import { InstanceSupervisor, type SupervisedInstance } from './instance-supervisor';
 
 /** A process that ends when the test says so: only what the supervisor reads of it. */

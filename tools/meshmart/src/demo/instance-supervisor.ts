@@ -1,5 +1,5 @@
 import { JitteredBackoff } from '@meshmart/mesh';
-import type { AppProcess } from '@meshmart/testing';
+import type { AppProcess } from '@meshmart/platform';
 
 /** One supervised slot (`order-service-1`) and the process that fills it now. */
 export interface SupervisedInstance {

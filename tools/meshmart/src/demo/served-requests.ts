@@ -1,4 +1,4 @@
-import { type AppProcess, type Platform, readIstioRequests } from '@meshmart/testing';
+import { type AppProcess, type Platform, readIstioRequests } from '@meshmart/platform';
 
 /** Requests an instance answered, by calling workload, read from its own `/metrics` (reporter="destination"). */
 export async function servedRequests(platform: Platform, app: AppProcess): Promise<Map<string, number>> {

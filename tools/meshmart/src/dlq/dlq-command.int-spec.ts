@@ -5,7 +5,8 @@ import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, outboxProducerConfig, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { eventually, findWorkspaceRoot, useStack } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
+import { eventually, useStack } from '@meshmart/testing';
 
 /**
  * `meshmart dlq` run as an operator runs it (the real CLI, a child process) against messages a

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findWorkspaceRoot, useStack } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 const root = findWorkspaceRoot(__dirname);
 const rulesDir = join(root, 'infra', 'prometheus', 'rules');

@@ -11,7 +11,8 @@ import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, deadLetterHeader, outboxProducerConfig, type RetryingReport, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
 import { failureCode } from '@meshmart/mesh';
 import { claimMessage, openDataSource } from '@meshmart/persistence';
-import { eventually, findWorkspaceRoot, useStack } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
+import { eventually, useStack } from '@meshmart/testing';
 import { readDeadLetters } from '../dlq/dead-letter-log';
 import { PostgresComponent } from '../stack/postgres';
 

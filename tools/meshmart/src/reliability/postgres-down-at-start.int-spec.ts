@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdRegistry } from '@meshmart/mesh/tools';
-import { type AppProcess, findWorkspaceRoot, makeCertificates, MeshHttpsClient, serviceEnv, type StackEndpoints, startApp, useStack } from '@meshmart/testing';
+import { type AppProcess, findWorkspaceRoot, makeCertificates, MeshHttpsClient, serviceEnv, type StackEndpoints, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { PostgresComponent } from '../stack/postgres';
 import { loadStackSettings } from '../stack/settings';
 

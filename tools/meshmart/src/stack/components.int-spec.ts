@@ -8,7 +8,8 @@ import { logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, ensureTopics } from '@meshmart/messaging';
-import { databaseUrl, type StackEndpoints, useStack } from '@meshmart/testing';
+import { databaseUrl, type StackEndpoints } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { serviceDatabases } from './postgres';
 
 let stack: StackEndpoints;

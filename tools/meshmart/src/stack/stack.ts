@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { type StackEndpoints, stackFilePath } from '@meshmart/testing';
+import { type StackEndpoints, stackFilePath } from '@meshmart/platform';
 import type { ComponentContext, ComponentStatus, StackComponent } from './component';
 import { EtcdComponent } from './etcd';
 import { KafkaComponent } from './kafka';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackEndpointsToEnv } from '@meshmart/testing';
+import { stackEndpointsToEnv } from '@meshmart/platform';
 import type { LocalStack } from '../stack/stack';
 import { formatSummary, summarizeReports } from './summary';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parseTrafficPolicy } from '@meshmart/mesh/tools';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 import { parseFaultArgs, runFaultCommand } from './fault-command';
 import { parseTrafficArgs, runTrafficCommand } from './traffic-command';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findWorkspaceRoot } from '@meshmart/testing';
+import { findWorkspaceRoot } from '@meshmart/platform';
 
 const root = findWorkspaceRoot(__dirname);
 const IMPORT = /(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g;

@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Product, topics, workloads } from '@meshmart/contracts';
-import { type AppProcess, databaseOf, startPlatform } from '@meshmart/testing';
+import { type AppProcess, databaseOf, startPlatform } from '@meshmart/platform';
 import type { ComponentStatus } from '../../stack/component';
 import type { LocalStack } from '../../stack/stack';
 import { GatewayClient } from '../../load/gateway-client';
