@@ -61,7 +61,7 @@ beforeAll(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'meshmart-generated-certs-'));
   copyWorkspace(scratch);
   console.log(`generating ${service} in ${scratch}`);
-  inScratch(process.execPath, ['node_modules/nx/bin/nx.js', 'g', '@meshmart/workspace:service', service, '--database', '--upstreams', 'inventory-service', '--consumes', 'orders.v1', '--callers', 'order-service']);
+  inScratch(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'g', '@meshmart/workspace:service', service, '--database', '--upstreams', 'inventory-service', '--consumes', 'orders.v1', '--callers', 'order-service']);
 });
 
 afterAll(async () => {
@@ -74,7 +74,7 @@ afterAll(async () => {
 
 describe('a service made by nx g @meshmart/workspace:service', () => {
   it('passes its own lint, typecheck, unit and integration tests, and the deployment files follow it', () => {
-    inScratch(process.execPath, ['node_modules/nx/bin/nx.js', 'run-many', '-t', 'lint', 'typecheck', 'test', 'int', `--projects=${service}`, '--skip-nx-cache', '--outputStyle=stream']);
+    inScratch(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'run-many', '-t', 'lint', 'typecheck', 'test', 'int', `--projects=${service}`, '--skip-nx-cache', '--outputStyle=stream']);
     const check = inScratch(process.execPath, ['tools/deploy/bin/meshmart-deploy.cjs', 'check']);
     expect(check).toMatch(/check:deploy: \d+ checks passed/);
     // The generated deployment files name it: compose, the Kubernetes base and its Envoy sidecar.
