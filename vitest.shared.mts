@@ -29,7 +29,12 @@ export function projectConfig(projectRoot: string) {
     if (!isTestMode(mode)) throw new Error(`unknown test mode "${mode}": use unit, int or e2e`);
     const settings = byMode[mode];
     return {
-      plugins: [swc.vite({ tsconfigFile: false, jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true } } })],
+      plugins: [
+        swc.vite({
+          tsconfigFile: false,
+          jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true } },
+        }),
+      ],
       test: {
         name,
         root: projectRoot,

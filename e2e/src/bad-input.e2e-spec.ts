@@ -38,7 +38,9 @@ async function authorizationFor(kind: string | undefined): Promise<string | unde
     case 'other-key':
       return bearer(await shopperToken('another-key-of-32-characters-long!!', ada.userId));
     case 'alg-none':
-      return bearer(new UnsecuredJWT({}).setSubject(ada.userId).setIssuer('meshmart-demo').setAudience('meshmart').setIssuedAt().setExpirationTime('5m').encode());
+      return bearer(
+        new UnsecuredJWT({}).setSubject(ada.userId).setIssuer('meshmart-demo').setAudience('meshmart').setIssuedAt().setExpirationTime('5m').encode(),
+      );
     case 'expired':
       return bearer(await shopperToken(ctx.platform.jwtSecret, ada.userId, '-1m'));
     case 'no-exp':
@@ -76,15 +78,36 @@ const cases: [string, string, string, unknown, Record<string, string>, number][]
   ['a form body', 'PUT', '/cart/lines/{sku}', 'quantity=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415],
   ['a body in another charset', 'PUT', '/cart/lines/{sku}', '{"quantity":1}', { 'content-type': 'application/json; charset=utf-16' }, 415],
   ['a compressed body', 'PUT', '/cart/lines/{sku}', '{"quantity":1}', { 'content-encoding': 'gzip' }, 415],
-  ['a checkout as a form', 'POST', '/cart/checkout', `paymentToken=${testPaymentTokens.approve}`, { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'k-4' }, 415],
+  [
+    'a checkout as a form',
+    'POST',
+    '/cart/checkout',
+    `paymentToken=${testPaymentTokens.approve}`,
+    { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'k-4' },
+    415,
+  ],
   ['a forged 1 ms deadline on an invalid body', 'PUT', '/cart/lines/{sku}', { quantity: 0 }, { 'x-envoy-expected-rq-timeout-ms': '1' }, 400],
   ['an oversized body', 'PUT', '/cart/lines/{sku}', JSON.stringify({ quantity: 1, padding: big }), {}, 413],
   ['malformed sku on a line removal', 'DELETE', '/cart/lines/bad%20sku', undefined, {}, 400],
   ['checkout without a payment token', 'POST', '/cart/checkout', {}, { 'idempotency-key': 'k-1' }, 400],
   ['checkout with a malformed payment token', 'POST', '/cart/checkout', { paymentToken: '4111111111111111' }, { 'idempotency-key': 'k-2' }, 400],
   ['checkout without an idempotency key', 'POST', '/cart/checkout', { paymentToken: testPaymentTokens.approve }, {}, 400],
-  ['checkout with a malformed idempotency key', 'POST', '/cart/checkout', { paymentToken: testPaymentTokens.approve }, { 'idempotency-key': 'white space' }, 400],
-  ['an oversized checkout', 'POST', '/cart/checkout', JSON.stringify({ paymentToken: testPaymentTokens.approve, padding: big }), { 'idempotency-key': 'k-3' }, 413],
+  [
+    'checkout with a malformed idempotency key',
+    'POST',
+    '/cart/checkout',
+    { paymentToken: testPaymentTokens.approve },
+    { 'idempotency-key': 'white space' },
+    400,
+  ],
+  [
+    'an oversized checkout',
+    'POST',
+    '/cart/checkout',
+    JSON.stringify({ paymentToken: testPaymentTokens.approve, padding: big }),
+    { 'idempotency-key': 'k-3' },
+    413,
+  ],
   ['an order id that is not a uuid', 'GET', '/orders/42', undefined, {}, 400],
   ['an order that does not exist', 'GET', `/orders/${randomUUID()}`, undefined, {}, 404],
 ];
@@ -120,8 +143,17 @@ describe('bad input at every public route', () => {
     ['a token for the user ".."', 'sub-dotdot'],
   ])('refuses %s with 401 on every shopper route', async (_what, kind) => {
     const authorization = await authorizationFor(kind);
-    for (const [method, path, body] of [['GET', '/cart'], ['PUT', `/cart/lines/${product.sku}`, { quantity: 1 }], ['POST', '/cart/checkout', { paymentToken: 'tok_visa' }], ['GET', '/orders'], ['GET', `/orders/${randomUUID()}`]] as const) {
-      const response = await sendJson<{ status: number }>(method, `${ctx.platform.gateway.url}${path}`, body, { ...(authorization ? { authorization } : {}), 'idempotency-key': randomUUID() });
+    for (const [method, path, body] of [
+      ['GET', '/cart'],
+      ['PUT', `/cart/lines/${product.sku}`, { quantity: 1 }],
+      ['POST', '/cart/checkout', { paymentToken: 'tok_visa' }],
+      ['GET', '/orders'],
+      ['GET', `/orders/${randomUUID()}`],
+    ] as const) {
+      const response = await sendJson<{ status: number }>(method, `${ctx.platform.gateway.url}${path}`, body, {
+        ...(authorization ? { authorization } : {}),
+        'idempotency-key': randomUUID(),
+      });
       expect(response.status, `${method} ${path}`).toBe(401);
       expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
       expect(response.body).not.toHaveProperty('instance');
@@ -136,7 +168,15 @@ describe('bad input at every public route', () => {
     expect(products.body.map((p) => p.sku)).toContain(product.sku);
     const docs = await sendJson<{ openapi: string; paths: Record<string, unknown> }>('GET', `${ctx.platform.gateway.url}/docs/json`);
     expect(docs.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(docs.body.paths).sort()).toEqual(['/cart', '/cart/checkout', '/cart/lines/{sku}', '/orders', '/orders/{orderId}', '/products', '/products/{sku}']);
+    expect(Object.keys(docs.body.paths).sort()).toEqual([
+      '/cart',
+      '/cart/checkout',
+      '/cart/lines/{sku}',
+      '/orders',
+      '/orders/{orderId}',
+      '/products',
+      '/products/{sku}',
+    ]);
     const ui = await fetch(`${ctx.platform.gateway.url}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
@@ -165,13 +205,23 @@ describe('the sealed public edge', () => {
   });
 
   it('answers malformed JSON with 400 problem+json, quoting nothing of it', async () => {
-    const answer = await rawRequest(ctx.platform.gateway.url, { method: 'PUT', path: `/cart/lines/${product.sku}?marker`, headers: { authorization: `Bearer ${ada.token}`, 'content-type': 'application/json' }, body: '{"marker":' });
+    const answer = await rawRequest(ctx.platform.gateway.url, {
+      method: 'PUT',
+      path: `/cart/lines/${product.sku}?marker`,
+      headers: { authorization: `Bearer ${ada.token}`, 'content-type': 'application/json' },
+      body: '{"marker":',
+    });
     expectSealedProblem(answer, 400);
     expect((await ada.cart()).body.lines.map((l) => [l.sku, l.quantity])).toEqual([[product.sku, 2]]);
   });
 
   it("ignores the mesh's and the proxies' headers from the public: a forged 1 ms deadline changes nothing", async () => {
-    const forged = { 'x-envoy-expected-rq-timeout-ms': '1', 'x-envoy-retry-on': '5xx', 'x-forwarded-client-cert': `By=spiffe://meshmart.local/ns/${ctx.platform.namespace}/sa/gateway;URI=spiffe://meshmart.local/ns/${ctx.platform.namespace}/sa/order-service`, baggage: 'role=admin' };
+    const forged = {
+      'x-envoy-expected-rq-timeout-ms': '1',
+      'x-envoy-retry-on': '5xx',
+      'x-forwarded-client-cert': `By=spiffe://meshmart.local/ns/${ctx.platform.namespace}/sa/gateway;URI=spiffe://meshmart.local/ns/${ctx.platform.namespace}/sa/order-service`,
+      baggage: 'role=admin',
+    };
     for (let i = 0; i < 20; i++) {
       const products = await sendJson<unknown[]>('GET', `${ctx.platform.gateway.url}/products`, undefined, forged);
       expect(products.status, `attempt ${i + 1}`).toBe(200);
@@ -183,14 +233,17 @@ describe('the sealed public edge', () => {
     const from = '127.0.0.2';
     const badToken = () => rawRequest(ctx.platform.gateway.url, { path: '/cart', headers: { authorization: 'Bearer not-a-jwt' }, localAddress: from });
     const answers: RawAnswer[] = [];
-    while (!answers.some((answer) => answer.status === 429) && answers.length < ADDRESS_LIMIT + 50) answers.push(...(await Promise.all(Array.from({ length: 25 }, badToken))));
+    while (!answers.some((answer) => answer.status === 429) && answers.length < ADDRESS_LIMIT + 50)
+      answers.push(...(await Promise.all(Array.from({ length: 25 }, badToken))));
     expect(answers.filter((answer) => answer.status === 401)).toHaveLength(ADDRESS_LIMIT);
     const limited = answers.find((answer) => answer.status === 429) as RawAnswer;
     expectSealedProblem(limited, 429);
     expect(JSON.parse(limited.text)).toMatchObject({ type: 'https://meshmart.dev/problems/too-many-requests', detail: expect.stringMatching(/address/) });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Counted before the token is looked at: a valid token, or none for the catalogue, from there waits too.
-    expect((await rawRequest(ctx.platform.gateway.url, { path: '/cart', headers: { authorization: `Bearer ${ada.token}` }, localAddress: from })).status).toBe(429);
+    expect((await rawRequest(ctx.platform.gateway.url, { path: '/cart', headers: { authorization: `Bearer ${ada.token}` }, localAddress: from })).status).toBe(
+      429,
+    );
     expect((await rawRequest(ctx.platform.gateway.url, { path: '/products', localAddress: from })).status).toBe(429);
     // Per address: 127.0.0.1 is served as before.
     expect((await ada.cart()).status).toBe(200);

@@ -26,11 +26,21 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 // reports what it must; the numbers of a quick run on a busy machine measure nothing.
 describe('npm run bench -- checkout --quick', () => {
   it('climbs its ladder against the real platform and writes the JSON, Markdown and SVG reports', () => {
-    const run = spawnSync(process.execPath, [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'bench', 'checkout', '--quick', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(process.execPath, [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'bench', 'checkout', '--quick', '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/^bench checkout: +1 shoppers: [\d.]+ checkouts\/s, 0 errors/m);
 
-    const report = JSON.parse(readFileSync(join(out, 'checkout.json'), 'utf8')) as { mode: string; steps: Step[]; pgbench: { tps: number }; groups: string[]; knee: Step | null };
+    const report = JSON.parse(readFileSync(join(out, 'checkout.json'), 'utf8')) as {
+      mode: string;
+      steps: Step[];
+      pgbench: { tps: number };
+      groups: string[];
+      knee: Step | null;
+    };
     expect(report.mode).toBe('quick');
     expect(report.steps.map((s) => s.shoppers)).toEqual([1, 4]);
     for (const step of report.steps) {

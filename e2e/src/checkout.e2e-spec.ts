@@ -106,7 +106,15 @@ describe('checkout through the gateway, the mesh and the saga', () => {
 
   it('sent every service-to-service call through the mesh over mutual TLS', async () => {
     const traffic = await meshTraffic(ctx.platform);
-    for (const edge of ['gateway→cart-service', 'gateway→inventory-service', 'gateway→order-service', 'cart-service→inventory-service', 'cart-service→order-service', 'order-service→inventory-service', 'order-service→payment-service']) {
+    for (const edge of [
+      'gateway→cart-service',
+      'gateway→inventory-service',
+      'gateway→order-service',
+      'cart-service→inventory-service',
+      'cart-service→order-service',
+      'order-service→inventory-service',
+      'order-service→payment-service',
+    ]) {
       expect(traffic.requests.get(edge) ?? 0, edge).toBeGreaterThan(0);
     }
     expect(traffic.notMutualTls).toEqual([]);

@@ -21,7 +21,13 @@ const docsImageDir = join(root, 'docs', 'images');
 const testOutputDir = join(root, 'tmp', 'test-output', 'console');
 
 /** The service-to-service edges a checkout uses, as the server side reports them. */
-const checkoutEdges = ['gateway→cart-service', 'cart-service→inventory-service', 'cart-service→order-service', 'order-service→inventory-service', 'order-service→payment-service'];
+const checkoutEdges = [
+  'gateway→cart-service',
+  'cart-service→inventory-service',
+  'cart-service→order-service',
+  'order-service→inventory-service',
+  'order-service→payment-service',
+];
 
 /** What the page offers scripts: the graph's nodes as drawn (a canvas has no DOM to read). */
 interface ConsolePage {
@@ -42,7 +48,12 @@ let trafficRunning = false;
 async function placeOrder(sku: string, traceId = randomBytes(16).toString('hex')): Promise<{ orderId: string; traceId: string }> {
   const shopper = await Shopper.signIn(ctx.platform.gateway.url, ctx.platform.jwtSecret);
   expect((await shopper.setLine(sku, 1)).status).toBe(200);
-  const placed = await shopper.call<{ orderId: string }>('POST', '/cart/checkout', { paymentToken: testPaymentTokens.approve }, { 'idempotency-key': randomBytes(8).toString('hex'), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+  const placed = await shopper.call<{ orderId: string }>(
+    'POST',
+    '/cart/checkout',
+    { paymentToken: testPaymentTokens.approve },
+    { 'idempotency-key': randomBytes(8).toString('hex'), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+  );
   expect(placed.status).toBe(201);
   const order = await shopper.settledOrder(placed.body.orderId);
   expect(order.status).toBe('CONFIRMED');
@@ -66,7 +77,10 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'meshmart-console-'));
   const namespace = `e2e-${randomBytes(3).toString('hex')}`;
   webConsole = await startConsoleProcess({ namespace, prometheusUrl: stack.prometheus.url, etcdEndpoints: stack.etcd.endpoints, stateDir });
-  ctx = await startPlatformContext({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint, MESH_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS) }, namespace);
+  ctx = await startPlatformContext(
+    { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint, MESH_LEASE_TTL_SECONDS: String(LEASE_TTL_SECONDS) },
+    namespace,
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   pageErrors = collectPageErrors(page);
@@ -85,7 +99,12 @@ describe('the console of a running platform', () => {
   it('draws the five workloads and the edges a checkout used, with their rates and the mTLS mark', async () => {
     // A rate needs two scrapes of a counter that moved between them: wait until Prometheus
     // scrapes every instance, then keep checkouts going until the page shows the rates.
-    await expect.poll(async () => (await api<{ instances?: { scraped: boolean | null }[] }>('/api/instances')).body.instances?.filter((row) => row.scraped).length ?? 0, { timeout: 60_000, interval: 500 }).toBe(7);
+    await expect
+      .poll(async () => (await api<{ instances?: { scraped: boolean | null }[] }>('/api/instances')).body.instances?.filter((row) => row.scraped).length ?? 0, {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBe(7);
     const product = await ctx.product(1_000);
     checkout = await placeOrder(product.sku);
     // One checkout is all the demo makes: its edges show at once, counted, before any rate can.
@@ -98,10 +117,15 @@ describe('the console of a running platform', () => {
 
     const deadline = Date.now() + 60_000;
     for (const edge of checkoutEdges) {
-      await page.waitForSelector(`[data-testid="edges"] tr[data-edge="${edge}"][data-mtls="true"]:not([data-rate="0"])`, { timeout: Math.max(1, deadline - Date.now()) });
+      await page.waitForSelector(`[data-testid="edges"] tr[data-edge="${edge}"][data-mtls="true"]:not([data-rate="0"])`, {
+        timeout: Math.max(1, deadline - Date.now()),
+      });
     }
     const drawn = await page.evaluate(() => (globalThis as unknown as ConsolePage).GraphView.shown());
-    for (const workload of workloads) expect(drawn.find((node) => node.id === workload)?.label, workload).toMatch(new RegExp(`^${workload}\\n${workload === 'inventory-service' || workload === 'payment-service' ? 2 : 1} instances? · v`));
+    for (const workload of workloads)
+      expect(drawn.find((node) => node.id === workload)?.label, workload).toMatch(
+        new RegExp(`^${workload}\\n${workload === 'inventory-service' || workload === 'payment-service' ? 2 : 1} instances? · v`),
+      );
     // Kafka: the orders topic between order-service (outbox) and its consumers.
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="order-service→topic:orders.v1"][data-kind="produce"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="topic:orders.v1→order-service"][data-kind="consume"]', { timeout: 30_000 });
@@ -138,7 +162,9 @@ describe('the console of a running platform', () => {
     await screenshot('trace-list');
     await page.click(`[data-testid="trace-list"] tr[data-trace="${checkout.traceId}"]`);
     await page.waitForSelector('[data-testid="waterfall"] [data-testid="kafka-hop"]', { timeout: 15_000 });
-    const services = await page.$$eval('[data-testid="waterfall"] tr[data-service]', (rows) => [...new Set(rows.map((r) => r.getAttribute('data-service')))].sort());
+    const services = await page.$$eval('[data-testid="waterfall"] tr[data-service]', (rows) =>
+      [...new Set(rows.map((r) => r.getAttribute('data-service')))].sort(),
+    );
     expect(services).toEqual([...workloads].sort());
     const kinds = await page.$$eval('[data-testid="waterfall"] tr[data-kind]', (rows) => rows.map((r) => r.getAttribute('data-kind')));
     expect(kinds).toEqual(expect.arrayContaining(['producer', 'consumer', 'server', 'client']));
@@ -175,11 +201,18 @@ describe('the console of a running platform', () => {
     await page.waitForSelector(`[data-testid="instances"] tr[data-instance="${victim.instanceId}"]`, { timeout: 15_000 });
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
-    await page.waitForSelector(`[data-testid="instances"] tr[data-instance="${victim.instanceId}"]`, { state: 'detached', timeout: LEASE_TTL_SECONDS * 1_000 + PAGE_REFRESH_MS + 5_000 });
+    await page.waitForSelector(`[data-testid="instances"] tr[data-instance="${victim.instanceId}"]`, {
+      state: 'detached',
+      timeout: LEASE_TTL_SECONDS * 1_000 + PAGE_REFRESH_MS + 5_000,
+    });
     const gone = Date.now() - killedAt;
     expect(gone).toBeLessThan(LEASE_TTL_SECONDS * 1_000 + PAGE_REFRESH_MS + 5_000);
     await page.goto(`${webConsole.url}/#graph`);
-    await page.waitForFunction(() => (globalThis as unknown as ConsolePage).GraphView.shown().some((node) => node.id === 'inventory-service' && node.label.includes('\n1 instance ·')), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as ConsolePage).GraphView.shown().some((node) => node.id === 'inventory-service' && node.label.includes('\n1 instance ·')),
+      undefined,
+      { timeout: 15_000 },
+    );
   });
 
   it('said nothing at the error level in the browser console', () => {
@@ -206,16 +239,34 @@ describe('bad input and missing components', () => {
   it('says which component is down when Prometheus and etcd do not answer, and that a platform is empty', async () => {
     const deadState = mkdtempSync(join(tmpdir(), 'meshmart-console-dead-'));
     // Ports nothing listens on: this test's own closed components, the shared stack untouched.
-    const dead = await startConsoleProcess({ namespace: 'nobody-here', prometheusUrl: 'http://127.0.0.1:9', etcdEndpoints: ['http://127.0.0.1:9'], stateDir: deadState });
-    const empty = await startConsoleProcess({ namespace: `empty-${randomBytes(3).toString('hex')}`, prometheusUrl: stack.prometheus.url, etcdEndpoints: stack.etcd.endpoints, stateDir: deadState });
+    const dead = await startConsoleProcess({
+      namespace: 'nobody-here',
+      prometheusUrl: 'http://127.0.0.1:9',
+      etcdEndpoints: ['http://127.0.0.1:9'],
+      stateDir: deadState,
+    });
+    const empty = await startConsoleProcess({
+      namespace: `empty-${randomBytes(3).toString('hex')}`,
+      prometheusUrl: stack.prometheus.url,
+      etcdEndpoints: stack.etcd.endpoints,
+      stateDir: deadState,
+    });
     try {
       const problem = async (base: string, path: string) => {
         const response = await fetch(`${base}${path}`);
         return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { type: string; detail: string } };
       };
-      expect(await problem(dead.url, '/api/alerts')).toMatchObject({ status: 503, type: 'application/problem+json', body: { type: expect.stringMatching(/prometheus-unavailable$/) } });
+      expect(await problem(dead.url, '/api/alerts')).toMatchObject({
+        status: 503,
+        type: 'application/problem+json',
+        body: { type: expect.stringMatching(/prometheus-unavailable$/) },
+      });
       expect(await problem(dead.url, '/api/instances')).toMatchObject({ status: 503, body: { type: expect.stringMatching(/registry-unavailable$/) } });
-      expect(await problem(empty.url, '/api/graph')).toMatchObject({ status: 404, type: 'application/problem+json', body: { type: expect.stringMatching(/empty-platform$/) } });
+      expect(await problem(empty.url, '/api/graph')).toMatchObject({
+        status: 404,
+        type: 'application/problem+json',
+        body: { type: expect.stringMatching(/empty-platform$/) },
+      });
 
       const other = await browser.newPage();
       await other.goto(`${dead.url}/#alerts`);

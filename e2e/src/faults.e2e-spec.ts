@@ -41,8 +41,14 @@ describe('a service instance killed during checkout traffic', () => {
 
     for (const order of orders) {
       const payments = await ctx.payments(order.id);
-      expect(payments.filter((p) => p.status === 'CAPTURED'), order.id).toHaveLength(1);
-      expect(payments.filter((p) => p.status === 'AUTHORIZED'), order.id).toHaveLength(0);
+      expect(
+        payments.filter((p) => p.status === 'CAPTURED'),
+        order.id,
+      ).toHaveLength(1);
+      expect(
+        payments.filter((p) => p.status === 'AUTHORIZED'),
+        order.id,
+      ).toHaveLength(0);
     }
     expect(await ctx.stock(product.sku)).toBe(1_000 - confirmed.length);
   });

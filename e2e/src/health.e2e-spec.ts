@@ -95,7 +95,11 @@ describe('every app starts behind the mesh, registers, answers health and stops 
   });
 
   it('refuses to start with an invalid configuration, naming the variables', async () => {
-    await expect(startApp('cart-service', { ...env, PORT: 'eighty', MESH_BALANCER: 'fastest' }, 30_000)).rejects.toThrow(/invalid configuration: PORT: .*MESH_BALANCER: /);
-    await expect(startApp('cart-service', { PORT: '0', MESH_CERT_DIR: '', ETCD_ENDPOINTS: '' }, 30_000)).rejects.toThrow(/ETCD_ENDPOINTS: .*set ETCD_ENDPOINTS.*MESH_CERT_DIR: .*meshmart certs/);
+    await expect(startApp('cart-service', { ...env, PORT: 'eighty', MESH_BALANCER: 'fastest' }, 30_000)).rejects.toThrow(
+      /invalid configuration: PORT: .*MESH_BALANCER: /,
+    );
+    await expect(startApp('cart-service', { PORT: '0', MESH_CERT_DIR: '', ETCD_ENDPOINTS: '' }, 30_000)).rejects.toThrow(
+      /ETCD_ENDPOINTS: .*set ETCD_ENDPOINTS.*MESH_CERT_DIR: .*meshmart certs/,
+    );
   });
 });

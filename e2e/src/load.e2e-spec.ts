@@ -27,7 +27,11 @@ let ctx: PlatformContext;
 /** Runs the real CLI, as a user would, and returns its exit code and output. */
 function meshmartLoad(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'load', ...args], { cwd: root, env: { ...process.env, MESHMART_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'load', ...args], {
+      cwd: root,
+      env: { ...process.env, MESHMART_STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -113,9 +117,15 @@ describe('meshmart load refuses bad options and unusable targets with one line a
     });
     await refused(['--url', `http://127.0.0.1:${port}`, '--jwt-secret', 'x'], `cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
   });
-  it('a JWT key the gateway does not take', () => refused(['--url', ctx.platform.gateway.url, '--jwt-secret', 'not-the-key'], 'the gateway refused a token signed with --jwt-secret (HS256): check the key, --jwt-issuer meshmart-demo and --jwt-audience meshmart'));
-  it('a key file that is not a key', () => refused(['--url', ctx.platform.gateway.url, '--jwt-key', join(root, 'package.json')], `--jwt-key: ${join(root, 'package.json')} is not a PEM private key`));
-  it('a target that is not this machine, before sending it anything', () => refused(['--url', 'http://shop.example.com', '--jwt-secret', 'x'], 'http://shop.example.com is not this machine: give --allow-remote to send load there'));
+  it('a JWT key the gateway does not take', () =>
+    refused(
+      ['--url', ctx.platform.gateway.url, '--jwt-secret', 'not-the-key'],
+      'the gateway refused a token signed with --jwt-secret (HS256): check the key, --jwt-issuer meshmart-demo and --jwt-audience meshmart',
+    ));
+  it('a key file that is not a key', () =>
+    refused(['--url', ctx.platform.gateway.url, '--jwt-key', join(root, 'package.json')], `--jwt-key: ${join(root, 'package.json')} is not a PEM private key`));
+  it('a target that is not this machine, before sending it anything', () =>
+    refused(['--url', 'http://shop.example.com', '--jwt-secret', 'x'], 'http://shop.example.com is not this machine: give --allow-remote to send load there'));
 });
 
 describe('meshmart load past its error budget', () => {

@@ -22,7 +22,11 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 // must; the numbers of a one-second run on a busy machine measure nothing.
 describe('npm run bench -- mesh, one short round', () => {
   it('measures every variant on both sides, profiles the mesh call by stage, and writes JSON, Markdown and SVG', () => {
-    const run = spawnSync(process.execPath, [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'bench', 'mesh', '--duration', '1', '--rounds', '1', '--rate', '200', '--out', out], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'tools/meshmart/bin/meshmart.cjs'), 'bench', 'mesh', '--duration', '1', '--rounds', '1', '--rate', '200', '--out', out],
+      { cwd: root, encoding: 'utf8', timeout: 240_000 },
+    );
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
     const report = JSON.parse(readFileSync(join(out, 'mesh.json'), 'utf8')) as {
@@ -31,7 +35,17 @@ describe('npm run bench -- mesh, one short round', () => {
       stagesUs: { client: Record<string, number>; server: Record<string, number> };
       verdict: Record<string, boolean>;
     };
-    expect(Object.keys(report.saturated).sort()).toEqual(['bareHttp', 'bareMtls', 'bareMtlsUndici', 'dbDirect', 'dbMesh', 'direct', 'frameworkMtls', 'mesh', 'meshServerOnly']);
+    expect(Object.keys(report.saturated).sort()).toEqual([
+      'bareHttp',
+      'bareMtls',
+      'bareMtlsUndici',
+      'dbDirect',
+      'dbMesh',
+      'direct',
+      'frameworkMtls',
+      'mesh',
+      'meshServerOnly',
+    ]);
     for (const [name, load] of Object.entries(report.saturated)) {
       expect(load.requests, name).toBeGreaterThan(0);
       expect(load.errors, name).toBe(0);

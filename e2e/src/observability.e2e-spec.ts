@@ -32,8 +32,12 @@ async function prometheus<T>(path: string, params: Record<string, string> = {}):
   return body.data;
 }
 
-const query = (expr: string) => prometheus<{ result: { metric: Record<string, string>; value: [number, string] }[] }>('/api/v1/query', { query: expr }).then((data) => data.result);
-const ourTargets = async () => (await prometheus<{ activeTargets: PrometheusTarget[] }>('/api/v1/targets', { state: 'active' })).activeTargets.filter((target) => target.labels['namespace'] === ctx.platform.namespace);
+const query = (expr: string) =>
+  prometheus<{ result: { metric: Record<string, string>; value: [number, string] }[] }>('/api/v1/query', { query: expr }).then((data) => data.result);
+const ourTargets = async () =>
+  (await prometheus<{ activeTargets: PrometheusTarget[] }>('/api/v1/targets', { state: 'active' })).activeTargets.filter(
+    (target) => target.labels['namespace'] === ctx.platform.namespace,
+  );
 
 async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +62,12 @@ beforeAll(async () => {
     secretsSeen.push(shopper.token);
     expect((await shopper.setLine(product.sku, 2)).status).toBe(200);
     const traceId = randomBytes(16).toString('hex');
-    const placed = await shopper.call<{ orderId: string }>('POST', '/cart/checkout', { paymentToken: token }, { 'idempotency-key': randomBytes(8).toString('hex'), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    const placed = await shopper.call<{ orderId: string }>(
+      'POST',
+      '/cart/checkout',
+      { paymentToken: token },
+      { 'idempotency-key': randomBytes(8).toString('hex'), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    );
     expect(placed.status).toBe(201);
     const order = await shopper.settledOrder(placed.body.orderId);
     checkouts.push({ orderId: order.id, traceId, status: order.status });
@@ -79,7 +88,9 @@ function isCompleteCheckoutTrace(spans: readonly ReceivedSpan[]): boolean {
   return (
     workloads.every((workload) => services.has(workload)) &&
     orphans.length === 1 &&
-    spans.some((span) => span.service === 'payment-service' && span.kind === SPAN_KIND.server && String(span.attributes['url.path'] ?? span.name).includes('capture')) &&
+    spans.some(
+      (span) => span.service === 'payment-service' && span.kind === SPAN_KIND.server && String(span.attributes['url.path'] ?? span.name).includes('capture'),
+    ) &&
     spans.some((span) => span.kind === SPAN_KIND.consumer)
   );
 }
@@ -110,11 +121,22 @@ describe('traces', () => {
     // OrderPlaced reach the consumer first, the consumer runs it (the saga's lease lets one runner
     // at a time). Either way its calls to inventory and payment sit in the trace below
     // order-service: under its SERVER span for that POST /orders, or under that CONSUMER span.
-    const placing = spans.find((span) => span.service === 'order-service' && span.kind === SPAN_KIND.server && span.attributes['http.request.method'] === 'POST' && span.attributes['url.path'] === '/orders') as ReceivedSpan;
+    const placing = spans.find(
+      (span) =>
+        span.service === 'order-service' &&
+        span.kind === SPAN_KIND.server &&
+        span.attributes['http.request.method'] === 'POST' &&
+        span.attributes['url.path'] === '/orders',
+    ) as ReceivedSpan;
     expect(placing, "order-service's span for placing the order").toBeDefined();
-    const below = (ancestor: ReceivedSpan, span: ReceivedSpan): boolean => span.spanId === ancestor.spanId || (span.parentSpanId !== undefined && byId.has(span.parentSpanId) && below(ancestor, byId.get(span.parentSpanId) as ReceivedSpan));
+    const below = (ancestor: ReceivedSpan, span: ReceivedSpan): boolean =>
+      span.spanId === ancestor.spanId ||
+      (span.parentSpanId !== undefined && byId.has(span.parentSpanId) && below(ancestor, byId.get(span.parentSpanId) as ReceivedSpan));
     for (const service of ['inventory-service', 'payment-service']) {
-      expect(spans.some((span) => span.service === service && span.kind === SPAN_KIND.server && (below(placing, span) || below(consumer, span))), service).toBe(true);
+      expect(
+        spans.some((span) => span.service === service && span.kind === SPAN_KIND.server && (below(placing, span) || below(consumer, span))),
+        service,
+      ).toBe(true);
     }
   });
 });
@@ -141,11 +163,17 @@ describe('Prometheus and the dashboards', () => {
     expect(await value(`sum(meshmart_orders_finished_total{namespace="${ns}",status="FAILED",reason="payment_declined"})`)).toBe(1);
     expect(await value(`sum(meshmart_cart_checkouts_total{namespace="${ns}",outcome="placed"})`)).toBe(2);
     expect(await value(`sum(meshmart_checkout_saga_duration_seconds_count{namespace="${ns}"})`)).toBe(2);
-    expect(await value(`sum(meshmart_kafka_messages_consumed_total{namespace="${ns}",consumergroup="order-service.checkout-saga",outcome="handled"})`)).toBeGreaterThanOrEqual(2);
+    expect(
+      await value(`sum(meshmart_kafka_messages_consumed_total{namespace="${ns}",consumergroup="order-service.checkout-saga",outcome="handled"})`),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('scrapes every instance over mTLS, a late one joining and a killed one dropped', async () => {
-    const expected = (apps: AppProcess[]) => apps.filter((app) => app.process.exitCode === null && app.process.signalCode === null).map((app) => app.instanceId).sort();
+    const expected = (apps: AppProcess[]) =>
+      apps
+        .filter((app) => app.process.exitCode === null && app.process.signalCode === null)
+        .map((app) => app.instanceId)
+        .sort();
     const settled = (apps: AppProcess[]) => (targets: PrometheusTarget[]) =>
       JSON.stringify(targets.map((t) => t.labels['instance_id']).sort()) === JSON.stringify(expected(apps)) && targets.every((t) => t.health === 'up');
 
@@ -157,7 +185,9 @@ describe('Prometheus and the dashboards', () => {
       expect(target.labels).toMatchObject({ zone: 'local', version: expect.any(String) });
     }
     // The server side saw Prometheus as a verified mesh peer.
-    const scrapes = await query(`sum by (workload) (istio_requests_total{namespace="${ctx.platform.namespace}",reporter="destination",source_principal="spiffe://meshmart.local/ns/meshmart/sa/prometheus",connection_security_policy="mutual_tls"})`);
+    const scrapes = await query(
+      `sum by (workload) (istio_requests_total{namespace="${ctx.platform.namespace}",reporter="destination",source_principal="spiffe://meshmart.local/ns/meshmart/sa/prometheus",connection_security_policy="mutual_tls"})`,
+    );
     expect(scrapes.map((sample) => sample.metric['workload']).sort()).toEqual(workloads.filter((w) => w !== 'gateway').sort());
 
     const late = await ctx.platform.startInstance('inventory-service');
@@ -172,7 +202,10 @@ describe('Prometheus and the dashboards', () => {
 describe('logs', () => {
   it('are JSON lines with service and instance, trace ids inside requests, and no secrets', () => {
     for (const app of ctx.platform.apps) {
-      const lines = app.output().split('\n').filter((line) => line.trim() !== '');
+      const lines = app
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
       expect(lines.length, app.instanceId).toBeGreaterThan(0);
       for (const line of lines) {
         let entry: Record<string, unknown>;
@@ -187,7 +220,10 @@ describe('logs', () => {
     }
     // The saga's outcome lines are written inside the checkout's trace.
     const order = ctx.platform.instancesOf('order-service')[0] as AppProcess;
-    const outcome = order.output().split('\n').find((line) => line.includes(checkouts[0]?.orderId ?? '?') && line.includes('CONFIRMED'));
+    const outcome = order
+      .output()
+      .split('\n')
+      .find((line) => line.includes(checkouts[0]?.orderId ?? '?') && line.includes('CONFIRMED'));
     expect(outcome, 'order-service logs the confirmed order').toBeDefined();
     expect(JSON.parse(outcome as string)).toMatchObject({ trace_id: checkouts[0]?.traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });

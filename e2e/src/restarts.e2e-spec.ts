@@ -25,7 +25,10 @@ async function handledByConsumer(app: AppProcess): Promise<number> {
   const { body } = await ctx.platform.operator.send<string>('GET', `${app.url}/metrics`, undefined, { accept: 'text/plain' });
   const line = String(body)
     .split('\n')
-    .find((l) => l.startsWith('meshmart_kafka_messages_consumed_total{') && l.includes('consumergroup="order-service.checkout-saga"') && l.includes('outcome="handled"'));
+    .find(
+      (l) =>
+        l.startsWith('meshmart_kafka_messages_consumed_total{') && l.includes('consumergroup="order-service.checkout-saga"') && l.includes('outcome="handled"'),
+    );
   return Number(line?.split(' ').at(-1) ?? 0);
 }
 
@@ -39,7 +42,10 @@ describe('an order-service instance killed with SIGKILL and replaced', () => {
     const killedAt = Date.now();
 
     const replacement = await ctx.platform.restartInstance(killed, 'listening');
-    const readiness = await ctx.platform.operator.send<{ error?: Record<string, { waitingFor?: Record<string, string> }> }>('GET', `${replacement.url}/health/ready`);
+    const readiness = await ctx.platform.operator.send<{ error?: Record<string, { waitingFor?: Record<string, string> }> }>(
+      'GET',
+      `${replacement.url}/health/ready`,
+    );
     // It answers at once; if not ready yet, it names what it is still starting, and nothing has failed.
     expect([200, 503]).toContain(readiness.status);
     for (const [what, why] of Object.entries(readiness.body.error?.['startup']?.waitingFor ?? {})) {
@@ -58,7 +64,8 @@ describe('an order-service instance killed with SIGKILL and replaced', () => {
     const placed = await shopper.checkout(testPaymentTokens.approve);
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     const placedAt = Date.now();
-    while ((await handledByConsumer(replacement)) <= before && Date.now() - killedAt < CONSUME_WITHIN_MS_OF_KILL + 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await handledByConsumer(replacement)) <= before && Date.now() - killedAt < CONSUME_WITHIN_MS_OF_KILL + 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const consumedAfterKillMs = Date.now() - killedAt;
     const readyAfterMs = await replacement.ready;
     console.log(

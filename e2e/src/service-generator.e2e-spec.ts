@@ -7,7 +7,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorIdentity } from '@meshmart/contracts';
 import { EtcdRegistry } from '@meshmart/mesh/tools';
-import { type AppProcess, dropDatabases, findWorkspaceRoot, makeCertificates, MeshHttpsClient, serviceEnv, type StackEndpoints, stackEndpointsToEnv, startService } from '@meshmart/platform';
+import {
+  type AppProcess,
+  dropDatabases,
+  findWorkspaceRoot,
+  makeCertificates,
+  MeshHttpsClient,
+  serviceEnv,
+  type StackEndpoints,
+  stackEndpointsToEnv,
+  startService,
+} from '@meshmart/platform';
 import { useStack } from '@meshmart/testing';
 
 // `nx g @meshmart/workspace:service` on a scratch copy of this workspace: the new service passes
@@ -25,7 +35,12 @@ const clients = new Map<string, MeshHttpsClient>();
 /** Runs a command in the scratch workspace with the stack's endpoints; its output is the failure message. */
 function inScratch(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(command, args, { cwd: scratch, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...stackEndpointsToEnv(stack), NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', ...env } });
+    return execFileSync(command, args, {
+      cwd: scratch,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, ...stackEndpointsToEnv(stack), NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', ...env },
+    });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${scratch}:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}\n${failed.message}`, { cause: error });
@@ -34,7 +49,9 @@ function inScratch(command: string, args: readonly string[], env: NodeJS.Process
 
 /** The workspace's files as git sees them (tracked, or new and not ignored), and its installed packages as hard links. */
 function copyWorkspace(to: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(root, file))) continue;
     mkdirSync(dirname(join(to, file)), { recursive: true });
@@ -42,7 +59,9 @@ function copyWorkspace(to: string): void {
   }
   // node_modules (the root's and the packages' own): hard links, so the copy costs no space and
   // the workspace links under node_modules/@meshmart, being relative, point into the copy.
-  const installs = execFileSync('find', ['.', '-name', 'node_modules', '-type', 'd', '-prune', '-not', '-path', './tmp/*'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const installs = execFileSync('find', ['.', '-name', 'node_modules', '-type', 'd', '-prune', '-not', '-path', './tmp/*'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   for (const install of installs) {
     mkdirSync(dirname(join(to, install)), { recursive: true });
     execFileSync('cp', ['-al', join(root, install), join(to, install)]);
@@ -61,7 +80,19 @@ beforeAll(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'meshmart-generated-certs-'));
   copyWorkspace(scratch);
   console.log(`generating ${service} in ${scratch}`);
-  inScratch(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'g', '@meshmart/workspace:service', service, '--database', '--upstreams', 'inventory-service', '--consumes', 'orders.v1', '--callers', 'order-service']);
+  inScratch(process.execPath, [
+    'node_modules/nx/dist/bin/nx.js',
+    'g',
+    '@meshmart/workspace:service',
+    service,
+    '--database',
+    '--upstreams',
+    'inventory-service',
+    '--consumes',
+    'orders.v1',
+    '--callers',
+    'order-service',
+  ]);
 });
 
 afterAll(async () => {
@@ -74,7 +105,18 @@ afterAll(async () => {
 
 describe('a service made by nx g @meshmart/workspace:service', () => {
   it('passes its own lint, typecheck, unit and integration tests, and the deployment files follow it', () => {
-    inScratch(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'run-many', '-t', 'lint', 'typecheck', 'test', 'int', `--projects=${service}`, '--skip-nx-cache', '--outputStyle=stream']);
+    inScratch(process.execPath, [
+      'node_modules/nx/dist/bin/nx.js',
+      'run-many',
+      '-t',
+      'lint',
+      'typecheck',
+      'test',
+      'int',
+      `--projects=${service}`,
+      '--skip-nx-cache',
+      '--outputStyle=stream',
+    ]);
     const check = inScratch(process.execPath, ['tools/deploy/bin/meshmart-deploy.cjs', 'check']);
     expect(check).toMatch(/check:deploy: \d+ checks passed/);
     // The generated deployment files name it: compose, the Kubernetes base and its Envoy sidecar.
@@ -87,7 +129,12 @@ describe('a service made by nx g @meshmart/workspace:service', () => {
     const callers = [operatorIdentity, 'order-service', 'stranger-service'];
     makeCertificates(certDir, namespace, [service, ...callers], stack.mesh?.caDir);
     for (const caller of callers) clients.set(caller, new MeshHttpsClient(certDir, caller));
-    app = await startService(service, join(scratch, 'apps', service, 'src', 'main.ts'), { ...serviceEnv(stack, { certDir, namespace }), DATABASE_NAME: database }, 90_000);
+    app = await startService(
+      service,
+      join(scratch, 'apps', service, 'src', 'main.ts'),
+      { ...serviceEnv(stack, { certDir, namespace }), DATABASE_NAME: database },
+      90_000,
+    );
     // `ready`: its database migrated, its consumer group joined, its instance registered in etcd.
     await app.ready;
     const registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });

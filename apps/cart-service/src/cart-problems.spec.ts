@@ -16,7 +16,10 @@ describe('problemOf', () => {
   });
 
   it('words a shortage as inventory does', () => {
-    expect(problemOf({ refusal: 'out-of-stock', sku: 'MUG-001', requested: 3, available: 1 }).toProblem('/carts/ada')).toMatchObject({ title: 'not enough stock', detail: '3 of MUG-001 requested, 1 available' });
+    expect(problemOf({ refusal: 'out-of-stock', sku: 'MUG-001', requested: 3, available: 1 }).toProblem('/carts/ada')).toMatchObject({
+      title: 'not enough stock',
+      detail: '3 of MUG-001 requested, 1 available',
+    });
   });
 });
 

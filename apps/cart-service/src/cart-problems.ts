@@ -14,11 +14,18 @@ export function problemOf(refusal: CartRefusal): ProblemException {
     case 'idempotency-key-reused':
       return ProblemException.of(sharedProblemOf(refusal));
     case 'currency-mismatch':
-      return new ProblemException(409, 'currency-mismatch', 'currency mismatch', `the cart is in ${refusal.cartCurrency}; this product is priced in ${refusal.lineCurrency}`);
+      return new ProblemException(
+        409,
+        'currency-mismatch',
+        'currency mismatch',
+        `the cart is in ${refusal.cartCurrency}; this product is priced in ${refusal.lineCurrency}`,
+      );
     case 'empty-cart':
       return new ProblemException(409, 'empty-cart', 'empty cart', 'add products to the cart before checking out');
     case 'product-no-longer-sold':
-      return new ProblemException(409, 'product-no-longer-sold', 'product no longer sold', `remove ${refusal.skus.join(', ')} from the cart`, { skus: refusal.skus });
+      return new ProblemException(409, 'product-no-longer-sold', 'product no longer sold', `remove ${refusal.skus.join(', ')} from the cart`, {
+        skus: refusal.skus,
+      });
   }
 }
 

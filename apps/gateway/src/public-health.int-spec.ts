@@ -19,7 +19,11 @@ beforeAll(async () => {
   const stack = await useStack();
   makeCertificates(certDir, namespace, ['gateway']);
   // A long drain leaves time to ask a stopping gateway.
-  gateway = await startApp('gateway', { ...serviceEnv(stack, { certDir, namespace }), GATEWAY_JWT_SECRET: 'public-health-key-of-at-least-32-chars', MESH_DRAIN_MS: '4000' });
+  gateway = await startApp('gateway', {
+    ...serviceEnv(stack, { certDir, namespace }),
+    GATEWAY_JWT_SECRET: 'public-health-key-of-at-least-32-chars',
+    MESH_DRAIN_MS: '4000',
+  });
 });
 
 afterAll(async () => {

@@ -38,7 +38,12 @@ beforeAll(async () => {
   const stack = await useStack();
   makeCertificates(certDir, namespace, ['gateway']);
   // The gateway alone: its upstreams have no instances, so what passes the limits answers 503.
-  gateway = await startApp('gateway', { ...serviceEnv(stack, { certDir, namespace }), GATEWAY_JWT_SECRET: secret, GATEWAY_RATE_LIMIT: String(USER_LIMIT), GATEWAY_ADDRESS_RATE_LIMIT: String(ADDRESS_LIMIT) });
+  gateway = await startApp('gateway', {
+    ...serviceEnv(stack, { certDir, namespace }),
+    GATEWAY_JWT_SECRET: secret,
+    GATEWAY_RATE_LIMIT: String(USER_LIMIT),
+    GATEWAY_ADDRESS_RATE_LIMIT: String(ADDRESS_LIMIT),
+  });
 });
 
 afterAll(async () => {
@@ -69,7 +74,8 @@ describe('the gateway limits each user and, before authentication, each address 
   it('counts every request of an address, bad tokens and anonymous ones included, over all routes', async () => {
     const from = '127.0.0.4';
     const paths = ['/cart', '/orders', '/products'];
-    for (let i = 0; i < ADDRESS_LIMIT; i++) expect((await get(paths[i % paths.length] ?? '/cart', { authorization: 'Bearer not-a-jwt' }, from)).status).toBeOneOf([401, 503]);
+    for (let i = 0; i < ADDRESS_LIMIT; i++)
+      expect((await get(paths[i % paths.length] ?? '/cart', { authorization: 'Bearer not-a-jwt' }, from)).status).toBeOneOf([401, 503]);
     expectLimited(await get('/cart', { authorization: 'Bearer not-a-jwt' }, from), 'address');
     expectLimited(await get('/products', {}, from), 'address');
     expect((await get('/products', {}, '127.0.0.5')).status).toBe(503);

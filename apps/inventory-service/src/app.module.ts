@@ -13,6 +13,12 @@ import { ReservationsModule } from './reservations/reservations.module';
 class InventoryConfigModule {}
 
 @Module({
-  imports: [MeshModule.forRoot(mesh), PersistenceModule.forRoot({ service: mesh.service, entities, migrations }), InventoryConfigModule, CatalogueModule, ReservationsModule],
+  imports: [
+    MeshModule.forRoot(mesh),
+    PersistenceModule.forRoot({ service: mesh.service, entities, migrations }),
+    InventoryConfigModule,
+    CatalogueModule,
+    ReservationsModule,
+  ],
 })
 export class AppModule {}

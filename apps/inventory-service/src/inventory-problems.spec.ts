@@ -21,7 +21,11 @@ describe('problemOf', () => {
   it('answers a sku named twice as an invalid request pointing at the line', () => {
     const problem = problemOf({ refusal: 'duplicate-sku', sku: 'MUG-001', index: 1 });
     expect(problem).toBeInstanceOf(InvalidRequest);
-    expect(problem.toProblem('/reservations')).toMatchObject({ status: 400, type: 'https://meshmart.dev/problems/invalid-request', errors: [{ path: 'lines.1.sku' }] });
+    expect(problem.toProblem('/reservations')).toMatchObject({
+      status: 400,
+      type: 'https://meshmart.dev/problems/invalid-request',
+      errors: [{ path: 'lines.1.sku' }],
+    });
   });
 });
 

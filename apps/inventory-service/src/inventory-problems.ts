@@ -16,16 +16,36 @@ export function problemOf(refusal: InventoryRefusal): ProblemException | Invalid
     case 'out-of-stock':
       return ProblemException.of(sharedProblemOf(refusal));
     case 'reservation-conflict':
-      return new ProblemException(409, 'reservation-conflict', 'reservation conflict', `order ${refusal.orderId} already holds a reservation with other lines`, { orderId: refusal.orderId });
+      return new ProblemException(
+        409,
+        'reservation-conflict',
+        'reservation conflict',
+        `order ${refusal.orderId} already holds a reservation with other lines`,
+        { orderId: refusal.orderId },
+      );
     case 'unknown-reservation':
-      return new ProblemException(404, 'unknown-reservation', 'unknown reservation', `order ${refusal.orderId} holds no reservation`, { orderId: refusal.orderId });
-    case 'reservation-released':
-      return new ProblemException(409, 'reservation-released', 'reservation released', `the reservation of order ${refusal.orderId} was released (${refusal.releaseReason})`, {
+      return new ProblemException(404, 'unknown-reservation', 'unknown reservation', `order ${refusal.orderId} holds no reservation`, {
         orderId: refusal.orderId,
-        releaseReason: refusal.releaseReason,
       });
+    case 'reservation-released':
+      return new ProblemException(
+        409,
+        'reservation-released',
+        'reservation released',
+        `the reservation of order ${refusal.orderId} was released (${refusal.releaseReason})`,
+        {
+          orderId: refusal.orderId,
+          releaseReason: refusal.releaseReason,
+        },
+      );
     case 'reservation-committed':
-      return new ProblemException(409, 'reservation-committed', 'reservation committed', `the reservation of order ${refusal.orderId} is committed: its stock is sold`, { orderId: refusal.orderId });
+      return new ProblemException(
+        409,
+        'reservation-committed',
+        'reservation committed',
+        `the reservation of order ${refusal.orderId} is committed: its stock is sold`,
+        { orderId: refusal.orderId },
+      );
   }
 }
 

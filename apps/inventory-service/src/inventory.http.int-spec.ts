@@ -85,13 +85,22 @@ describe('inventory-service over mesh mTLS', () => {
     const other = await putProduct(1);
     const listed = await call('cart-service', 'GET', `/products?skus=${other},${sku}`);
     expect(listed.status).toBe(200);
-    expect(productSchema.array().parse(listed.body).map((item) => item.sku)).toEqual([sku, other].sort());
+    expect(
+      productSchema
+        .array()
+        .parse(listed.body)
+        .map((item) => item.sku),
+    ).toEqual([sku, other].sort());
   });
 
   it('answers unknown and malformed skus with problems', async () => {
     const unknown = newSku();
     const missing = await call('operator', 'GET', `/products/${unknown}`);
-    expect(missing).toMatchObject({ status: 404, contentType: expect.stringContaining('application/problem+json'), body: { type: 'https://meshmart.dev/problems/unknown-product', sku: unknown } });
+    expect(missing).toMatchObject({
+      status: 404,
+      contentType: expect.stringContaining('application/problem+json'),
+      body: { type: 'https://meshmart.dev/problems/unknown-product', sku: unknown },
+    });
     const malformed = await call('operator', 'GET', '/products/not a sku');
     expect(malformed).toMatchObject({ status: 400, body: { type: 'https://meshmart.dev/problems/invalid-request' } });
     expect(await call('gateway', 'GET', '/products?skus=a;b')).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: 'skus.0' })] } });
@@ -139,7 +148,17 @@ describe('inventory-service over mesh mTLS', () => {
     ['a negative quantity', (sku: string) => ({ orderId: randomUUID(), lines: [{ sku, quantity: -1 }] }), 'lines.0.quantity'],
     ['a missing order id', (sku: string) => ({ lines: [{ sku, quantity: 1 }] }), 'orderId'],
     ['a quantity of the wrong type', (sku: string) => ({ orderId: randomUUID(), lines: [{ sku, quantity: '1' }] }), 'lines.0.quantity'],
-    ['a sku on two lines', (sku: string) => ({ orderId: randomUUID(), lines: [{ sku, quantity: 1 }, { sku, quantity: 1 }] }), 'lines.1.sku'],
+    [
+      'a sku on two lines',
+      (sku: string) => ({
+        orderId: randomUUID(),
+        lines: [
+          { sku, quantity: 1 },
+          { sku, quantity: 1 },
+        ],
+      }),
+      'lines.1.sku',
+    ],
   ])('refuses %s with 400 and changes nothing', async (_, body, field) => {
     const sku = await putProduct(5);
     const command = body(sku) as { orderId?: string };
@@ -154,8 +173,18 @@ describe('inventory-service over mesh mTLS', () => {
   it('answers an unknown sku with 404 and a short one with 409, holding nothing', async () => {
     const sku = await putProduct(1);
     const unknown = newSku();
-    const notFound = await call('order-service', 'POST', '/reservations', { orderId: randomUUID(), lines: [{ sku, quantity: 1 }, { sku: unknown, quantity: 1 }] });
-    expect(notFound).toMatchObject({ status: 404, contentType: expect.stringContaining('application/problem+json'), body: { type: 'https://meshmart.dev/problems/unknown-product', sku: unknown } });
+    const notFound = await call('order-service', 'POST', '/reservations', {
+      orderId: randomUUID(),
+      lines: [
+        { sku, quantity: 1 },
+        { sku: unknown, quantity: 1 },
+      ],
+    });
+    expect(notFound).toMatchObject({
+      status: 404,
+      contentType: expect.stringContaining('application/problem+json'),
+      body: { type: 'https://meshmart.dev/problems/unknown-product', sku: unknown },
+    });
     const short = await call('order-service', 'POST', '/reservations', { orderId: randomUUID(), lines: [{ sku, quantity: 2 }] });
     expect(short).toMatchObject({ status: 409, body: { type: 'https://meshmart.dev/problems/out-of-stock', sku, requested: 2, available: 1 } });
     expect(await available(sku)).toBe(1);
@@ -166,7 +195,9 @@ describe('inventory-service over mesh mTLS', () => {
     const orderId = randomUUID();
     expect((await call('order-service', 'POST', '/reservations', { orderId, lines: [{ sku, quantity: 3 }], ttlSeconds: 1 })).status).toBe(201);
     expect(await available(sku)).toBe(1);
-    await expect.poll(async () => (await call('order-service', 'GET', `/reservations/${orderId}`)).body, { timeout: 10_000, interval: 100 }).toMatchObject({ status: 'RELEASED', releaseReason: 'expired' });
+    await expect
+      .poll(async () => (await call('order-service', 'GET', `/reservations/${orderId}`)).body, { timeout: 10_000, interval: 100 })
+      .toMatchObject({ status: 'RELEASED', releaseReason: 'expired' });
     expect(await available(sku)).toBe(4);
   });
 
@@ -176,7 +207,10 @@ describe('inventory-service over mesh mTLS', () => {
     expect(denied).toMatchObject({ status: 403, contentType: expect.stringContaining('application/problem+json') });
     expect(await available(sku)).toBe(5);
     const unknownOrder = randomUUID();
-    expect(await call('order-service', 'GET', `/reservations/${unknownOrder}`)).toMatchObject({ status: 404, body: { type: 'https://meshmart.dev/problems/unknown-reservation', orderId: unknownOrder } });
+    expect(await call('order-service', 'GET', `/reservations/${unknownOrder}`)).toMatchObject({
+      status: 404,
+      body: { type: 'https://meshmart.dev/problems/unknown-reservation', orderId: unknownOrder },
+    });
   });
 
   it('relays its events to Kafka, then stops cleanly on SIGTERM', async () => {

@@ -13,6 +13,12 @@ import { OrdersModule } from './orders/orders.module';
 class OrderConfigModule {}
 
 @Module({
-  imports: [MeshModule.forRoot(mesh), PersistenceModule.forRoot({ service: mesh.service, entities, migrations }), OrderConfigModule, OrdersModule, CheckoutModule],
+  imports: [
+    MeshModule.forRoot(mesh),
+    PersistenceModule.forRoot({ service: mesh.service, entities, migrations }),
+    OrderConfigModule,
+    OrdersModule,
+    CheckoutModule,
+  ],
 })
 export class AppModule {}

@@ -7,7 +7,12 @@ import { mesh } from './mesh';
 import { workload } from './workload';
 
 // Its @EventPattern handlers consume in the background: the instance listens without waiting for Kafka.
-runService({ mesh, module: AppModule, defaultPort: workload.port, configure: (app) => connectEventServer(app, app.get(PersistenceStartup).eventServer()) }).catch((error: unknown) => {
+runService({
+  mesh,
+  module: AppModule,
+  defaultPort: workload.port,
+  configure: (app) => connectEventServer(app, app.get(PersistenceStartup).eventServer()),
+}).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -10,7 +10,12 @@ import type { OrderRefusal } from './orders/domain/order-refusal';
 export function problemOf(refusal: OrderRefusal): ProblemException {
   switch (refusal.refusal) {
     case 'mixed-currencies':
-      return new ProblemException(422, 'mixed-currencies', 'mixed currencies', `an order is paid in one currency; the lines use ${refusal.currencies.join(', ')}`);
+      return new ProblemException(
+        422,
+        'mixed-currencies',
+        'mixed currencies',
+        `an order is paid in one currency; the lines use ${refusal.currencies.join(', ')}`,
+      );
     case 'unknown-order':
       // Another user's order is as good as unknown: the detail says no more than that.
       return new ProblemException(404, 'unknown-order', 'unknown order', `no order ${refusal.orderId} for this user`);

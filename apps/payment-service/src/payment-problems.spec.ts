@@ -9,7 +9,11 @@ const paymentId = randomUUID();
 describe('problemOf', () => {
   it.each([
     [{ refusal: 'unknown-payment', paymentId } as const, 404, { paymentId }],
-    [{ refusal: 'invalid-payment-transition', paymentId, status: 'DECLINED', action: 'capture' } as const, 409, { detail: `cannot capture payment ${paymentId}: it is DECLINED` }],
+    [
+      { refusal: 'invalid-payment-transition', paymentId, status: 'DECLINED', action: 'capture' } as const,
+      409,
+      { detail: `cannot capture payment ${paymentId}: it is DECLINED` },
+    ],
     [idempotencyKeyReused, 422, { detail: 'this Idempotency-Key was used for a different request; use a new key for a new request' }],
   ])('answers %j with its status, its slug and its details', (refusal, status, members) => {
     const problem = problemOf(refusal).toProblem('/payments');

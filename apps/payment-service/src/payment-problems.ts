@@ -13,7 +13,12 @@ export function problemOf(refusal: PaymentRefusal): ProblemException {
       return new ProblemException(404, 'unknown-payment', 'unknown payment', `no payment ${refusal.paymentId}`, { paymentId: refusal.paymentId });
     case 'invalid-payment-transition':
       // The detail names the payment's status: a `status` member would be the problem's own.
-      return new ProblemException(409, 'invalid-payment-transition', 'invalid payment transition', `cannot ${refusal.action} payment ${refusal.paymentId}: it is ${refusal.status}`);
+      return new ProblemException(
+        409,
+        'invalid-payment-transition',
+        'invalid payment transition',
+        `cannot ${refusal.action} payment ${refusal.paymentId}: it is ${refusal.status}`,
+      );
     case 'idempotency-key-reused':
       return ProblemException.of(sharedProblemOf(refusal));
   }

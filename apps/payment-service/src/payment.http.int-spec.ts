@@ -37,7 +37,9 @@ function call(caller: Caller, method: 'GET' | 'POST', path: string, options: { b
     const req = request(new URL(path, app?.url), { method, agent, headers }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? JSON.parse(text) : undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text ? JSON.parse(text) : undefined }),
+      );
     });
     req.on('error', reject);
     req.end(payload);
@@ -45,7 +47,8 @@ function call(caller: Caller, method: 'GET' | 'POST', path: string, options: { b
 }
 
 /** POST /payments with a fresh Idempotency-Key, the one given, or none (`null`). */
-const authorize = (body: unknown, idempotencyKey: string | null = randomUUID(), caller: Caller = 'order-service') => call(caller, 'POST', '/payments', { body, ...(idempotencyKey === null ? {} : { idempotencyKey }) });
+const authorize = (body: unknown, idempotencyKey: string | null = randomUUID(), caller: Caller = 'order-service') =>
+  call(caller, 'POST', '/payments', { body, ...(idempotencyKey === null ? {} : { idempotencyKey }) });
 const paymentsOf = async (orderId: string) => (await call('order-service', 'GET', `/payments?orderId=${orderId}`)).body;
 
 function newRequest(paymentToken: string = testPaymentTokens.approve): AuthorizePayment {
@@ -79,7 +82,12 @@ describe('POST /payments over mesh mTLS', () => {
     const created = await authorize(body, key);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const payment = paymentSchema.parse(created.body);
-    expect(payment).toMatchObject({ orderId: body.orderId, status: 'AUTHORIZED', amount: body.amount, providerReference: expect.stringMatching(/^psp_[0-9a-f]{16}$/) });
+    expect(payment).toMatchObject({
+      orderId: body.orderId,
+      status: 'AUTHORIZED',
+      amount: body.amount,
+      providerReference: expect.stringMatching(/^psp_[0-9a-f]{16}$/),
+    });
 
     const repeat = await authorize(body, key);
     expect(repeat.status).toBe(200);

@@ -20,11 +20,26 @@ export interface ConsoleProcessOptions {
 /** Starts the real `meshmart console` CLI on a free port and waits for the line that names its URL. */
 export async function startConsoleProcess(options: ConsoleProcessOptions): Promise<ConsoleProcess> {
   const root = findWorkspaceRoot();
-  const child = spawn(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'console', '--port', '0', '--namespace', options.namespace, '--prometheus', options.prometheusUrl, '--etcd', options.etcdEndpoints.join(',')], {
-    cwd: root,
-    env: { ...process.env, MESHMART_STATE_DIR: options.stateDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'),
+      'console',
+      '--port',
+      '0',
+      '--namespace',
+      options.namespace,
+      '--prometheus',
+      options.prometheusUrl,
+      '--etcd',
+      options.etcdEndpoints.join(','),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, MESHMART_STATE_DIR: options.stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`meshmart console did not start within 30s:\n${output}`)), 30_000);

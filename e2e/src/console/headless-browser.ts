@@ -5,7 +5,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: \`sudo apt-get install --no-install-recommends chromium\`, or set CHROMIUM_PATH`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`no Chromium at ${chromiumPath}: \`sudo apt-get install --no-install-recommends chromium\`, or set CHROMIUM_PATH`);
   return chromium.launch({ executablePath: chromiumPath, headless: true });
 }
 

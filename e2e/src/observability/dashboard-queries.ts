@@ -45,7 +45,9 @@ const defaultDir = join(findWorkspaceRoot(__dirname), 'infra', 'grafana', 'dashb
  */
 export function panelQueries(values: DashboardVariables, dir: string = defaultDir): PanelQuery[] {
   const variables: Record<string, string> = { ...builtIns, namespace: values.namespace, service: values.service, instance: values.instance };
-  const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   return files.flatMap((dashboard) => {
     const { panels = [] } = JSON.parse(readFileSync(join(dir, dashboard), 'utf8')) as { panels?: Panel[] };
     return queriesOf(panels, dashboard, '').map(({ panel, expr }) => ({ dashboard, panel, expr: substitute(expr, variables, `${dashboard} / ${panel}`) }));

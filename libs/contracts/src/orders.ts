@@ -19,7 +19,11 @@ export const placeOrderSchema = z
     userId: userIdSchema,
     cartId: z.uuid(),
     // One line per product: inventory reserves per sku and refuses a request that names one twice.
-    lines: z.array(pricedLineSchema).min(1).max(50).refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, 'each sku at most once'),
+    lines: z
+      .array(pricedLineSchema)
+      .min(1)
+      .max(50)
+      .refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, 'each sku at most once'),
     paymentToken: paymentTokenSchema,
   })
   .strict();

@@ -26,8 +26,17 @@ describe('sharedProblemOf', () => {
   });
 
   it('names the sku of an unknown product and the numbers of a shortage', () => {
-    expect(sharedProblemOf({ refusal: 'unknown-product', sku: 'MUG-001' })).toMatchObject({ status: 404, slug: 'unknown-product', extensions: { sku: 'MUG-001' } });
+    expect(sharedProblemOf({ refusal: 'unknown-product', sku: 'MUG-001' })).toMatchObject({
+      status: 404,
+      slug: 'unknown-product',
+      extensions: { sku: 'MUG-001' },
+    });
     const shortage: OutOfStock = { refusal: 'out-of-stock', sku: 'MUG-001', requested: 3, available: 1 };
-    expect(sharedProblemOf(shortage)).toMatchObject({ status: 409, slug: 'out-of-stock', detail: '3 of MUG-001 requested, 1 available', extensions: { sku: 'MUG-001', requested: 3, available: 1 } });
+    expect(sharedProblemOf(shortage)).toMatchObject({
+      status: 409,
+      slug: 'out-of-stock',
+      detail: '3 of MUG-001 requested, 1 available',
+      extensions: { sku: 'MUG-001', requested: 3, available: 1 },
+    });
   });
 });

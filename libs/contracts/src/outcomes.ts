@@ -89,12 +89,23 @@ export function sharedProblemOf(refusal: SharedRefusal): ProblemTemplate {
   switch (refusal.refusal) {
     case 'idempotency-key-reused':
       // 422: the key belongs to another request; a new request needs a new key.
-      return { status: 422, slug: refusal.refusal, title: 'idempotency key reused', detail: 'this Idempotency-Key was used for a different request; use a new key for a new request' };
+      return {
+        status: 422,
+        slug: refusal.refusal,
+        title: 'idempotency key reused',
+        detail: 'this Idempotency-Key was used for a different request; use a new key for a new request',
+      };
     case 'unknown-product':
       return { status: 404, slug: refusal.refusal, title: 'unknown product', detail: `no product has sku ${refusal.sku}`, extensions: { sku: refusal.sku } };
     case 'out-of-stock': {
       const { sku, requested, available } = refusal;
-      return { status: 409, slug: refusal.refusal, title: 'not enough stock', detail: `${requested} of ${sku} requested, ${available} available`, extensions: { sku, requested, available } };
+      return {
+        status: 409,
+        slug: refusal.refusal,
+        title: 'not enough stock',
+        detail: `${requested} of ${sku} requested, ${available} available`,
+        extensions: { sku, requested, available },
+      };
     }
   }
 }

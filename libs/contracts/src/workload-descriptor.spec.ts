@@ -13,7 +13,14 @@ function refusal(spec: Parameters<typeof defineWorkload>[0]): string[] {
 
 describe('defineWorkload', () => {
   it('fills the defaults: one replica, no upstreams, no topics, not the edge', () => {
-    expect(defineWorkload({ name: 'review-service', port: 8095 })).toEqual({ name: 'review-service', port: 8095, edge: false, upstreams: [], replicas: 1, topics: { consumes: [], produces: [] } });
+    expect(defineWorkload({ name: 'review-service', port: 8095 })).toEqual({
+      name: 'review-service',
+      port: 8095,
+      edge: false,
+      upstreams: [],
+      replicas: 1,
+      topics: { consumes: [], produces: [] },
+    });
   });
 
   it('names every field at fault', () => {
@@ -22,13 +29,17 @@ describe('defineWorkload', () => {
       expect.stringMatching(/^port: /),
       expect.stringMatching(/^replicas: /),
     ]);
-    expect(refusal({ name: 'reviews', port: 8095, topics: { consumes: ['reviews.v1'] } })).toEqual([expect.stringMatching(/^topics\.consumes\.0: a topic of @meshmart\/contracts' topics \(orders\.v1, /)]);
+    expect(refusal({ name: 'reviews', port: 8095, topics: { consumes: ['reviews.v1'] } })).toEqual([
+      expect.stringMatching(/^topics\.consumes\.0: a topic of @meshmart\/contracts' topics \(orders\.v1, /),
+    ]);
     expect(refusal({ name: 'reviews', port: 8095, database: 'reviews' })).toEqual(['database: meshmart_<name>: lower-case letters, digits and underscores']);
   });
 
   it('refuses a workload that calls itself, and a producer without the database its outbox needs', () => {
     expect(refusal({ name: 'reviews', port: 8095, upstreams: ['reviews'] })).toEqual(['upstreams: a workload does not call itself through the mesh']);
-    expect(refusal({ name: 'reviews', port: 8095, topics: { produces: ['orders.v1'] } })).toEqual(['topics.produces: events leave through the outbox: a producer needs a database']);
+    expect(refusal({ name: 'reviews', port: 8095, topics: { produces: ['orders.v1'] } })).toEqual([
+      'topics.produces: events leave through the outbox: a producer needs a database',
+    ]);
   });
 });
 

@@ -28,7 +28,16 @@ export type { ServiceConfig } from './config/service-config';
 export { MeshRuntime } from './runtime/mesh-runtime';
 export { StartUpConditions } from './runtime/start-up-conditions';
 export type { PendingCondition } from './runtime/start-up-conditions';
-export { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './errors/mesh-error';
+export {
+  CircuitOpen,
+  ConcurrencyLimitReached,
+  DeadlineExceeded,
+  IdentityRejected,
+  MeshError,
+  NoHealthyUpstream,
+  UpstreamConnectFailure,
+  UpstreamServerError,
+} from './errors/mesh-error';
 export { classifyFailure, failureCode } from './errors/failure-class';
 export type { FailureClass } from './errors/failure-class';
 export { workloadFiles } from './identity/certificate-files';

@@ -11,7 +11,8 @@ import { createKafka, createKafkaProbe } from './kafka-client';
 import { outboxProducerConfig } from './kafka-outbox-publisher';
 import { ensureTopics } from './topics';
 
-const envelope = () => JSON.stringify({ id: randomUUID(), type: 'Probe', version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });
+const envelope = () =>
+  JSON.stringify({ id: randomUUID(), type: 'Probe', version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });
 
 async function until(met: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -43,7 +44,15 @@ describe('event consumers started in the background (real broker)', () => {
   it('holds readiness while it waits for its database and joins, and a member that stops leaves the group at once', async () => {
     const handled: { member: string; offset: string; partition: number }[] = [];
     const member = (name: string, startUp: StartUpConditions, after?: Promise<unknown>) =>
-      startEventConsumerInBackground({ kafka, groupId, topics: [topic], startUp, log: quiet, ...(after ? { after } : {}), handle: async ({ partition, offset }) => void handled.push({ member: name, partition, offset }) });
+      startEventConsumerInBackground({
+        kafka,
+        groupId,
+        topics: [topic],
+        startUp,
+        log: quiet,
+        ...(after ? { after } : {}),
+        handle: async ({ partition, offset }) => void handled.push({ member: name, partition, offset }),
+      });
 
     let databaseUp: () => void = () => undefined;
     const database = new Promise<void>((resolve) => (databaseUp = resolve));
@@ -83,15 +92,31 @@ describe('event consumers started in the background (real broker)', () => {
     const unreachable = createKafka({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING });
     const startUp = new StartUpConditions();
     const warnings: { at: number; line: string }[] = [];
-    const consumer = startEventConsumerInBackground({ kafka: unreachable, probe: createKafkaProbe({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'] }), groupId: `${groupId}-unreachable`, topics: [topic], startUp, log: { warn: (line) => warnings.push({ at: Date.now(), line }), log: () => undefined }, handle: async () => undefined });
+    const consumer = startEventConsumerInBackground({
+      kafka: unreachable,
+      probe: createKafkaProbe({ clientId: 'background-consumer-spec', brokers: ['127.0.0.1:1'] }),
+      groupId: `${groupId}-unreachable`,
+      topics: [topic],
+      startUp,
+      log: { warn: (line) => warnings.push({ at: Date.now(), line }), log: () => undefined },
+      handle: async () => undefined,
+    });
     consumers.push(consumer);
     await until(() => warnings.length >= 2, 30_000);
-    expect(warnings[0]?.line).toMatch(new RegExp(`^kafka consumer ${groupId}-unreachable: kafka unreachable \\(1 try in \\d+s\\): .*ECONNREFUSED.*; next try in \\d+\\.\\ds$`));
+    expect(warnings[0]?.line).toMatch(
+      new RegExp(`^kafka consumer ${groupId}-unreachable: kafka unreachable \\(1 try in \\d+s\\): .*ECONNREFUSED.*; next try in \\d+\\.\\ds$`),
+    );
     // The second line sums up a window of tries: several of them, at least 10 s after the first line.
     const tries = Number(/\((\d+) tries in/.exec(warnings[1]?.line ?? '')?.[1]);
     expect(tries).toBeGreaterThanOrEqual(3);
     expect((warnings[1]?.at ?? 0) - (warnings[0]?.at ?? 0)).toBeGreaterThanOrEqual(10_000);
-    expect(startUp.list()).toEqual([{ key: `kafka consumer ${groupId}-unreachable`, reason: expect.stringMatching(new RegExp(`^kafka unreachable \\(${tries} tries in \\d+s\\)`)), blocksTraffic: false }]);
+    expect(startUp.list()).toEqual([
+      {
+        key: `kafka consumer ${groupId}-unreachable`,
+        reason: expect.stringMatching(new RegExp(`^kafka unreachable \\(${tries} tries in \\d+s\\)`)),
+        blocksTraffic: false,
+      },
+    ]);
     await consumer.stop();
   }, 60_000);
 });

@@ -51,17 +51,20 @@ export function startEventConsumerInBackground(options: BackgroundConsumerOption
   const running: Promise<RunningConsumer | undefined> = (async () => {
     if (after && !(await untilAborted(after, aborted.signal))) return undefined;
     startUp.hold(key, `joining ${topics}`);
-    return retryUntilDone(async () => {
-      if (probe) await kafkaReachable(probe);
-      return startEventConsumer({ ...consumerOptions, membership });
-    }, {
-      signal: aborted.signal,
-      onWaiting: (report) => {
-        const reason = `kafka ${describeWaiting(report)}`;
-        startUp.hold(key, reason);
-        log.warn(`${key}: ${reason}; next try in ${(report.nextDelayMs / 1000).toFixed(1)}s`);
+    return retryUntilDone(
+      async () => {
+        if (probe) await kafkaReachable(probe);
+        return startEventConsumer({ ...consumerOptions, membership });
       },
-    });
+      {
+        signal: aborted.signal,
+        onWaiting: (report) => {
+          const reason = `kafka ${describeWaiting(report)}`;
+          startUp.hold(key, reason);
+          log.warn(`${key}: ${reason}; next try in ${(report.nextDelayMs / 1000).toFixed(1)}s`);
+        },
+      },
+    );
   })().catch(() => undefined);
   return {
     async stop() {

@@ -24,7 +24,9 @@ export interface GroupMembershipHooks {
 /** The consumer of `groupId` with the failover timings, its membership events told to `hooks`. */
 export function createGroupConsumer(kafka: Kafka, groupId: string, hooks: GroupMembershipHooks = {}): Consumer {
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, ...consumerGroupTimings });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => hooks.onJoined?.({ memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration }));
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+    hooks.onJoined?.({ memberId: payload.memberId, isLeader: payload.isLeader, durationMs: payload.duration }),
+  );
   consumer.on(consumer.events.CRASH, ({ payload }) => hooks.onCrashed?.(payload.error, payload.restart));
   return consumer;
 }

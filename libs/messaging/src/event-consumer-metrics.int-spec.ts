@@ -22,7 +22,8 @@ async function sample(name: string, labels: Record<string, string>): Promise<num
   return undefined;
 }
 
-const envelope = (type: string) => JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });
+const envelope = (type: string) =>
+  JSON.stringify({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data: {} });
 
 describe('event consumer metrics (real broker)', () => {
   const topic = `meshmart.test.consumer-metrics.${randomUUID()}`;

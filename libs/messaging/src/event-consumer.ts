@@ -89,7 +89,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const { untilDoneBackoff } = resilienceDefaults.retries;
   const backoff = { initialMs: options.initialBackoffMs ?? untilDoneBackoff.initialMs, maxMs: options.maxBackoffMs ?? untilDoneBackoff.maxMs };
   const onRetrying = options.onRetrying ?? logRetrying(groupId);
-  await ensureTopics(kafka, [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : TOPIC_PARTITIONS })));
+  await ensureTopics(
+    kafka,
+    [...options.topics, ...options.topics.map(deadLetterTopic)].map((topic) => ({ topic, numPartitions: topic.endsWith('.dlq') ? 1 : TOPIC_PARTITIONS })),
+  );
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   const consumer = createGroupConsumer(kafka, groupId, options.membership);
   await producer.connect();
@@ -126,7 +129,13 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         span.setAttribute('messaging.message.id', parsed.envelope.id);
         // On shutdown retryInPlace throws: the offset is not committed and the message comes back after restart.
         const settled = await retryInPlace(() => options.handle(delivered), {
-          groupId, topic, partition, offset: message.offset, pause, heartbeat, backoff,
+          groupId,
+          topic,
+          partition,
+          offset: message.offset,
+          pause,
+          heartbeat,
+          backoff,
           stopping: () => stopping,
           reportEveryMs: options.retryReportEveryMs ?? 30_000,
           onRetrying: (report) => onRetrying(report, false),
@@ -182,7 +191,18 @@ function logRetrying(groupId: string): (report: RetryingReport, recovered: boole
       ? `${groupId}: ${where} went through after ${report.failures} transient failures in ${seconds}s; partition resumed`
       : `${groupId}: ${where} failed transiently (${failureCode(report.error)}), ${report.failures} tries in ${seconds}s; partition paused, retrying with back-off`;
     const logger = currentServiceLogger();
-    if (logger) logger[recovered ? 'info' : 'warn']({ consumergroup: groupId, topic: report.topic, partition: report.partition, offset: report.offset, failures: report.failures, code: failureCode(report.error) }, line);
+    if (logger)
+      logger[recovered ? 'info' : 'warn'](
+        {
+          consumergroup: groupId,
+          topic: report.topic,
+          partition: report.partition,
+          offset: report.offset,
+          failures: report.failures,
+          code: failureCode(report.error),
+        },
+        line,
+      );
     else if (!recovered) process.emitWarning(line, 'ConsumerRetryWarning');
   };
 }

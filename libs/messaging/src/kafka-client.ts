@@ -47,9 +47,15 @@ export async function kafkaReachable(kafka: Kafka): Promise<void> {
 
 /** kafkajs's log entries as the service logger's lines, `kafka` naming kafkajs's own namespace. */
 function serviceLogCreator(logger: NonNullable<ReturnType<typeof currentServiceLogger>>): logCreator {
-  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
-  return () => ({ namespace, level, log }) => {
-    const { message, timestamp: _timestamp, ...fields } = log;
-    logger[levels[level] ?? 'info']({ kafka: { namespace, ...fields } }, message);
+  const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
   };
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, ...fields } = log;
+      logger[levels[level] ?? 'info']({ kafka: { namespace, ...fields } }, message);
+    };
 }

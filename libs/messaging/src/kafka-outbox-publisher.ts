@@ -2,7 +2,11 @@ import type { Producer } from 'kafkajs';
 import { injectKafkaHeaders, serviceCounter, withKafkaProducerSpan } from '@meshmart/mesh';
 
 const producedCounter = () =>
-  serviceCounter({ name: 'meshmart_kafka_messages_produced_total', help: 'Kafka messages published and acknowledged by every in-sync replica.', labelNames: ['topic'] });
+  serviceCounter({
+    name: 'meshmart_kafka_messages_produced_total',
+    help: 'Kafka messages published and acknowledged by every in-sync replica.',
+    labelNames: ['topic'],
+  });
 
 /** One outbox row on its way to Kafka, as an outbox relay (@meshmart/persistence) hands it over. */
 export interface PublishableRecord {
@@ -36,7 +40,12 @@ export class KafkaOutboxPublisher {
       withKafkaProducerSpan(
         record.topic,
         async () => {
-          messages.push({ topic: record.topic, key: record.key, value: record.value, headers: injectKafkaHeaders({ 'event-type': record.type, 'message-id': record.messageId }) });
+          messages.push({
+            topic: record.topic,
+            key: record.key,
+            value: record.value,
+            headers: injectKafkaHeaders({ 'event-type': record.type, 'message-id': record.messageId }),
+          });
           await sent;
         },
         record.headers,

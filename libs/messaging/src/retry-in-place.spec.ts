@@ -101,11 +101,14 @@ describe('one retry rule for the consumers and the mesh', () => {
     const pipeline = createCallPipeline({ backoff: { initialMs: 1, maxMs: 1 } });
     let tries = 0;
     await pipeline
-      .execute(async () => {
-        tries += 1;
-        if (tries === 1) throw error();
-        return 'ok';
-      }, { method: 'GET', headers: {} })
+      .execute(
+        async () => {
+          tries += 1;
+          if (tries === 1) throw error();
+          return 'ok';
+        },
+        { method: 'GET', headers: {} },
+      )
       .catch(() => undefined);
     return tries;
   }

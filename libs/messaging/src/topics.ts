@@ -23,7 +23,8 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], t
     // Only the missing ones: the broker answers TOPIC_ALREADY_EXISTS for the others, which kafkajs logs as an error.
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 1 })), waitForLeaders: false });
+    if (missing.length > 0)
+      await admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 1 })), waitForLeaders: false });
     const names = topics.map((t) => t.topic);
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -32,7 +32,13 @@ export type StartedWhen = 'listening' | 'ready';
  * once it prints its `<name> ready` line (or `listening on <url>`, with `until: 'listening'`).
  * PORT defaults to 0 (any free port).
  */
-export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000, logFile?: string, until: StartedWhen = 'ready'): Promise<AppProcess> {
+export function startApp(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  startTimeoutMs = 60_000,
+  logFile?: string,
+  until: StartedWhen = 'ready',
+): Promise<AppProcess> {
   return startService(name, join(findWorkspaceRoot(), 'apps', name, 'src', 'main.ts'), env, startTimeoutMs, logFile, until);
 }
 
@@ -49,7 +55,14 @@ export function startApp(name: string, env: NodeJS.ProcessEnv = {}, startTimeout
  */
 const COMPILE_CACHE_DIR = join(tmpdir(), 'meshmart-node-compile-cache');
 
-export function startService(name: string, script: string, env: NodeJS.ProcessEnv = {}, startTimeoutMs = 60_000, logFile?: string, until: StartedWhen = 'ready'): Promise<AppProcess> {
+export function startService(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+  startTimeoutMs = 60_000,
+  logFile?: string,
+  until: StartedWhen = 'ready',
+): Promise<AppProcess> {
   const root = findWorkspaceRoot();
   const spawnedAt = Date.now();
   let log: number | undefined;
@@ -59,7 +72,13 @@ export function startService(name: string, script: string, env: NodeJS.ProcessEn
   }
   const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
     cwd: root,
-    env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.base.json'), NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] ?? COMPILE_CACHE_DIR, PORT: '0', ...env },
+    env: {
+      ...process.env,
+      TS_NODE_PROJECT: join(root, 'tsconfig.base.json'),
+      NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] ?? COMPILE_CACHE_DIR,
+      PORT: '0',
+      ...env,
+    },
     stdio: log === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', log, log],
     detached: log !== undefined,
   });

@@ -22,7 +22,10 @@ export async function runDemoShopper(gatewayUrl: string, jwtSecret: string, log:
   log(`\nshopper ${shopper.userId}:`);
   const products = await shopper.products();
   log(`  browse     ${products.status}  ${products.body.length} products`);
-  for (const [sku, quantity] of [['MUG-001', 2], ['STK-001', 3]] as const) {
+  for (const [sku, quantity] of [
+    ['MUG-001', 2],
+    ['STK-001', 3],
+  ] as const) {
     const line = await shopper.setLine(sku, quantity);
     log(`  add        ${line.status}  ${quantity} × ${sku}; cart total ${formatMoney(line.body.total)}`);
   }
@@ -37,7 +40,9 @@ async function checkout(shopper: Shopper, paymentToken: string, label: string, l
   const placed = await shopper.checkout(paymentToken);
   if (placed.status !== 201) throw new Error(`checkout answered ${placed.status}: ${JSON.stringify(placed.body)}`);
   const order = await shopper.settledOrder(placed.body.orderId);
-  log(`  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, nothing captured)` : `, ${formatMoney(order.total)} captured`}`);
+  log(
+    `  checkout   ${placed.status}  with ${label} (${paymentToken}) → order ${order.id} ${order.status}${order.failureReason ? ` (${order.failureReason}; stock released, nothing captured)` : `, ${formatMoney(order.total)} captured`}`,
+  );
   return order;
 }
 

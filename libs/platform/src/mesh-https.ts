@@ -35,7 +35,13 @@ export class MeshHttpsClient {
 }
 
 /** One JSON request over http(s); the body is parsed when it is JSON. */
-export function sendJson<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, agent?: Agent): Promise<JsonResponse<T>> {
+export function sendJson<T = unknown>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  agent?: Agent,
+): Promise<JsonResponse<T>> {
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const allHeaders: Record<string, string> = { accept: 'application/json', ...headers };
   if (payload !== undefined) allHeaders['content-type'] ??= 'application/json';

@@ -55,7 +55,9 @@ export interface Platform {
 }
 
 /** Instances per workload, from the workloads' descriptors. */
-export const defaultReplicas: Readonly<Record<Workload, number>> = Object.fromEntries(workloadDescriptors.map((workload) => [workload.name, workload.replicas])) as Record<Workload, number>;
+export const defaultReplicas: Readonly<Record<Workload, number>> = Object.fromEntries(
+  workloadDescriptors.map((workload) => [workload.name, workload.replicas]),
+) as Record<Workload, number>;
 
 /** The database a workload's instances use in a platform started with `databaseSuffix` (its descriptor's; none for a workload without state). */
 export function databaseOf(workload: Workload, suffix: string | undefined): string | undefined {
@@ -77,7 +79,11 @@ export function makeCertificates(certDir: string, namespace: string, services: r
     copyFileSync(join(caDir, 'ca.key'), join(certDir, 'ca.key'));
     chmodSync(join(certDir, 'ca.key'), 0o600);
   }
-  const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', services.join(',')], { encoding: 'utf8', cwd: root });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'certs', '--out', certDir, '--namespace', namespace, '--services', services.join(',')],
+    { encoding: 'utf8', cwd: root },
+  );
   if (result.status !== 0) throw new Error(`meshmart certs failed: ${result.stderr || result.stdout}`);
 }
 
@@ -101,10 +107,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const namespace = options.namespace ?? 'meshmart';
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('base64url');
   makeCertificates(options.certDir, namespace, undefined, options.stack.mesh?.caDir);
-  const common: Record<string, string> = { ...serviceEnv(options.stack, { certDir: options.certDir, namespace }), GATEWAY_JWT_SECRET: jwtSecret, ...options.env };
+  const common: Record<string, string> = {
+    ...serviceEnv(options.stack, { certDir: options.certDir, namespace }),
+    GATEWAY_JWT_SECRET: jwtSecret,
+    ...options.env,
+  };
   const envOf = (workload: Workload, index: number, own: Record<string, string>): Record<string, string> => {
     const database = databaseOf(workload, options.databaseSuffix);
-    return { ...common, ...(database ? { DATABASE_NAME: database } : {}), MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`, ...options.envOf?.[workload], ...own };
+    return {
+      ...common,
+      ...(database ? { DATABASE_NAME: database } : {}),
+      MESH_INSTANCE_ID: `${workload}-${index + 1}-${randomBytes(2).toString('hex')}`,
+      ...options.envOf?.[workload],
+      ...own,
+    };
   };
   const counters = new Map<Workload, number>();
   const apps: AppProcess[] = [];
@@ -146,7 +162,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const stop = async () => {
     operator.close();
     await Promise.all(apps.map((app) => app.stop()));
-    if (options.databaseSuffix) await dropDatabases(options.stack.postgres.url, workloads.flatMap((workload) => databaseOf(workload, options.databaseSuffix) ?? []));
+    if (options.databaseSuffix)
+      await dropDatabases(
+        options.stack.postgres.url,
+        workloads.flatMap((workload) => databaseOf(workload, options.databaseSuffix) ?? []),
+      );
   };
   if (failed) {
     await stop();

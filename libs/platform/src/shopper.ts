@@ -5,7 +5,14 @@ import { type JsonResponse, sendJson } from './mesh-https';
 
 /** A demo token for `userId`, as the gateway's HS256 configuration accepts it. */
 export function shopperToken(secret: string, userId: string, expiresIn = '1h'): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuer('meshmart-demo').setAudience('meshmart').setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuer('meshmart-demo')
+    .setAudience('meshmart')
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** A shopper talking to the public gateway, as a browser or app would. */

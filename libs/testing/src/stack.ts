@@ -27,8 +27,7 @@ export async function useStack(env: NodeJS.ProcessEnv = process.env): Promise<St
     return (await containers).endpoints;
   }
   throw new StackUnavailable(
-    `no MeshMart stack is running (looked at the environment and ${stateDir}) and no Docker engine answers: ` +
-      'start the local stack with `npm run stack:up`',
+    `no MeshMart stack is running (looked at the environment and ${stateDir}) and no Docker engine answers: ` + 'start the local stack with `npm run stack:up`',
   );
 }
 

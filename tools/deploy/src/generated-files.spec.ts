@@ -23,14 +23,22 @@ describe('files generated from the workload descriptors', () => {
   it('go stale, each file named, when a descriptor changes its replicas', async () => {
     const problems = staleGeneratedFiles(workspaceRoot, await generatedFiles(workspaceRoot, withDescriptor('inventory-service', { replicas: 3 })));
     const stale = (file: string) => `${file} differs from what its sources generate: run \`npm run deploy:generate\``;
-    expect(problems).toEqual(expect.arrayContaining([stale('libs/contracts/src/workload-registry.ts'), stale('docker-compose.yml'), stale('k8s/base/workloads/inventory-service.yaml')]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        stale('libs/contracts/src/workload-registry.ts'),
+        stale('docker-compose.yml'),
+        stale('k8s/base/workloads/inventory-service.yaml'),
+      ]),
+    );
     // Only what the replicas reach: the sidecars' Envoy configs do not count instances.
     expect(problems).not.toContainEqual(expect.stringContaining('infra/envoy/'));
   });
 
   it('go stale when a descriptor changes its port, down to the Envoy sidecar that sends to it', async () => {
     const files = await generatedFiles(workspaceRoot, withDescriptor('cart-service', { port: 8091 }));
-    expect(staleGeneratedFiles(workspaceRoot, files)).toEqual(expect.arrayContaining([expect.stringMatching(/^infra\/envoy\/cart-service\.yaml differs/), expect.stringMatching(/^docker-compose\.yml differs/)]));
+    expect(staleGeneratedFiles(workspaceRoot, files)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^infra\/envoy\/cart-service\.yaml differs/), expect.stringMatching(/^docker-compose\.yml differs/)]),
+    );
     expect(files.find((file) => file.path === 'docker-compose.yml')?.content).toContain('PORT: "8091"');
   });
 });

@@ -43,7 +43,23 @@ const usage = `usage: meshmart <command>
 Ports, the state folder and Postgres are set by environment variables: see README.md.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: { detach: { type: 'boolean' }, canary: { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' }, 'no-console': { type: 'boolean' }, load: { type: 'string' }, duration: { type: 'string' }, concurrency: { type: 'string' }, rounds: { type: 'string' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: {
+      detach: { type: 'boolean' },
+      canary: { type: 'boolean' },
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      'no-console': { type: 'boolean' },
+      load: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      rounds: { type: 'string' },
+      rate: { type: 'string' },
+    },
+  });
   const [command, sub] = positionals;
   const root = findWorkspaceRoot(__dirname);
   const stack = () => new LocalStack(loadStackSettings(root), (line) => console.log(`  … ${line}`));
@@ -73,13 +89,24 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'test') return runTests(root, stack());
   if (command === 'bench' && sub === 'checkout') {
     const out = typeof values['out'] === 'string' ? resolve(values['out']) : undefined;
-    await runCheckoutBench({ root, stack: stack(), quick: values['quick'] === true, ...(out ? { outDir: out } : {}), log: (line) => console.log(`bench checkout: ${line}`) });
+    await runCheckoutBench({
+      root,
+      stack: stack(),
+      quick: values['quick'] === true,
+      ...(out ? { outDir: out } : {}),
+      log: (line) => console.log(`bench checkout: ${line}`),
+    });
     return 0;
   }
   if (command === 'bench') {
     if (sub !== 'mesh') throw new Error(`unknown benchmark "${sub ?? ''}": there are \`meshmart bench mesh\` and \`meshmart bench checkout\``);
     const { endpoints } = await stack().up();
-    const settings = { durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000, concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'), rounds: positiveNumber(values['rounds'], 3, '--rounds'), ratePerSecond: positiveNumber(values['rate'], 1000, '--rate') };
+    const settings = {
+      durationMs: positiveNumber(values['duration'], 5, '--duration') * 1000,
+      concurrency: positiveNumber(values['concurrency'], 8, '--concurrency'),
+      rounds: positiveNumber(values['rounds'], 3, '--rounds'),
+      ratePerSecond: positiveNumber(values['rate'], 1000, '--rate'),
+    };
     console.log(`bench mesh: ${settings.rounds} rounds of ${settings.durationMs / 1000}s at concurrency ${settings.concurrency}`);
     const out = typeof values['out'] === 'string' ? resolve(values['out']) : undefined;
     await runMeshBench({ root, stack: endpoints, ...settings, ...(out ? { outDir: out } : {}) });
@@ -87,7 +114,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'demo') {
     const loadRate = values['load'] === undefined ? undefined : positiveNumber(values['load'], 1, '--load');
-    return runDemo(stack(), loadStackSettings(root).stateDir, { detach: values['detach'] === true, console: values['no-console'] !== true, canary: values['canary'] === true, ...(loadRate ? { loadRate } : {}) });
+    return runDemo(stack(), loadStackSettings(root).stateDir, {
+      detach: values['detach'] === true,
+      console: values['no-console'] !== true,
+      canary: values['canary'] === true,
+      ...(loadRate ? { loadRate } : {}),
+    });
   }
   if (command === 'load') return runLoadCommand(argv.slice(1), loadStackSettings(root).stateDir);
   if (command === 'console') return runConsoleCommand(argv.slice(1), loadStackSettings(root).stateDir);
@@ -102,7 +134,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** KAFKA_BROKERS (as the services read it) when set, else the local stack's broker. */
 function kafkaBrokers(stackKafkaPort: number): string[] {
-  const configured = process.env['KAFKA_BROKERS']?.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+  const configured = process.env['KAFKA_BROKERS']
+    ?.split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
   return configured && configured.length > 0 ? configured : [`127.0.0.1:${stackKafkaPort}`];
 }
 

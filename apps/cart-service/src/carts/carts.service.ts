@@ -12,7 +12,11 @@ import { removeLine, reprice, setLine } from './domain/cart';
 export type CheckoutOutcome = Replayable<CheckoutResult> | CartRefusal;
 
 /** The metric label of each checkout refusal (kept as the dashboards know them). */
-const refusedOutcomes: Partial<Record<CartRefusal['refusal'], CheckoutMetricOutcome>> = { 'empty-cart': 'empty_cart', 'product-no-longer-sold': 'unknown_product', 'idempotency-key-reused': 'key_reused' };
+const refusedOutcomes: Partial<Record<CartRefusal['refusal'], CheckoutMetricOutcome>> = {
+  'empty-cart': 'empty_cart',
+  'product-no-longer-sold': 'unknown_product',
+  'idempotency-key-reused': 'key_reused',
+};
 
 /**
  * Carts: one open cart per user, its lines priced by inventory, and the checkout that hands it
@@ -96,7 +100,9 @@ export class CartsService {
   }
 
   private async placeOrder(userId: string, cartId: string, lines: PricedLine[], paymentToken: string, key: string): Promise<Order> {
-    const response = await this.mesh.client('order-service').post<Order>('/orders', { body: { userId, cartId, lines, paymentToken }, idempotencyKey: orderKey(userId, key) });
+    const response = await this.mesh
+      .client('order-service')
+      .post<Order>('/orders', { body: { userId, cartId, lines, paymentToken }, idempotencyKey: orderKey(userId, key) });
     if (response.status === 200 || response.status === 201) return response.body;
     // order-service validated what the cart sent: a 4xx here is a bug of ours, not the shopper's.
     throw new Error(`order-service refused the order (${response.status}): ${JSON.stringify(response.body).slice(0, 300)}`);
@@ -105,14 +111,21 @@ export class CartsService {
   /** The open cart, locked for this transaction; created when the user has none. */
   private async openCart(tx: EntityManager, userId: string): Promise<CartEntity> {
     const now = new Date();
-    const inserted = (await tx.query(`INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', '[]', $3, $3) ON CONFLICT (user_id) WHERE status = 'OPEN' DO NOTHING RETURNING id`, [randomUUID(), userId, now])) as unknown[];
+    const inserted = (await tx.query(
+      `INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', '[]', $3, $3) ON CONFLICT (user_id) WHERE status = 'OPEN' DO NOTHING RETURNING id`,
+      [randomUUID(), userId, now],
+    )) as unknown[];
     if (inserted.length > 0) cartMetrics.created.inc();
     return tx.getRepository(CartEntity).findOneOrFail({ where: { userId, status: 'OPEN' }, lock: { mode: 'pessimistic_write' } });
   }
 
   private async save(tx: EntityManager, cart: CartEntity): Promise<void> {
     cart.updatedAt = new Date();
-    await tx.update(CartEntity, { id: cart.id }, { status: cart.status, lines: cart.lines, checkoutKey: cart.checkoutKey, orderId: cart.orderId, updatedAt: cart.updatedAt });
+    await tx.update(
+      CartEntity,
+      { id: cart.id },
+      { status: cart.status, lines: cart.lines, checkoutKey: cart.checkoutKey, orderId: cart.orderId, updatedAt: cart.updatedAt },
+    );
   }
 }
 

@@ -75,15 +75,42 @@ describe('OrderFailed gives the shopper their cart back (real Postgres, real bro
   it('puts the lines of the failed order’s cart into an open cart, once however often the event comes', async () => {
     const userId = `shopper-${randomBytes(3).toString('hex')}`;
     const orderId = randomUUID();
-    await db.query(`INSERT INTO carts (id, user_id, status, lines, checkout_key, order_id) VALUES ($1, $2, 'CHECKED_OUT', $3, 'key-1', $4)`, [randomUUID(), userId, JSON.stringify([line]), orderId]);
-    const event = { id: randomUUID(), type: 'OrderFailed', version: 1, occurredAt: new Date().toISOString(), aggregateId: orderId, data: { orderId, userId, reason: 'payment_declined' } };
+    await db.query(`INSERT INTO carts (id, user_id, status, lines, checkout_key, order_id) VALUES ($1, $2, 'CHECKED_OUT', $3, 'key-1', $4)`, [
+      randomUUID(),
+      userId,
+      JSON.stringify([line]),
+      orderId,
+    ]);
+    const event = {
+      id: randomUUID(),
+      type: 'OrderFailed',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      aggregateId: orderId,
+      data: { orderId, userId, reason: 'payment_declined' },
+    };
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
     // Delivered twice (a redelivery after a crash, or a replay): the inbox lets only the first count.
     await producer.send({ topic, acks: -1, messages: [{ key: orderId, value: JSON.stringify(event) }] });
     await eventually(async () => expect(await openLines(userId)).toEqual([line]), 30_000);
     await db.query(`UPDATE carts SET lines = '[]'::jsonb WHERE user_id = $1 AND status = 'OPEN'`, [userId]);
-    await producer.send({ topic, acks: -1, messages: [{ key: orderId, value: JSON.stringify(event) }, { key: orderId, value: JSON.stringify({ ...event, id: randomUUID(), type: 'OrderConfirmed', data: { orderId, userId, total: { amountMinor: 2_500, currency: 'EUR' }, paymentId: randomUUID() } }) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: orderId, value: JSON.stringify(event) },
+        {
+          key: orderId,
+          value: JSON.stringify({
+            ...event,
+            id: randomUUID(),
+            type: 'OrderConfirmed',
+            data: { orderId, userId, total: { amountMinor: 2_500, currency: 'EUR' }, paymentId: randomUUID() },
+          }),
+        },
+      ],
+    });
     // Both are consumed once the group has committed past them; only then is "still empty" an answer.
     await eventually(async () => expect(await committedEverything()).toBe(true), 30_000);
     expect(await openLines(userId)).toEqual([]);

@@ -22,7 +22,10 @@ export class OrderFailedKafkaController {
       const cart = await tx.getRepository(CartEntity).findOneBy({ orderId: event.aggregateId });
       if (!cart) return;
       const now = new Date();
-      await tx.query(`INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', $3, $4, $4) ON CONFLICT (user_id) WHERE status = 'OPEN' DO UPDATE SET lines = EXCLUDED.lines, updated_at = EXCLUDED.updated_at WHERE carts.lines = '[]'::jsonb`, [randomUUID(), cart.userId, JSON.stringify(cart.lines), now]);
+      await tx.query(
+        `INSERT INTO carts (id, user_id, status, lines, created_at, updated_at) VALUES ($1, $2, 'OPEN', $3, $4, $4) ON CONFLICT (user_id) WHERE status = 'OPEN' DO UPDATE SET lines = EXCLUDED.lines, updated_at = EXCLUDED.updated_at WHERE carts.lines = '[]'::jsonb`,
+        [randomUUID(), cart.userId, JSON.stringify(cart.lines), now],
+      );
     });
   }
 }

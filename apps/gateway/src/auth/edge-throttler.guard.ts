@@ -23,6 +23,13 @@ export abstract class EdgeThrottlerGuard extends ThrottlerGuard {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     void reply.header('retry-after', String(limit.timeToBlockExpire));
     const window = Math.round(limit.ttl / 1000);
-    return Promise.reject(new ProblemException(429, 'too-many-requests', 'too many requests', `more than ${limit.limit} requests in ${window} s from this ${this.counted}; retry in ${limit.timeToBlockExpire} s`));
+    return Promise.reject(
+      new ProblemException(
+        429,
+        'too-many-requests',
+        'too many requests',
+        `more than ${limit.limit} requests in ${window} s from this ${this.counted}; retry in ${limit.timeToBlockExpire} s`,
+      ),
+    );
   }
 }

@@ -15,7 +15,10 @@ function contextWith(authorization?: string): { context: ExecutionContext; reque
 
 /** A demo token; `exp`, `iat` and `nbf` are offsets from now (`'5m'`, `'-2h'`), `null` leaves the claim out. */
 function token(claims: { sub?: string; iss?: string; aud?: string; exp?: string | null; iat?: string | null; nbf?: string; key?: string }): Promise<string> {
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(claims.iss ?? 'meshmart-demo').setAudience(claims.aud ?? 'meshmart');
+  let jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(claims.iss ?? 'meshmart-demo')
+    .setAudience(claims.aud ?? 'meshmart');
   if (claims.exp !== null) jwt = jwt.setExpirationTime(claims.exp ?? '5m');
   if (claims.iat !== null) jwt = claims.iat === undefined ? jwt.setIssuedAt() : jwt.setIssuedAt(claims.iat);
   if (claims.nbf !== undefined) jwt = jwt.setNotBefore(claims.nbf);
@@ -25,7 +28,10 @@ function token(claims: { sub?: string; iss?: string; aud?: string; exp?: string 
 
 async function refusal(authorization?: string): Promise<string> {
   const { context } = contextWith(authorization);
-  const error = await guard.canActivate(context).then(() => undefined, (e: unknown) => e);
+  const error = await guard.canActivate(context).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProblemException);
   expect((error as ProblemException).status).toBe(401);
   return (error as ProblemException).message;

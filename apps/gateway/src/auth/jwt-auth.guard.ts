@@ -63,7 +63,9 @@ export class JwtAuthGuard implements CanActivate {
     };
     let subject: string | undefined;
     try {
-      const { payload } = this.jwks ? await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256'] }) : await jwtVerify(token, this.secret as KeyObject, { ...options, algorithms: ['HS256'] });
+      const { payload } = this.jwks
+        ? await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256'] })
+        : await jwtVerify(token, this.secret as KeyObject, { ...options, algorithms: ['HS256'] });
       subject = payload.sub;
     } catch (error) {
       throw unauthorized(`the token was refused: ${refusalReason(error)}`);

@@ -10,6 +10,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 export function clientAddress(socketAddress: string, headers: IncomingHttpHeaders, trustedHops: number): string {
   if (trustedHops === 0) return socketAddress;
   const forwarded = headers['x-forwarded-for'];
-  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return entries[entries.length - trustedHops] ?? socketAddress;
 }

@@ -4,11 +4,7 @@ import { bodyRefusal } from './request-body-rules';
 const withBody = (headers: Record<string, string>) => ({ 'content-length': '14', ...headers });
 
 describe('bodyRefusal', () => {
-  it.each([
-    ['application/json'],
-    ['application/json; charset=utf-8'],
-    ['Application/JSON; Charset="UTF-8"'],
-  ])('accepts a JSON body as %s', (type) => {
+  it.each([['application/json'], ['application/json; charset=utf-8'], ['Application/JSON; Charset="UTF-8"']])('accepts a JSON body as %s', (type) => {
     expect(bodyRefusal(withBody({ 'content-type': type }))).toBeUndefined();
     expect(bodyRefusal(withBody({ 'content-type': type, 'content-encoding': 'identity' }))).toBeUndefined();
   });
@@ -24,7 +20,10 @@ describe('bodyRefusal', () => {
     ['application/json with br', { 'content-encoding': 'br' }],
   ])('refuses %s with 415', (type, extra: Record<string, string>) => {
     const contentType = type.startsWith('application/json') && !type.includes('charset') ? 'application/json' : type;
-    expect(bodyRefusal(withBody({ 'content-type': contentType, ...extra }))).toMatchObject({ status: 415, type: 'https://meshmart.dev/problems/unsupported-media-type' });
+    expect(bodyRefusal(withBody({ 'content-type': contentType, ...extra }))).toMatchObject({
+      status: 415,
+      type: 'https://meshmart.dev/problems/unsupported-media-type',
+    });
   });
 
   it('looks only at requests that carry a body (chunked ones included)', () => {

@@ -25,23 +25,41 @@ export class CartHttpController {
   @Put('lines/:sku')
   @ApiBody({ schema: openApiSchema(setCartLineSchema) })
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
-  setLine(@Req() request: AuthenticatedRequest, @Param('sku', new ZodValidationPipe(skuSchema)) sku: string, @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  setLine(
+    @Req() request: AuthenticatedRequest,
+    @Param('sku', new ZodValidationPipe(skuSchema)) sku: string,
+    @Body(new ZodValidationPipe(setCartLineSchema)) body: SetCartLine,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     return this.relay.forward(reply, 'cart-service', 'PUT', `/carts/${userSegment(request)}/lines/${sku}`, { body });
   }
 
   @Delete('lines/:sku')
   @ApiOkResponse({ schema: openApiSchema(cartSchema) })
-  removeLine(@Req() request: AuthenticatedRequest, @Param('sku', new ZodValidationPipe(skuSchema)) sku: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  removeLine(
+    @Req() request: AuthenticatedRequest,
+    @Param('sku', new ZodValidationPipe(skuSchema)) sku: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     return this.relay.forward(reply, 'cart-service', 'DELETE', `/carts/${userSegment(request)}/lines/${sku}`);
   }
 
   /** Checks the cart out: 201 with the new order id; a replay (the same Idempotency-Key again) 200 with the same order; 422 `idempotency-key-reused` for a key that checked out another cart. */
   @Post('checkout')
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'one key per checkout attempt; a replay (the same key again) answers 200 with the same order' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'one key per checkout attempt; a replay (the same key again) answers 200 with the same order',
+  })
   @ApiBody({ schema: openApiSchema(checkoutSchema) })
   @ApiOkResponse({ schema: openApiSchema(checkoutResultSchema) })
-  checkout(@Req() request: AuthenticatedRequest, @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  checkout(
+    @Req() request: AuthenticatedRequest,
+    @Body(new ZodValidationPipe(checkoutSchema)) body: Checkout,
+    @IdempotencyKey() key: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     return this.relay.forward(reply, 'cart-service', 'POST', `/carts/${userSegment(request)}/checkout`, { body, idempotencyKey: key });
   }
 }

@@ -7,7 +7,12 @@ import { ZodValidationPipe } from '@meshmart/mesh';
 import { openApiSchema } from '../docs/openapi-schema';
 import { UpstreamRelay } from './upstream-relay';
 
-const skuList = z.string().max(2_000).transform((value) => value.split(',').filter(Boolean)).pipe(z.array(skuSchema).max(50)).optional();
+const skuList = z
+  .string()
+  .max(2_000)
+  .transform((value) => value.split(',').filter(Boolean))
+  .pipe(z.array(skuSchema).max(50))
+  .optional();
 
 /** The catalogue: readable without signing in (limited per address, as every route). */
 @ApiTags('catalogue')

@@ -25,7 +25,11 @@ export class OrdersHttpController {
 
   @Get(':orderId')
   @ApiOkResponse({ schema: openApiSchema(orderSchema) })
-  order(@Req() request: AuthenticatedRequest, @Param('orderId', new ZodValidationPipe(z.uuid())) orderId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+  order(
+    @Req() request: AuthenticatedRequest,
+    @Param('orderId', new ZodValidationPipe(z.uuid())) orderId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     return this.relay.forward(reply, 'order-service', 'GET', `/users/${userSegment(request)}/orders/${orderId}`);
   }
 }

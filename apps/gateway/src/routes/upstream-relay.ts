@@ -14,7 +14,13 @@ export class UpstreamRelay {
 
   constructor(@Inject(MeshClient) private readonly mesh: MeshClient) {}
 
-  async forward(reply: FastifyReply, service: string, method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, options: UpstreamRequestOptions = {}): Promise<unknown> {
+  async forward(
+    reply: FastifyReply,
+    service: string,
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    options: UpstreamRequestOptions = {},
+  ): Promise<unknown> {
     try {
       const response = await this.mesh.client(service).request(method, path, options);
       const type = String(response.headers['content-type'] ?? '');
@@ -23,8 +29,15 @@ export class UpstreamRelay {
       void reply.header('content-type', PROBLEM_CONTENT_TYPE);
       return withoutInstance(response.body);
     } catch (error) {
-      this.logger.warn(`${method} ${service}${path.split('?')[0] ?? ''} failed: ${error instanceof MeshError ? error.code : error instanceof Error ? error.name : 'error'}`);
-      throw new ProblemException(503, 'service-unavailable', 'service unavailable', `the ${service.replace(/-service$/, '')} service cannot answer right now; try again shortly`);
+      this.logger.warn(
+        `${method} ${service}${path.split('?')[0] ?? ''} failed: ${error instanceof MeshError ? error.code : error instanceof Error ? error.name : 'error'}`,
+      );
+      throw new ProblemException(
+        503,
+        'service-unavailable',
+        'service unavailable',
+        `the ${service.replace(/-service$/, '')} service cannot answer right now; try again shortly`,
+      );
     }
   }
 }

@@ -11,7 +11,13 @@ const skuParams = z.object({ sku: skuSchema });
 const listQuery = z.object({
   skus: z
     .union([z.string(), z.array(z.string())])
-    .transform((value) => [value].flat().flatMap((item) => item.split(',')).map((sku) => sku.trim()).filter(Boolean))
+    .transform((value) =>
+      [value]
+        .flat()
+        .flatMap((item) => item.split(','))
+        .map((sku) => sku.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(skuSchema).max(100))
     .optional(),
 });
@@ -41,7 +47,10 @@ export class CatalogueHttpController {
   /** 200 Product: creates the product or replaces its name and price, and sets its stock. */
   @Put(':sku')
   @AllowFrom(operatorIdentity)
-  upsert(@Param(new ZodValidationPipe(skuParams)) { sku }: z.infer<typeof skuParams>, @Body(new ZodValidationPipe(upsertProductSchema)) body: UpsertProduct): Promise<Product> {
+  upsert(
+    @Param(new ZodValidationPipe(skuParams)) { sku }: z.infer<typeof skuParams>,
+    @Body(new ZodValidationPipe(upsertProductSchema)) body: UpsertProduct,
+  ): Promise<Product> {
     return this.catalogue.upsert(sku, body);
   }
 }

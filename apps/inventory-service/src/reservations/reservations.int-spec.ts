@@ -60,7 +60,9 @@ describe('reserving, against a real Postgres', () => {
 
     // Each success left one reservation and one StockReserved; a refusal left nothing at all.
     for (const { value: reservation } of reserved as { value: { orderId: string } }[]) expect(await eventTypes(reservation.orderId)).toEqual(['StockReserved']);
-    const [{ count }] = (await inventory.db.query(`SELECT count(*)::int AS count FROM reservations WHERE lines @> $1::jsonb`, [JSON.stringify([{ sku }])])) as [{ count: number }];
+    const [{ count }] = (await inventory.db.query(`SELECT count(*)::int AS count FROM reservations WHERE lines @> $1::jsonb`, [JSON.stringify([{ sku }])])) as [
+      { count: number },
+    ];
     expect(count).toBe(10);
   });
 
@@ -72,13 +74,24 @@ describe('reserving, against a real Postgres', () => {
 
   it('holds every line or none: a short second line leaves the first untouched', async () => {
     const [first, second] = [await product(5, 'A'), await product(1, 'Z')];
-    const outcome = await reserve([{ sku: second, quantity: 2 }, { sku: first, quantity: 3 }]);
+    const outcome = await reserve([
+      { sku: second, quantity: 2 },
+      { sku: first, quantity: 3 },
+    ]);
     expect(outcome).toEqual({ refusal: 'out-of-stock', sku: second, requested: 2, available: 1 });
     expect([await inventory.available(first), await inventory.available(second)]).toEqual([5, 1]);
 
     const unknown = newSku('Z');
     const orderId = randomUUID();
-    expect(await reservations.reserve({ orderId, lines: [{ sku: first, quantity: 1 }, { sku: unknown, quantity: 1 }] })).toEqual({ refusal: 'unknown-product', sku: unknown });
+    expect(
+      await reservations.reserve({
+        orderId,
+        lines: [
+          { sku: first, quantity: 1 },
+          { sku: unknown, quantity: 1 },
+        ],
+      }),
+    ).toEqual({ refusal: 'unknown-product', sku: unknown });
     expect(await inventory.available(first)).toBe(5);
     expect(await reservations.find(orderId)).toBeUndefined();
     expect(await eventTypes(orderId)).toEqual([]);
@@ -86,13 +99,30 @@ describe('reserving, against a real Postgres', () => {
 
   it('refuses a sku named on two lines, changing nothing', async () => {
     const sku = await product(5);
-    expect(await reserve([{ sku, quantity: 1 }, { sku, quantity: 2 }])).toEqual({ refusal: 'duplicate-sku', sku, index: 1 });
+    expect(
+      await reserve([
+        { sku, quantity: 1 },
+        { sku, quantity: 2 },
+      ]),
+    ).toEqual({ refusal: 'duplicate-sku', sku, index: 1 });
     expect(await inventory.available(sku)).toBe(5);
   });
 
   it('takes stock for many lines of crossing orders without deadlocking', async () => {
     const [a, b, c] = [await product(100, 'A'), await product(100, 'B'), await product(100, 'C')];
-    const orders = Array.from({ length: 30 }, (_, i) => (i % 2 ? [{ sku: c, quantity: 1 }, { sku: b, quantity: 1 }, { sku: a, quantity: 1 }] : [{ sku: a, quantity: 1 }, { sku: b, quantity: 1 }, { sku: c, quantity: 1 }]));
+    const orders = Array.from({ length: 30 }, (_, i) =>
+      i % 2
+        ? [
+            { sku: c, quantity: 1 },
+            { sku: b, quantity: 1 },
+            { sku: a, quantity: 1 },
+          ]
+        : [
+            { sku: a, quantity: 1 },
+            { sku: b, quantity: 1 },
+            { sku: c, quantity: 1 },
+          ],
+    );
     const outcomes = await Promise.all(orders.map((lines) => reserve(lines)));
     expect(outcomes.filter(isRefusal)).toEqual([]);
     expect([await inventory.available(a), await inventory.available(b), await inventory.available(c)]).toEqual([70, 70, 70]);
@@ -141,7 +171,11 @@ describe('committing and releasing', () => {
     expect(await reservations.release(reservation.orderId)).toEqual(one);
     expect(await inventory.available(sku)).toBe(10);
 
-    expect(await reservations.commit(reservation.orderId)).toEqual({ refusal: 'reservation-released', orderId: reservation.orderId, releaseReason: 'cancelled' });
+    expect(await reservations.commit(reservation.orderId)).toEqual({
+      refusal: 'reservation-released',
+      orderId: reservation.orderId,
+      releaseReason: 'cancelled',
+    });
     expect(await eventTypes(reservation.orderId)).toEqual(['StockReserved', 'StockReleased']);
   });
 
@@ -218,7 +252,22 @@ describe('the expiry sweeper', () => {
   it('releases each hold once when two instances sweep at the same time', async () => {
     const skus = [await product(100, 'A'), await product(100, 'B')];
     const [a = '', b = ''] = skus;
-    const orders = await Promise.all(Array.from({ length: 30 }, (_, i) => reserve(i % 2 ? [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] : [{ sku: b, quantity: 1 }, { sku: a, quantity: 2 }], { ttlSeconds: 1 })));
+    const orders = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        reserve(
+          i % 2
+            ? [
+                { sku: a, quantity: 1 },
+                { sku: b, quantity: 2 },
+              ]
+            : [
+                { sku: b, quantity: 1 },
+                { sku: a, quantity: 2 },
+              ],
+          { ttlSeconds: 1 },
+        ),
+      ),
+    );
     const orderIds = orders.map((outcome) => (outcome as { value: { orderId: string } }).value.orderId);
     await sleep(1_100);
 

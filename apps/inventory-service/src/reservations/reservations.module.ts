@@ -13,7 +13,8 @@ import { ReservationsService } from './reservations.service';
     {
       provide: ReservationsService,
       inject: [DataSource, OutboxRelay, INVENTORY_CONFIG],
-      useFactory: (db: DataSource, relay: OutboxRelay, config: InventoryConfig) => new ReservationsService(db, relay, { defaultTtlSeconds: config.INVENTORY_RESERVATION_TTL_SECONDS }),
+      useFactory: (db: DataSource, relay: OutboxRelay, config: InventoryConfig) =>
+        new ReservationsService(db, relay, { defaultTtlSeconds: config.INVENTORY_RESERVATION_TTL_SECONDS }),
     },
     {
       provide: ReservationExpiry,

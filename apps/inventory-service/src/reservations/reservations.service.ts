@@ -130,7 +130,12 @@ export class ReservationsService {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      if (due.length > 0) await this.releaseHolds(tx, due.map((row) => ({ row, reason: 'expired' as const })), announce);
+      if (due.length > 0)
+        await this.releaseHolds(
+          tx,
+          due.map((row) => ({ row, reason: 'expired' as const })),
+          announce,
+        );
       return due.length;
     });
   }

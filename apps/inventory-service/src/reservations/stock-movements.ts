@@ -14,7 +14,10 @@ export type StockShortage = Extract<InventoryRefusal, { refusal: 'unknown-produc
  */
 export async function takeStock(tx: EntityManager, lines: readonly OrderLine[]): Promise<StockShortage | undefined> {
   for (const { sku, quantity } of lines) {
-    const [, taken] = (await tx.query('UPDATE products SET available = available - $2, updated_at = now() WHERE sku = $1 AND available >= $2', [sku, quantity])) as [unknown[], number];
+    const [, taken] = (await tx.query('UPDATE products SET available = available - $2, updated_at = now() WHERE sku = $1 AND available >= $2', [
+      sku,
+      quantity,
+    ])) as [unknown[], number];
     if (taken === 1) continue;
     const [product] = (await tx.query('SELECT available FROM products WHERE sku = $1', [sku])) as { available: number }[];
     return product ? { refusal: 'out-of-stock', sku, requested: quantity, available: product.available } : { refusal: 'unknown-product', sku };

@@ -6,7 +6,10 @@ import { serviceCounter, serviceGauge, serviceHistogram } from '@meshmart/mesh';
  * numbers: aggregate them with max(), not sum().
  */
 export const checkoutMetrics = {
-  ordersPlaced: serviceCounter({ name: 'meshmart_orders_placed_total', help: 'Orders placed (new orders only; a repeated idempotency key is not counted again).' }),
+  ordersPlaced: serviceCounter({
+    name: 'meshmart_orders_placed_total',
+    help: 'Orders placed (new orders only; a repeated idempotency key is not counted again).',
+  }),
   ordersFinished: serviceCounter({
     name: 'meshmart_orders_finished_total',
     help: 'Orders whose checkout saga ended, by final status and failure reason (none when confirmed).',

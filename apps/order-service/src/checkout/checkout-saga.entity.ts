@@ -17,5 +17,11 @@ export class CheckoutSagaEntity {
 }
 
 export function sagaStateOf(row: CheckoutSagaEntity): SagaState {
-  return { step: row.step, failureReason: row.failureReason ?? undefined, paymentId: row.paymentId ?? undefined, attempts: row.attempts, deadlineAt: row.deadlineAt };
+  return {
+    step: row.step,
+    failureReason: row.failureReason ?? undefined,
+    paymentId: row.paymentId ?? undefined,
+    attempts: row.attempts,
+    deadlineAt: row.deadlineAt,
+  };
 }

@@ -75,12 +75,21 @@ export class CheckoutSagaRunner {
 
   /** Sagas that are due (a retry time passed, or never started) and not leased, oldest first. */
   async dueSagas(limit: number): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT order_id FROM checkout_sagas WHERE step <> 'DONE' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $1`, [limit])) as { order_id: string }[];
+    const rows = (await this.db.query(
+      `SELECT order_id FROM checkout_sagas WHERE step <> 'DONE' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $1`,
+      [limit],
+    )) as { order_id: string }[];
     return rows.map((row) => row.order_id);
   }
 
   private sagaOrder(order: LeasedOrder, state: SagaState): SagaOrder {
-    return { id: order.id, lines: order.lines, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentToken: order.paymentToken, paymentId: state.paymentId };
+    return {
+      id: order.id,
+      lines: order.lines,
+      total: { amountMinor: order.totalMinor, currency: order.currency },
+      paymentToken: order.paymentToken,
+      paymentId: state.paymentId,
+    };
   }
 
   private runStep(state: SagaState, order: SagaOrder): Promise<StepOutcome> {
@@ -100,14 +109,28 @@ export class CheckoutSagaRunner {
     }
   }
 
-  private async persist(order: LeasedOrder, state: SagaState, orderStatus: OrderStatus | undefined, outcome: StepOutcome, retryAt: Date | undefined, releaseLease: boolean): Promise<void> {
+  private async persist(
+    order: LeasedOrder,
+    state: SagaState,
+    orderStatus: OrderStatus | undefined,
+    outcome: StepOutcome,
+    retryAt: Date | undefined,
+    releaseLease: boolean,
+  ): Promise<void> {
     const now = new Date();
     if (state.paymentId && order.paymentId !== state.paymentId) order.paymentId = state.paymentId;
     if (orderStatus) {
       order.status = transition(order.status, orderStatus);
       if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
     }
-    const record: StepRecord = { state, lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : null, nextAttemptAt: retryAt ?? now, releaseLease, order, at: now };
+    const record: StepRecord = {
+      state,
+      lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : null,
+      nextAttemptAt: retryAt ?? now,
+      releaseLease,
+      order,
+      at: now,
+    };
     const event = this.finalEvent(order, orderStatus);
     if (!event) await this.store.recordStep(order.id, record);
     else
@@ -126,10 +149,20 @@ export class CheckoutSagaRunner {
   /** The event a step that ends the order announces, written with it. */
   private finalEvent(order: LeasedOrder, orderStatus: OrderStatus | undefined): NewEvent<'OrderConfirmed'> | NewEvent<'OrderFailed'> | undefined {
     if (orderStatus === 'CONFIRMED' && order.paymentId) {
-      return { type: 'OrderConfirmed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentId: order.paymentId } };
+      return {
+        type: 'OrderConfirmed',
+        aggregateId: order.id,
+        correlationId: order.id,
+        data: { orderId: order.id, userId: order.userId, total: { amountMinor: order.totalMinor, currency: order.currency }, paymentId: order.paymentId },
+      };
     }
     if (orderStatus === 'FAILED' && order.failureReason) {
-      return { type: 'OrderFailed', aggregateId: order.id, correlationId: order.id, data: { orderId: order.id, userId: order.userId, reason: order.failureReason } };
+      return {
+        type: 'OrderFailed',
+        aggregateId: order.id,
+        correlationId: order.id,
+        data: { orderId: order.id, userId: order.userId, reason: order.failureReason },
+      };
     }
     return undefined;
   }

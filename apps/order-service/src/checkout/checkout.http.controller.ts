@@ -15,7 +15,11 @@ export class CheckoutHttpController {
    */
   @AllowFrom('cart-service')
   @Post('orders')
-  async place(@Body(new ZodValidationPipe(placeOrderSchema)) body: PlaceOrder, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Order> {
+  async place(
+    @Body(new ZodValidationPipe(placeOrderSchema)) body: PlaceOrder,
+    @IdempotencyKey() key: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Order> {
     const placed = answerOrThrow(await this.checkout.place(body, key));
     void reply.status(replayStatus(placed));
     return placed.value;

@@ -21,14 +21,24 @@ const started: string[] = [];
 const unusedPublisher: OutboxPublisher = { publish: () => Promise.reject(new Error('this spec runs no relay')) };
 
 function command(userId: string): PlaceOrder {
-  return { userId, cartId: randomUUID(), paymentToken: testPaymentTokens.approve, lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amountMinor: 1_250, currency: 'EUR' } }] };
+  return {
+    userId,
+    cartId: randomUUID(),
+    paymentToken: testPaymentTokens.approve,
+    lines: [{ sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amountMinor: 1_250, currency: 'EUR' } }],
+  };
 }
 
 beforeAll(async () => {
   stack = await useStack();
   db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
   orders = new OrdersService(db);
-  checkout = new CheckoutService(db, new OutboxRelay(db, unusedPublisher), { sagaTimeoutMs: loadOrderConfig({}).SAGA_TIMEOUT_MS }, { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) });
+  checkout = new CheckoutService(
+    db,
+    new OutboxRelay(db, unusedPublisher),
+    { sagaTimeoutMs: loadOrderConfig({}).SAGA_TIMEOUT_MS },
+    { advance: (orderId) => Promise.resolve(started.push(orderId) > 0) },
+  );
 });
 
 afterAll(async () => {

@@ -27,12 +27,14 @@ import { SagaSweeper } from './saga-sweeper';
     {
       provide: CheckoutService,
       inject: [DataSource, OutboxRelay, ORDER_CONFIG, CheckoutSagaRunner],
-      useFactory: (db: DataSource, relay: OutboxRelay, config: OrderConfig, sagas: CheckoutSagaRunner) => new CheckoutService(db, relay, { sagaTimeoutMs: config.SAGA_TIMEOUT_MS }, sagas),
+      useFactory: (db: DataSource, relay: OutboxRelay, config: OrderConfig, sagas: CheckoutSagaRunner) =>
+        new CheckoutService(db, relay, { sagaTimeoutMs: config.SAGA_TIMEOUT_MS }, sagas),
     },
     {
       provide: SagaSweeper,
       inject: [CheckoutSagaRunner, ORDER_CONFIG, PersistenceStartup],
-      useFactory: (runner: CheckoutSagaRunner, config: OrderConfig, startup: PersistenceStartup) => new SagaSweeper(runner, { intervalMs: config.SAGA_SWEEP_INTERVAL_MS, after: startup.whenDatabaseReady() }),
+      useFactory: (runner: CheckoutSagaRunner, config: OrderConfig, startup: PersistenceStartup) =>
+        new SagaSweeper(runner, { intervalMs: config.SAGA_SWEEP_INTERVAL_MS, after: startup.whenDatabaseReady() }),
     },
   ],
 })

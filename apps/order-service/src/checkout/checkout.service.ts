@@ -47,12 +47,42 @@ export class CheckoutService {
     const id = randomUUID();
     try {
       const order = await this.db.transaction(async (tx) => {
-        const row = tx.create(OrderEntity, { id, userId: command.userId, cartId: command.cartId, idempotencyKey, status: 'PENDING', failureReason: null, lines: command.lines, totalMinor: total.amountMinor, currency: total.currency, paymentToken: command.paymentToken, paymentId: null, createdAt: now, updatedAt: now });
+        const row = tx.create(OrderEntity, {
+          id,
+          userId: command.userId,
+          cartId: command.cartId,
+          idempotencyKey,
+          status: 'PENDING',
+          failureReason: null,
+          lines: command.lines,
+          totalMinor: total.amountMinor,
+          currency: total.currency,
+          paymentToken: command.paymentToken,
+          paymentId: null,
+          createdAt: now,
+          updatedAt: now,
+        });
         await tx.insert(OrderEntity, row);
         const saga = startSaga(now, this.options.sagaTimeoutMs);
         // Started right after the commit; should that start be lost, OrderPlaced or the sweeper (once due) runs it.
-        await tx.insert(CheckoutSagaEntity, { orderId: id, step: saga.step, failureReason: null, paymentId: null, attempts: 0, lastError: null, deadlineAt: saga.deadlineAt, nextAttemptAt: new Date(now.getTime() + 2_000), leaseUntil: null, updatedAt: now });
-        await appendToOutbox(tx, { type: 'OrderPlaced', aggregateId: id, correlationId: id, data: { orderId: id, userId: command.userId, lines: command.lines, total } });
+        await tx.insert(CheckoutSagaEntity, {
+          orderId: id,
+          step: saga.step,
+          failureReason: null,
+          paymentId: null,
+          attempts: 0,
+          lastError: null,
+          deadlineAt: saga.deadlineAt,
+          nextAttemptAt: new Date(now.getTime() + 2_000),
+          leaseUntil: null,
+          updatedAt: now,
+        });
+        await appendToOutbox(tx, {
+          type: 'OrderPlaced',
+          aggregateId: id,
+          correlationId: id,
+          data: { orderId: id, userId: command.userId, lines: command.lines, total },
+        });
         return orderOf(row);
       });
       this.relay.nudge();

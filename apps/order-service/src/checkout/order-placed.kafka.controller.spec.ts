@@ -17,7 +17,10 @@ describe('OrderPlacedKafkaController on the event transport', () => {
   let app: Awaited<ReturnType<typeof NestFactory.create>>;
 
   beforeAll(async () => {
-    @Module({ controllers: [OrderPlacedKafkaController], providers: [{ provide: CheckoutSagaRunner, useValue: { advance: async (orderId: string) => void advanced.push(orderId) } }] })
+    @Module({
+      controllers: [OrderPlacedKafkaController],
+      providers: [{ provide: CheckoutSagaRunner, useValue: { advance: async (orderId: string) => void advanced.push(orderId) } }],
+    })
     class CheckoutConsumerModule {}
     app = await NestFactory.create(CheckoutConsumerModule, new FastifyAdapter(), { logger: false });
     await connectEventServer(
@@ -41,7 +44,9 @@ describe('OrderPlacedKafkaController on the event transport', () => {
   };
 
   it('consumes orders.v1 as order-service.checkout-saga, the group the deployment files and dashboards name', () => {
-    expect(consumers.map(({ groupId, topics: subscribed }) => ({ groupId, topics: subscribed }))).toEqual([{ groupId: 'order-service.checkout-saga', topics: [topics.orders] }]);
+    expect(consumers.map(({ groupId, topics: subscribed }) => ({ groupId, topics: subscribed }))).toEqual([
+      { groupId: 'order-service.checkout-saga', topics: [topics.orders] },
+    ]);
   });
 
   it('starts the saga of each placed order and lets the other order events pass', async () => {

@@ -35,7 +35,9 @@ export class SagaParticipants {
   reserveStock(order: SagaOrder, ttlSeconds: number): Promise<StepOutcome> {
     const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     return this.call('reserve stock', order.id, async () => {
-      const response = await this.mesh.client('inventory-service').post('/reservations', { body: { orderId: order.id, lines, ttlSeconds }, idempotencyKey: `reserve:${order.id}` });
+      const response = await this.mesh
+        .client('inventory-service')
+        .post('/reservations', { body: { orderId: order.id, lines, ttlSeconds }, idempotencyKey: `reserve:${order.id}` });
       if (ok(response)) return { done: true };
       return this.refusal(response, { 'out-of-stock': 'out_of_stock', 'unknown-product': 'unknown_product' });
     });
@@ -43,7 +45,12 @@ export class SagaParticipants {
 
   authorizePayment(order: SagaOrder): Promise<StepOutcome> {
     return this.call('authorize payment', order.id, async () => {
-      const response = await this.mesh.client('payment-service').post<Payment>('/payments', { body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken }, idempotencyKey: `authorize:${order.id}` });
+      const response = await this.mesh
+        .client('payment-service')
+        .post<Payment>('/payments', {
+          body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken },
+          idempotencyKey: `authorize:${order.id}`,
+        });
       if (!ok(response)) return this.refusal(response, {});
       const payment = response.body;
       if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return { done: true, paymentId: payment.id };

@@ -60,8 +60,25 @@ export class SagaStore {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      state: { step: row.step, failureReason: row.saga_failure_reason ?? undefined, paymentId: row.saga_payment_id ?? undefined, attempts: row.attempts, deadlineAt: row.deadline_at },
-      order: { id: orderId, userId: row.user_id, status: row.status, failureReason: row.failure_reason, lines: row.lines, totalMinor: Number(row.total_minor), currency: row.currency, paymentToken: row.payment_token, paymentId: row.payment_id, createdAt: row.created_at },
+      state: {
+        step: row.step,
+        failureReason: row.saga_failure_reason ?? undefined,
+        paymentId: row.saga_payment_id ?? undefined,
+        attempts: row.attempts,
+        deadlineAt: row.deadline_at,
+      },
+      order: {
+        id: orderId,
+        userId: row.user_id,
+        status: row.status,
+        failureReason: row.failure_reason,
+        lines: row.lines,
+        totalMinor: Number(row.total_minor),
+        currency: row.currency,
+        paymentToken: row.payment_token,
+        paymentId: row.payment_id,
+        createdAt: row.created_at,
+      },
     };
   }
 
@@ -74,7 +91,20 @@ export class SagaStore {
                 lease_until = CASE WHEN $9 THEN NULL ELSE lease_until END
           WHERE order_id = $1)
        UPDATE orders SET status = $10, failure_reason = $11, payment_id = $12, updated_at = $8 WHERE id = $1`,
-      [orderId, state.step, state.failureReason ?? null, state.paymentId ?? null, state.attempts, step.lastError, step.nextAttemptAt, step.at, step.releaseLease, order.status, order.failureReason, order.paymentId],
+      [
+        orderId,
+        state.step,
+        state.failureReason ?? null,
+        state.paymentId ?? null,
+        state.attempts,
+        step.lastError,
+        step.nextAttemptAt,
+        step.at,
+        step.releaseLease,
+        order.status,
+        order.failureReason,
+        order.paymentId,
+      ],
     );
   }
 

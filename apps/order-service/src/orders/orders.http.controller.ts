@@ -19,7 +19,10 @@ export class OrdersHttpController {
   /** 200 Order, or 404 `unknown-order` (also for another user's order). */
   @AllowFrom('gateway')
   @Get('users/:userId/orders/:orderId')
-  async find(@Param('userId', new ZodValidationPipe(userIdSchema)) userId: string, @Param('orderId', new ZodValidationPipe(z.uuid())) orderId: string): Promise<Order> {
+  async find(
+    @Param('userId', new ZodValidationPipe(userIdSchema)) userId: string,
+    @Param('orderId', new ZodValidationPipe(z.uuid())) orderId: string,
+  ): Promise<Order> {
     return answerOrThrow((await this.orders.find(userId, orderId)) ?? { refusal: 'unknown-order', orderId });
   }
 }

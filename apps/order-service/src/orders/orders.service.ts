@@ -8,7 +8,10 @@ export class OrdersService {
 
   /** The user's orders, newest first. */
   async history(userId: string, limit = 50): Promise<Order[]> {
-    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [userId, limit])) as OrderViewRecord[];
+    const rows = (await this.db.query(`SELECT ${ORDER_VIEW_COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2`, [
+      userId,
+      limit,
+    ])) as OrderViewRecord[];
     return rows.map(orderOfRecord);
   }
 

@@ -64,7 +64,8 @@ export function paymentOf(row: PaymentEntity): Payment {
  * The hot paths (authorize, capture, the saga's reads) read rows with plain SQL: TypeORM's query
  * builder and entity mapping cost more CPU than Postgres spent on the query.
  */
-export const PAYMENT_COLUMNS = 'id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint, failure_reason, provider_reference, created_at, updated_at';
+export const PAYMENT_COLUMNS =
+  'id, order_id, idempotency_key, request_fingerprint, status, amount_minor, currency, token_hint, failure_reason, provider_reference, created_at, updated_at';
 
 /** A row of `SELECT ${PAYMENT_COLUMNS} FROM payments`, as pg returns it. */
 export interface PaymentRecord {

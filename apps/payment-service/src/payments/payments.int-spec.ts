@@ -97,7 +97,13 @@ describe('authorization, exactly once per idempotency key', () => {
     const payments = outcomes.map(paymentOf);
     expect(new Set(payments.map((payment) => payment.id)).size).toBe(1);
     expect(new Set(payments.map((payment) => payment.status))).toEqual(new Set(['AUTHORIZED']));
-    expect(payments[0]).toEqual({ id: expect.any(String), orderId: request.orderId, status: 'AUTHORIZED', amount: request.amount, providerReference: referenceFor(key) });
+    expect(payments[0]).toEqual({
+      id: expect.any(String),
+      orderId: request.orderId,
+      status: 'AUTHORIZED',
+      amount: request.amount,
+      providerReference: referenceFor(key),
+    });
     const rows = (await dataSources[1].query('SELECT count(*)::int AS count FROM payments WHERE idempotency_key = $1', [key])) as [{ count: number }];
     expect(rows[0].count).toBe(1);
     expect((await outboxEvents(request.orderId)).map((event) => event.type)).toEqual(['PaymentAuthorized']);
@@ -137,7 +143,9 @@ describe('authorization, exactly once per idempotency key', () => {
     const token = 'tok_secret4242abcd';
     const request = authorizeRequest(token);
     const { id } = paymentOf(await instances().first.authorize(randomUUID(), request));
-    const [row] = (await dataSources[0].query('SELECT row_to_json(p)::text AS json, token_hint FROM payments p WHERE id = $1', [id])) as [{ json: string; token_hint: string }];
+    const [row] = (await dataSources[0].query('SELECT row_to_json(p)::text AS json, token_hint FROM payments p WHERE id = $1', [id])) as [
+      { json: string; token_hint: string },
+    ];
     expect(row.json).not.toContain('secret4242');
     expect(row.token_hint).toBe('tok_*');
     expect(JSON.stringify(await outboxEvents(request.orderId))).not.toContain('secret4242');
@@ -159,7 +167,9 @@ describe('declined and timed-out authorizations', () => {
     expect(await first.void(payment.id)).toEqual(payment);
     expect(provider.calls).toMatchObject({ capture: 0, void: 0, refund: 0 });
     const events = await outboxEvents(request.orderId);
-    expect(events.map((event) => [event.type, event.aggregateId, event.data])).toEqual([['PaymentDeclined', request.orderId, { orderId: request.orderId, paymentId: payment.id, reason: 'card_declined' }]]);
+    expect(events.map((event) => [event.type, event.aggregateId, event.data])).toEqual([
+      ['PaymentDeclined', request.orderId, { orderId: request.orderId, paymentId: payment.id, reason: 'card_declined' }],
+    ]);
   });
 
   it('records tok_timeout as FAILED (provider_timeout) once the provider gives up, announced as declined', async () => {
@@ -171,7 +181,9 @@ describe('declined and timed-out authorizations', () => {
     expect(await first.capture(payment.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: payment.id, status: 'FAILED', action: 'capture' });
     expect(await first.void(payment.id)).toEqual(payment);
     const events = await outboxEvents(request.orderId);
-    expect(events.map((event) => [event.type, event.data])).toEqual([['PaymentDeclined', { orderId: request.orderId, paymentId: payment.id, reason: 'provider_timeout' }]]);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ['PaymentDeclined', { orderId: request.orderId, paymentId: payment.id, reason: 'provider_timeout' }],
+    ]);
   });
 
   it('stops waiting for a silent provider when the caller gives up', async () => {
@@ -194,7 +206,12 @@ describe('capture, void and refund', () => {
     expect(await first.void(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'CAPTURED', action: 'void' });
     expect(await services[1].refund(authorized.id)).toEqual({ ...authorized, status: 'REFUNDED' });
     expect(await first.refund(authorized.id)).toEqual({ ...authorized, status: 'REFUNDED' });
-    expect(await first.capture(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'REFUNDED', action: 'capture' });
+    expect(await first.capture(authorized.id)).toEqual({
+      refusal: 'invalid-payment-transition',
+      paymentId: authorized.id,
+      status: 'REFUNDED',
+      action: 'capture',
+    });
     expect(await first.void(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'REFUNDED', action: 'void' });
 
     expect(provider.calls).toEqual({ authorize: 1, capture: 1, void: 0, refund: 1 });
@@ -216,7 +233,12 @@ describe('capture, void and refund', () => {
     const voided = { ...authorized, status: 'VOIDED' };
     expect(await first.void(authorized.id)).toEqual(voided);
     expect(await services[1].void(authorized.id)).toEqual(voided);
-    expect(await first.capture(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'VOIDED', action: 'capture' });
+    expect(await first.capture(authorized.id)).toEqual({
+      refusal: 'invalid-payment-transition',
+      paymentId: authorized.id,
+      status: 'VOIDED',
+      action: 'capture',
+    });
     expect(await first.refund(authorized.id)).toEqual({ refusal: 'invalid-payment-transition', paymentId: authorized.id, status: 'VOIDED', action: 'refund' });
     expect(provider.calls).toEqual({ authorize: 1, capture: 0, void: 1, refund: 0 });
     const events = await outboxEvents(request.orderId);
@@ -229,7 +251,8 @@ describe('capture, void and refund', () => {
   it('answers unknown-payment for an id it does not know', async () => {
     const { first } = instances();
     const id = randomUUID();
-    for (const outcome of [await first.capture(id), await first.void(id), await first.refund(id)]) expect(outcome).toEqual({ refusal: 'unknown-payment', paymentId: id });
+    for (const outcome of [await first.capture(id), await first.void(id), await first.refund(id)])
+      expect(outcome).toEqual({ refusal: 'unknown-payment', paymentId: id });
     expect(await first.find(id)).toBeUndefined();
   });
 

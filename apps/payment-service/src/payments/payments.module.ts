@@ -28,7 +28,11 @@ class PaymentProviderLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({
   controllers: [PaymentsHttpController],
   providers: [
-    { provide: PAYMENT_PROVIDER, inject: [PAYMENT_CONFIG], useFactory: (config: PaymentConfig) => new DeterministicPaymentProvider({ timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }) },
+    {
+      provide: PAYMENT_PROVIDER,
+      inject: [PAYMENT_CONFIG],
+      useFactory: (config: PaymentConfig) => new DeterministicPaymentProvider({ timeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS }),
+    },
     PaymentProviderLifecycle,
     {
       provide: PaymentsService,

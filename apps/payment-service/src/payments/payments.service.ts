@@ -58,7 +58,12 @@ export class PaymentsService {
       // Rows commit only settled, so a PENDING one is the row this transaction just inserted.
       if (row.status !== 'PENDING') return { value: paymentOf(row), replayed: true };
       const settlement = await this.askProvider(idempotencyKey, request, signal);
-      await this.apply(tx, row, settlement.action, settlement.action === 'approve' ? { providerReference: settlement.reference } : { failureReason: settlement.reason });
+      await this.apply(
+        tx,
+        row,
+        settlement.action,
+        settlement.action === 'approve' ? { providerReference: settlement.reference } : { failureReason: settlement.reason },
+      );
       if (settlement.action === 'fail') this.logger.warn(`payment ${row.id} of order ${row.orderId} failed: ${settlement.reason}`);
       return { value: paymentOf(row), replayed: false };
     });
@@ -113,8 +118,15 @@ export class PaymentsService {
 
   private async askProvider(idempotencyKey: string, request: AuthorizePayment, signal: AbortSignal | undefined): Promise<Settlement> {
     try {
-      const answer = await this.provider.authorize({ idempotencyKey, amount: request.amount, paymentToken: request.paymentToken, ...(signal ? { signal } : {}) });
-      return answer.outcome === 'approved' ? { action: 'approve', reference: answer.reference } : { action: 'decline', reason: answer.reason || paymentFailureReasons.cardDeclined };
+      const answer = await this.provider.authorize({
+        idempotencyKey,
+        amount: request.amount,
+        paymentToken: request.paymentToken,
+        ...(signal ? { signal } : {}),
+      });
+      return answer.outcome === 'approved'
+        ? { action: 'approve', reference: answer.reference }
+        : { action: 'decline', reason: answer.reason || paymentFailureReasons.cardDeclined };
     } catch (error) {
       // Silence is an outcome (FAILED); any other provider error rolls the authorization back.
       if (error instanceof ProviderTimeout) return { action: 'fail', reason: paymentFailureReasons.providerTimeout };
@@ -139,11 +151,21 @@ export class PaymentsService {
   }
 
   /** Moves the locked row by `action`, with the event that announces it, in the caller's transaction. */
-  private async apply(tx: EntityManager, row: PaymentEntity, action: PaymentAction, changes: Pick<Partial<PaymentEntity>, 'failureReason' | 'providerReference'>): Promise<void> {
+  private async apply(
+    tx: EntityManager,
+    row: PaymentEntity,
+    action: PaymentAction,
+    changes: Pick<Partial<PaymentEntity>, 'failureReason' | 'providerReference'>,
+  ): Promise<void> {
     const step = transition(row.status, action);
     if (step.action !== 'move') throw new Error(`payment ${row.id}: ${action} does not move ${row.status}`);
     Object.assign(row, changes, { status: step.to });
-    await tx.query('UPDATE payments SET status = $2, failure_reason = $3, provider_reference = $4, updated_at = now() WHERE id = $1', [row.id, row.status, row.failureReason, row.providerReference]);
+    await tx.query('UPDATE payments SET status = $2, failure_reason = $3, provider_reference = $4, updated_at = now() WHERE id = $1', [
+      row.id,
+      row.status,
+      row.failureReason,
+      row.providerReference,
+    ]);
     await this.announce(tx, row);
   }
 

@@ -60,7 +60,13 @@ describe('DeterministicPaymentProvider', () => {
     const controller = new AbortController();
     const attempt = new DeterministicPaymentProvider().authorize({ ...request(testPaymentTokens.timeout), signal: controller.signal });
     // Still hanging well after the 30 ms of the other provider: it waits for its own 2 s.
-    const early = await Promise.race([attempt.then(() => 'answered', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('hanging'), 100))]);
+    const early = await Promise.race([
+      attempt.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('hanging'), 100)),
+    ]);
     controller.abort();
     await expect(attempt).rejects.toBeInstanceOf(ProviderTimeout);
     expect(early).toBe('hanging');

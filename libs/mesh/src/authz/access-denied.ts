@@ -4,7 +4,10 @@ import { problemType } from '../problems/problem-document';
 
 /** A caller whose identity the workload's policy does not admit to the route. */
 export class AccessDenied extends IdentityRejected {
-  constructor(readonly reason: string, readonly caller: string | undefined) {
+  constructor(
+    readonly reason: string,
+    readonly caller: string | undefined,
+  ) {
     super(reason);
   }
 

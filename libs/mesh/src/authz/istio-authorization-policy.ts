@@ -22,7 +22,11 @@ export function toIstioAuthorizationPolicy(policy: AuthorizationPolicy, namespac
     apiVersion: 'security.istio.io/v1',
     kind: 'AuthorizationPolicy',
     // A workload's DENY policy sits beside its ALLOW one, under its own name.
-    metadata: { name: action === 'DENY' ? `${policy.workload}-deny` : policy.workload, namespace, labels: { 'app.kubernetes.io/part-of': 'meshmart', 'app.kubernetes.io/managed-by': 'meshmart' } },
+    metadata: {
+      name: action === 'DENY' ? `${policy.workload}-deny` : policy.workload,
+      namespace,
+      labels: { 'app.kubernetes.io/part-of': 'meshmart', 'app.kubernetes.io/managed-by': 'meshmart' },
+    },
     spec: {
       selector: { matchLabels: { app: policy.workload } },
       action,

@@ -62,7 +62,11 @@ export class MeshAuthorizationGuard implements CanActivate, OnApplicationBootstr
     // must not open a static route (`/products/reservations`) that the router sends elsewhere.
     // That is never wider than Istio, which reads all the rules. The URL was normalized before
     // routing (normalizeUrl); authorize normalizes again, which changes nothing then.
-    const decision = authorize(this.policyOf(context), { principal: caller === undefined ? undefined : principalOf(caller), method: request.method, path: request.url });
+    const decision = authorize(this.policyOf(context), {
+      principal: caller === undefined ? undefined : principalOf(caller),
+      method: request.method,
+      path: request.url,
+    });
     if (decision.allowed) return true;
     if (decision.malformed) throw new MalformedRequest(decision.reason);
     this.runtime.metrics.internal.recordAuthzDenied(this.runtime.service, caller);

@@ -67,7 +67,8 @@ function canonicalPath(input: string): NormalizedPath {
       out += UNRESERVED.test(decoded) ? decoded : `%${hex}`;
       i += 2;
     } else if (char === '\0') return { ok: false, reason: 'the path holds a NUL byte' };
-    else if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) >= 0x7f || ESCAPED.has(char)) out += `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) >= 0x7f || ESCAPED.has(char))
+      out += `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
     else out += char;
   }
   return { ok: true, path: out };

@@ -47,13 +47,24 @@ describe('authorize', () => {
   });
 
   it('refuses a malformed request before any rule, as a 400', () => {
-    expect(authorize({ workload: 'x', rules: [{}] }, { principal: cart, method: 'GET', path: '/a%00' })).toEqual({ allowed: false, reason: 'malformed request: the path holds %00', malformed: true });
+    expect(authorize({ workload: 'x', rules: [{}] }, { principal: cart, method: 'GET', path: '/a%00' })).toEqual({
+      allowed: false,
+      reason: 'malformed request: the path holds %00',
+      malformed: true,
+    });
     expect(authorize({ workload: 'x', rules: [{}] }, { principal: cart, method: 'post', path: '/' })).toMatchObject({ allowed: false, malformed: true });
   });
 
   it('names the DENY rule that refused', () => {
-    const deny: AuthorizationPolicy = { workload: 'x', action: 'DENY', rules: [{ to: [{ operation: { paths: ['/a'] } }] }, { to: [{ operation: { paths: ['/b'] } }] }] };
-    expect(authorize(deny, { principal: cart, method: 'GET', path: '/b' })).toEqual({ allowed: false, reason: `rule 1 of x's DENY policy refuses ${cart} to GET /b` });
+    const deny: AuthorizationPolicy = {
+      workload: 'x',
+      action: 'DENY',
+      rules: [{ to: [{ operation: { paths: ['/a'] } }] }, { to: [{ operation: { paths: ['/b'] } }] }],
+    };
+    expect(authorize(deny, { principal: cart, method: 'GET', path: '/b' })).toEqual({
+      allowed: false,
+      reason: `rule 1 of x's DENY policy refuses ${cart} to GET /b`,
+    });
     expect(authorize(deny, { principal: cart, method: 'GET', path: '/c' })).toEqual({ allowed: true });
   });
 });
@@ -75,7 +86,10 @@ describe('principalOf and the Istio manifest', () => {
   });
 
   it('renders a DENY policy under its own name', () => {
-    const manifest = toIstioAuthorizationPolicy({ workload: 'inventory-service', action: 'DENY', rules: [{ to: [{ operation: { notMethods: ['GET'] } }] }] }, 'meshmart');
+    const manifest = toIstioAuthorizationPolicy(
+      { workload: 'inventory-service', action: 'DENY', rules: [{ to: [{ operation: { notMethods: ['GET'] } }] }] },
+      'meshmart',
+    );
     expect(manifest.metadata.name).toBe('inventory-service-deny');
     expect(manifest.spec).toMatchObject({ action: 'DENY', rules: [{ to: [{ operation: { notMethods: ['GET'] } }] }] });
   });

@@ -1,4 +1,11 @@
-import type { AuthorizationDecision, AuthorizationOperation, AuthorizationPolicy, AuthorizationRequest, AuthorizationRule, AuthorizationSource } from './authorization-policy';
+import type {
+  AuthorizationDecision,
+  AuthorizationOperation,
+  AuthorizationPolicy,
+  AuthorizationRequest,
+  AuthorizationRule,
+  AuthorizationSource,
+} from './authorization-policy';
 import { normalizeRequestPath, pathForMatching } from './path-normalization';
 import { istioStringMatches, quoteRegex } from './string-match';
 import { isPathTemplate, uriTemplateRegex } from './uri-template';
@@ -24,7 +31,8 @@ export function authorizeWorkload(workload: string, policies: readonly Authoriza
   const normalized = normalizeRequestPath(request.path);
   if (!normalized.ok) return { allowed: false, reason: `malformed request: ${normalized.reason}`, malformed: true };
   // Istio's BASE normalization answers 400 to a method that is not upper case.
-  if (request.method !== request.method.toUpperCase()) return { allowed: false, reason: `malformed request: method ${request.method} is not upper case`, malformed: true };
+  if (request.method !== request.method.toUpperCase())
+    return { allowed: false, reason: `malformed request: method ${request.method} is not upper case`, malformed: true };
   const matched: MatchedRequest = { principal: request.principal, method: request.method, path: pathForMatching(normalized.path) };
   const who = request.principal ?? 'an unauthenticated caller';
   for (const policy of policies.filter((p) => p.action === 'DENY')) {
@@ -60,7 +68,10 @@ function sourceMatches(source: AuthorizationSource, principal: string | undefine
 }
 
 function operationMatches(operation: AuthorizationOperation, request: MatchedRequest): boolean {
-  return fieldMatches(operation.methods, operation.notMethods, (pattern) => istioStringMatches(pattern, request.method)) && fieldMatches(operation.paths, operation.notPaths, (pattern) => pathMatches(pattern, request.path));
+  return (
+    fieldMatches(operation.methods, operation.notMethods, (pattern) => istioStringMatches(pattern, request.method)) &&
+    fieldMatches(operation.paths, operation.notPaths, (pattern) => pathMatches(pattern, request.path))
+  );
 }
 
 /** Istio's path matching on a normalized path: a template as Envoy's uri_template, else exact / prefix / suffix / presence. */

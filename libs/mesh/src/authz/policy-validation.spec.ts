@@ -7,10 +7,13 @@ const withPaths = (...paths: string[]) => policy({ to: [{ operation: { paths } }
 
 // Istio's pkg/config/security/security_test.go (TestCheckValidPathTemplate) and
 // pkg/config/validation (ValidateAuthorizationPolicy): what its webhook admits and refuses.
-describe('parseAuthorizationPolicy, as Istio\'s admission webhook', () => {
-  it.each(['/{*}/foo', '/{*}/foo/', '/foo/{**}/bar', '/foo/bar/{**}', '/foo/{*}', '/{**}', '/info*', '*/status', '*', '*/x*', '/a*b', 'products'])('accepts the path %s', (path) => {
-    expect(() => parseAuthorizationPolicy(withPaths(path))).not.toThrow();
-  });
+describe("parseAuthorizationPolicy, as Istio's admission webhook", () => {
+  it.each(['/{*}/foo', '/{*}/foo/', '/foo/{**}/bar', '/foo/bar/{**}', '/foo/{*}', '/{**}', '/info*', '*/status', '*', '*/x*', '/a*b', 'products'])(
+    'accepts the path %s',
+    (path) => {
+      expect(() => parseAuthorizationPolicy(withPaths(path))).not.toThrow();
+    },
+  );
 
   it.each([
     '/foo/{**}buzz/bar',
@@ -37,7 +40,10 @@ describe('parseAuthorizationPolicy, as Istio\'s admission webhook', () => {
   });
 
   it('takes any non-empty principal and method, `*` and wildcards included', () => {
-    const open = policy({ from: [{ source: { principals: ['*', 'cluster.local/ns/shop/*', '*/sa/cart', 'bare'], notPrincipals: ['x'] } }], to: [{ operation: { methods: ['*', 'GET', 'PU*'], notMethods: ['DELETE'] } }] });
+    const open = policy({
+      from: [{ source: { principals: ['*', 'cluster.local/ns/shop/*', '*/sa/cart', 'bare'], notPrincipals: ['x'] } }],
+      to: [{ operation: { methods: ['*', 'GET', 'PU*'], notMethods: ['DELETE'] } }],
+    });
     expect(parseAuthorizationPolicy(open)).toEqual(open);
   });
 
@@ -64,7 +70,10 @@ describe('parseAuthorizationPolicy, as Istio\'s admission webhook', () => {
   });
 
   it('names every problem of a bad policy', () => {
-    const bad = { workload: 'Inventory', rules: [{ from: [{ source: { principals: [''] } }], to: [{ operation: { methods: ['GET'], paths: ['/{**}/{**}'] } }] }] };
+    const bad = {
+      workload: 'Inventory',
+      rules: [{ from: [{ source: { principals: [''] } }], to: [{ operation: { methods: ['GET'], paths: ['/{**}/{**}'] } }] }],
+    };
     expect(() => parseAuthorizationPolicy(bad)).toThrow(/workload: .*principals.0: .*paths: .*not the last operator/s);
   });
 });

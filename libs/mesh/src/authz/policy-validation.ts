@@ -20,7 +20,12 @@ const paths = (field: string) =>
 const given = (list: readonly string[] | undefined) => (list?.length ?? 0) > 0;
 
 const source = z
-  .object({ principals: values('principals'), notPrincipals: values('notPrincipals'), namespaces: values('namespaces'), notNamespaces: values('notNamespaces') })
+  .object({
+    principals: values('principals'),
+    notPrincipals: values('notPrincipals'),
+    namespaces: values('namespaces'),
+    notNamespaces: values('notNamespaces'),
+  })
   .strict()
   .refine((s) => given(s.principals) || given(s.notPrincipals) || given(s.namespaces) || given(s.notNamespaces), '`from.source` must not be empty');
 
@@ -43,7 +48,10 @@ export const authorizationPolicySchema = z
     rules: z.array(rule),
   })
   .strict()
-  .refine((policy) => policy.action !== 'DENY' || policy.rules.length > 0, { message: 'DENY action without `rules` is meaningless as it will never be triggered', path: ['rules'] });
+  .refine((policy) => policy.action !== 'DENY' || policy.rules.length > 0, {
+    message: 'DENY action without `rules` is meaningless as it will never be triggered',
+    path: ['rules'],
+  });
 
 /** Validates policy data, throwing one error that lists every problem. */
 export function parseAuthorizationPolicy(data: unknown): AuthorizationPolicy {

@@ -32,7 +32,9 @@ export class RouteCatalog {
   routesOf(controller: object, handler: object): DeclaredRoute[] {
     const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
     if (method === undefined) return [];
-    const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler as never) ?? this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, controller as never);
+    const access =
+      this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler as never) ??
+      this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, controller as never);
     const routes: DeclaredRoute[] = [];
     for (const base of pathsOf(Reflect.getMetadata(PATH_METADATA, controller))) {
       for (const path of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) routes.push({ method, path: `${base}/${path}`, access });

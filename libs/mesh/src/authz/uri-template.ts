@@ -28,7 +28,10 @@ const TEXT_GLOB = `[${PCHAR}/]*`;
  * admits only whole-segment templates, so no suffix form is needed here.
  */
 export function uriTemplateRegex(path: string): RegExp {
-  const segments = path.slice(1).split('/').map((segment) => (segment === MATCH_ANY_TEMPLATE ? TEXT_GLOB : segment === MATCH_ONE_TEMPLATE ? PATH_GLOB : quoteRegex(segment)));
+  const segments = path
+    .slice(1)
+    .split('/')
+    .map((segment) => (segment === MATCH_ANY_TEMPLATE ? TEXT_GLOB : segment === MATCH_ONE_TEMPLATE ? PATH_GLOB : quoteRegex(segment)));
   return new RegExp(`^/${segments.join('/')}$`);
 }
 

@@ -52,7 +52,12 @@ describe('WeightedRoundRobinBalancer', () => {
     expect(Math.abs((withoutC.a ?? 0) - 100)).toBeLessThanOrEqual(1);
     expect(withoutC.c).toBeUndefined();
     const withD = tally(balancer, [...weighted, instance('d', 4)], 1_000);
-    for (const [id, share] of [['a', 100], ['b', 200], ['c', 300], ['d', 400]] as const) {
+    for (const [id, share] of [
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+      ['d', 400],
+    ] as const) {
       expect(Math.abs((withD[id] ?? 0) - share)).toBeLessThanOrEqual(1);
     }
   });

@@ -24,7 +24,10 @@ describe('connection pools over real mTLS', () => {
   afterAll(() => bed?.dispose());
 
   const get = async (pools: ConnectionPools, headers: Record<string, string> = {}) => {
-    const answer = await sendHttp({ origin, dispatcher: pools.dispatcherFor(origin) }, { method: 'GET', path: '/', headers, body: undefined, signal: new AbortController().signal });
+    const answer = await sendHttp(
+      { origin, dispatcher: pools.dispatcherFor(origin) },
+      { method: 'GET', path: '/', headers, body: undefined, signal: new AbortController().signal },
+    );
     return { status: answer.status, body: JSON.parse(answer.body.toString('utf8')) as EchoBody };
   };
 
@@ -32,7 +35,10 @@ describe('connection pools over real mTLS', () => {
     const pools = new ConnectionPools(new MtlsConnector(client, inventoryId));
     try {
       const first = await get(pools);
-      expect(first).toMatchObject({ status: 200, body: { caller: 'spiffe://meshmart.local/ns/meshmart/sa/cart-service', callerSerial: client.current().serialNumber } });
+      expect(first).toMatchObject({
+        status: 200,
+        body: { caller: 'spiffe://meshmart.local/ns/meshmart/sa/cart-service', callerSerial: client.current().serialNumber },
+      });
       const pool = pools.dispatcherFor(origin);
       expect(pools.isCurrent(origin, pool)).toBe(true);
 
@@ -53,7 +59,9 @@ describe('connection pools over real mTLS', () => {
     try {
       const failure = await get(pools).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(UpstreamConnectFailure);
-      expect(String((failure as Error).message)).toMatch(/presented spiffe:\/\/meshmart\.local\/ns\/meshmart\/sa\/inventory-service, expected .*payment-service/);
+      expect(String((failure as Error).message)).toMatch(
+        /presented spiffe:\/\/meshmart\.local\/ns\/meshmart\/sa\/inventory-service, expected .*payment-service/,
+      );
     } finally {
       await pools.close();
     }
@@ -62,7 +70,9 @@ describe('connection pools over real mTLS', () => {
   it('drops hop-by-hop headers a caller passes instead of failing the call', async () => {
     const pools = new ConnectionPools(new MtlsConnector(client, inventoryId));
     try {
-      expect((await get(pools, { connection: 'keep-alive', 'transfer-encoding': 'chunked', 'content-length': '5', accept: 'application/json' })).status).toBe(200);
+      expect((await get(pools, { connection: 'keep-alive', 'transfer-encoding': 'chunked', 'content-length': '5', accept: 'application/json' })).status).toBe(
+        200,
+      );
     } finally {
       await pools.close();
     }

@@ -61,7 +61,9 @@ function mtlsPool(origin: string, connector: MtlsConnector, connections: number 
   return new Pool(origin, {
     connections,
     connect: (options, callback) => {
-      connector.connect(options.hostname, Number(options.port), (error, socket) => (socket ? callback(null, socket) : callback(error ?? new Error('mTLS connection failed'), null)));
+      connector.connect(options.hostname, Number(options.port), (error, socket) =>
+        socket ? callback(null, socket) : callback(error ?? new Error('mTLS connection failed'), null),
+      );
     },
   });
 }

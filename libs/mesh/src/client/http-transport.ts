@@ -38,7 +38,14 @@ export async function sendHttp(target: TransportTarget, request: TransportReques
   assertPlainPath(request.path);
   try {
     // The path goes out as given: resolving it as a URL would fold `..` or let `//host` pick another origin.
-    const answer = await target.dispatcher.request({ origin: target.origin, path: request.path, method: request.method as Dispatcher.HttpMethod, headers: endToEnd(request.headers), body: request.body ?? null, signal: request.signal });
+    const answer = await target.dispatcher.request({
+      origin: target.origin,
+      path: request.path,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: endToEnd(request.headers),
+      body: request.body ?? null,
+      signal: request.signal,
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of answer.body) chunks.push(chunk as Buffer);
     return { status: answer.statusCode, headers: answer.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
@@ -67,7 +74,12 @@ export class InvalidRequestPath extends TypeError {
 
 function assertPlainPath(path: string): void {
   const segments = path.split('?')[0]?.split('/') ?? [];
-  if (!path.startsWith('/') || path.startsWith('//') || /\s/.test(path) || segments.some((segment) => segment === '.' || segment === '..' || /^%2e(%2e)?$/i.test(segment))) {
+  if (
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    /\s/.test(path) ||
+    segments.some((segment) => segment === '.' || segment === '..' || /^%2e(%2e)?$/i.test(segment))
+  ) {
     throw new InvalidRequestPath(`refusing to send request path ${JSON.stringify(path)}: give an absolute path with no "." or ".." segments`);
   }
 }

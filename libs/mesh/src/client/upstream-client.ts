@@ -145,7 +145,12 @@ export class UpstreamClient {
       return (await this.run({ method, path, headers, body, deadline, inboundSignal: inbound?.signal })) as UpstreamResponse<T>;
     } catch (error) {
       // Failures of the pipeline itself (no attempt was made) are still requests the caller saw.
-      if (error instanceof MeshError && !(error instanceof UpstreamServerError) && !(error instanceof UpstreamConnectFailure) && !(error instanceof NoHealthyUpstream)) {
+      if (
+        error instanceof MeshError &&
+        !(error instanceof UpstreamServerError) &&
+        !(error instanceof UpstreamConnectFailure) &&
+        !(error instanceof NoHealthyUpstream)
+      ) {
         this.record(undefined, error.status, flagOf(error), performance.now() - started, body?.length ?? 0, 0);
       }
       throw error;
@@ -176,7 +181,8 @@ export class UpstreamClient {
     if (!route || !this.parts.traffic || !signal) return next(call);
     const faultStarted = performance.now();
     const fault = await this.parts.traffic.applyFault(route, signal);
-    if (fault?.abortStatus !== undefined) return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, call.body?.length ?? 0);
+    if (fault?.abortStatus !== undefined)
+      return this.injectedAbort(fault.abortStatus, fault.delayMs > 0, performance.now() - faultStarted, call.body?.length ?? 0);
     return next(fault?.delayMs ? { ...call, delayInjected: true } : call);
   }
 
@@ -214,11 +220,21 @@ export class UpstreamClient {
     const headers = { ...call.headers, ...call.tryDeadline?.toHeaders() };
     const started = performance.now();
     try {
-      const raw = await withClientSpan(this.spanNames.get(method) ?? `${method} ${this.parts.service}`, () => spanAttributes(method, path, instance), async (traceHeaders, span) => {
-        const answer = await sendHttp(this.parts.target(instance), { method, path, headers: Object.assign(headers, traceHeaders), body, signal: route && traffic ? traffic.trySignal(route, signal) : signal });
-        span.setResponseStatus(answer.status);
-        return answer;
-      });
+      const raw = await withClientSpan(
+        this.spanNames.get(method) ?? `${method} ${this.parts.service}`,
+        () => spanAttributes(method, path, instance),
+        async (traceHeaders, span) => {
+          const answer = await sendHttp(this.parts.target(instance), {
+            method,
+            path,
+            headers: Object.assign(headers, traceHeaders),
+            body,
+            signal: route && traffic ? traffic.trySignal(route, signal) : signal,
+          });
+          span.setResponseStatus(answer.status);
+          return answer;
+        },
+      );
       this.record(instance, raw.status, call.delayInjected ? 'DI' : '-', performance.now() - started, body?.length ?? 0, raw.body.length);
       const response = toResponse(raw, instance);
       if (raw.status >= 500) throw new UpstreamFailed(response);
@@ -237,16 +253,34 @@ export class UpstreamClient {
     return response;
   }
 
-  private record(instance: ServiceInstance | undefined, responseCode: number, responseFlags: string, durationMs: number, requestBytes: number, responseBytes: number): void {
+  private record(
+    instance: ServiceInstance | undefined,
+    responseCode: number,
+    responseFlags: string,
+    durationMs: number,
+    requestBytes: number,
+    responseBytes: number,
+  ): void {
     const destination = this.destinationOf(instance?.version);
-    this.parts.metrics.recordRequest({ reporter: 'source', source: this.parts.source, destination, responseCode, responseFlags, durationMs, requestBytes, responseBytes, mtls: this.parts.mtls });
+    this.parts.metrics.recordRequest({
+      reporter: 'source',
+      source: this.parts.source,
+      destination,
+      responseCode,
+      responseFlags,
+      durationMs,
+      requestBytes,
+      responseBytes,
+      mtls: this.parts.mtls,
+    });
   }
 
   private destinationOf(version: string | undefined): MeshDestination {
     let destination = this.destinations.get(version);
     if (!destination) {
       destination = { workload: this.parts.service, namespace: this.parts.namespace, service: this.parts.service };
-      if (this.parts.mtls) destination.principal = spiffeId({ trustDomain: this.parts.trustDomain, namespace: this.parts.namespace, serviceAccount: this.parts.service });
+      if (this.parts.mtls)
+        destination.principal = spiffeId({ trustDomain: this.parts.trustDomain, namespace: this.parts.namespace, serviceAccount: this.parts.service });
       if (version !== undefined) destination.version = version;
       this.destinations.set(version, destination);
     }

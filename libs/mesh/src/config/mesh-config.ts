@@ -3,9 +3,12 @@ import { resilienceDefaults } from '../resilience/resilience-defaults';
 import { parseLabelList } from '../traffic/instance-labels';
 import { serviceConfigSchema } from './service-config';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
 /**
  * The mesh's part of a service's environment, validated once at start-up. The mode decides
@@ -18,12 +21,18 @@ export const meshConfigSchema = serviceConfigSchema
     MESH_MODE: z.enum(['proxyless', 'sidecar']).default('proxyless'),
     /** `mtls` for every service; `plain` only for the gateway's public edge. */
     MESH_LISTENER: z.enum(['mtls', 'plain']).default('mtls'),
-    MESH_TRUST_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/).default('meshmart.local'),
+    MESH_TRUST_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/)
+      .default('meshmart.local'),
     /** Folder of `meshmart certs`: `ca.crt` and `<service>/tls.crt|tls.key`. */
     MESH_CERT_DIR: z.string().min(1).optional(),
     ETCD_ENDPOINTS: csv.optional(),
     MESH_LEASE_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
-    MESH_INSTANCE_ID: z.string().regex(/^[a-zA-Z0-9._-]+$/).optional(),
+    MESH_INSTANCE_ID: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/)
+      .optional(),
     MESH_ZONE: z.string().min(1).default('local'),
     MESH_VERSION: z.string().min(1).default('0.1.0'),
     /** Labels traffic policies' subsets select by, `k=v,k=v` (e.g. `tier=gold,track=canary`); `version` and `zone` are labels anyway. */
@@ -61,7 +70,9 @@ export const meshConfigSchema = serviceConfigSchema
      */
     MESH_SIDECAR_URL: z
       .string()
-      .refine(isSidecarOrigin, { message: 'must be an http:// origin without path, query or credentials, e.g. http://{service}:8080 or http://127.0.0.1:15001' })
+      .refine(isSidecarOrigin, {
+        message: 'must be an http:// origin without path, query or credentials, e.g. http://{service}:8080 or http://127.0.0.1:15001',
+      })
       .default('http://{service}:8080'),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
   })
@@ -96,9 +107,15 @@ export function loadMeshConfig(env: NodeJS.ProcessEnv, defaults: Record<string, 
  * defaults apply), and a failure names every bad variable in one message.
  * @example export const loadOrderConfig = (env = process.env) => parseEnvironment(orderConfigSchema, env);
  */
-export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, defaults: Record<string, string> = {}, failure: new (message: string) => Error = Error): z.infer<S> {
+export function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  defaults: Record<string, string> = {},
+  failure: new (message: string) => Error = Error,
+): z.infer<S> {
   const present = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
   const parsed = schema.safeParse({ ...defaults, ...present });
-  if (!parsed.success) throw new failure(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new failure(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data;
 }

@@ -10,7 +10,10 @@ export const serviceConfigSchema = z.object({
   /** Port to bind; 0 lets the OS choose (the chosen port is logged). */
   PORT: z.coerce.number().int().min(0).max(65_535),
   /** Namespace part of the workload identity. */
-  MESH_NAMESPACE: z.string().regex(/^[a-z0-9-]+$/).default('meshmart'),
+  MESH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('meshmart'),
   /** Largest request body accepted; bigger ones get 413 before any handler runs. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
   /** Lowest level logged (JSON lines on standard output). */

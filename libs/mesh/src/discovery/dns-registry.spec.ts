@@ -20,7 +20,16 @@ function dnsError(code: string): Error {
 }
 
 function at(address: string): ServiceInstance {
-  return { id: `inventory-service@${address}:8443`, service: 'inventory-service', address, port: 8443, zone: 'zone-b', version: 'unknown', weight: 1, healthy: true };
+  return {
+    id: `inventory-service@${address}:8443`,
+    service: 'inventory-service',
+    address,
+    port: 8443,
+    zone: 'zone-b',
+    version: 'unknown',
+    weight: 1,
+    healthy: true,
+  };
 }
 
 describe('DnsRegistry', () => {

@@ -10,7 +10,11 @@ function put(id: string, modRevision: number, overrides: Partial<ServiceInstance
   return { key: `p/inventory-service/${id}`, modRevision: String(modRevision), value: JSON.stringify(instance(id, overrides)) };
 }
 
-const ids = (table: EtcdInstanceTable) => table.instances().map((found) => found.id).sort();
+const ids = (table: EtcdInstanceTable) =>
+  table
+    .instances()
+    .map((found) => found.id)
+    .sort();
 
 describe('parseStoredInstance', () => {
   it('reads an instance of the service', () => {
@@ -19,7 +23,13 @@ describe('parseStoredInstance', () => {
 
   it('fills zone, version, weight and healthy when an older writer left them out', () => {
     const stored = { id: 'a', service: 'inventory-service', address: '10.0.0.1', port: 8443 };
-    expect(parseStoredInstance(JSON.stringify(stored), 'inventory-service')).toEqual({ ...stored, zone: 'local', version: 'unknown', weight: 1, healthy: true });
+    expect(parseStoredInstance(JSON.stringify(stored), 'inventory-service')).toEqual({
+      ...stored,
+      zone: 'local',
+      version: 'unknown',
+      weight: 1,
+      healthy: true,
+    });
   });
 
   it.each([

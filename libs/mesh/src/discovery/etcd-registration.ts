@@ -134,7 +134,8 @@ export class EtcdRegistration implements Registration {
         maxMs: maxRetryDelayMs,
         reportEveryMs: 0,
         signal: this.stopRetries.signal,
-        onWaiting: ({ attempts, error }) => this.options.onError(new RegistrationFailed(`registering ${this.options.key} again failed (attempt ${attempts})`, { cause: error })),
+        onWaiting: ({ attempts, error }) =>
+          this.options.onError(new RegistrationFailed(`registering ${this.options.key} again failed (attempt ${attempts})`, { cause: error })),
       });
       if (this.stopped) await discard(lease);
       else this.lease = lease;

@@ -99,7 +99,12 @@ describe('EtcdRegistry when things go wrong', () => {
     await raw.leaseClient.leaseRevoke({ ID: revokedLease });
 
     // Revoking deletes the key at once; the next keep-alive (every TTL / 3) finds the lease gone.
-    await waitForInstances(view, (all) => presence.includes(false) && listsInstance('payment-1')(all), leaseTtlSeconds * 1_000 + 2_000, 'back after the revoke');
+    await waitForInstances(
+      view,
+      (all) => presence.includes(false) && listsInstance('payment-1')(all),
+      leaseTtlSeconds * 1_000 + 2_000,
+      'back after the revoke',
+    );
     expect(presence).toEqual([false, true]);
     const newLease = (await raw.get(key).exec()).kvs[0]?.lease;
     expect(newLease).toMatch(/^[1-9]\d*$/);

@@ -77,7 +77,11 @@ export class EtcdServiceWatch {
   private openWatcher(afterRevision: bigint): Promise<void> {
     const { client, keyPrefix, onError } = this.options;
     if (this.stopped) return Promise.reject(new RegistryClosed(`the view of ${keyPrefix} was closed`));
-    const watcher = client.watch().prefix(keyPrefix).startRevision(String(afterRevision + 1n)).watcher();
+    const watcher = client
+      .watch()
+      .prefix(keyPrefix)
+      .startRevision(String(afterRevision + 1n))
+      .watcher();
     this.watcher = watcher;
     return new Promise<void>((resolve, reject) => {
       let established = false;

@@ -5,7 +5,16 @@ import { createRegistry, type RegistryConfig } from './registry-config';
 import { type ServiceInstance } from './service-instance';
 import { StaticRegistry } from './static-registry';
 
-const orderInstance: ServiceInstance = { id: 'order-1', service: 'order-service', address: '127.0.0.1', port: 8100, zone: 'local', version: '0.1.0', weight: 1, healthy: true };
+const orderInstance: ServiceInstance = {
+  id: 'order-1',
+  service: 'order-service',
+  address: '127.0.0.1',
+  port: 8100,
+  zone: 'local',
+  version: '0.1.0',
+  weight: 1,
+  healthy: true,
+};
 
 describe('createRegistry', () => {
   it('builds a static registry that serves the configured instances', async () => {

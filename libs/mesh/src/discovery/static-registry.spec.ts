@@ -3,7 +3,17 @@ import { type ServiceInstance } from './service-instance';
 import { StaticRegistry } from './static-registry';
 
 function cartInstance(n: number, overrides: Partial<ServiceInstance> = {}): ServiceInstance {
-  return { id: `cart-${n}`, service: 'cart-service', address: `10.0.1.${n}`, port: 8000 + n, zone: 'local', version: '0.1.0', weight: 1, healthy: true, ...overrides };
+  return {
+    id: `cart-${n}`,
+    service: 'cart-service',
+    address: `10.0.1.${n}`,
+    port: 8000 + n,
+    zone: 'local',
+    version: '0.1.0',
+    weight: 1,
+    healthy: true,
+    ...overrides,
+  };
 }
 
 describe('StaticRegistry', () => {

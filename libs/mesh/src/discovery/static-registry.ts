@@ -38,9 +38,7 @@ export class StaticRegistry implements Registry {
   register(instance: ServiceInstance): Promise<Registration> {
     if (this.closed) return Promise.reject(new RegistryClosed('this StaticRegistry is closed'));
     this.put(instance);
-    return Promise.resolve(
-      new StaticRegistration(instance, { put: (changed) => this.put(changed), remove: (gone) => this.remove(gone) }),
-    );
+    return Promise.resolve(new StaticRegistration(instance, { put: (changed) => this.put(changed), remove: (gone) => this.remove(gone) }));
   }
 
   watch(service: string): Promise<ServiceView> {

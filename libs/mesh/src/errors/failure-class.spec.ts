@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure, failureCode } from './failure-class';
-import { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, NoHealthyUpstream, UpstreamConnectFailure, UpstreamServerError } from './mesh-error';
+import {
+  CircuitOpen,
+  ConcurrencyLimitReached,
+  DeadlineExceeded,
+  IdentityRejected,
+  NoHealthyUpstream,
+  UpstreamConnectFailure,
+  UpstreamServerError,
+} from './mesh-error';
 
 /** An error as node-postgres raises it for a server answer: a DatabaseError with a SQLSTATE and a severity. */
 const pgError = (code: string, message = 'server said no') => Object.assign(new Error(message), { name: 'error', code, severity: 'ERROR' });
 /** An error as Node raises it for a socket. */
 const socketError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
 /** TypeORM's QueryFailedError: the driver's error beside its own, its fields copied on it. */
-const queryFailed = (driverError: Error & { code: string }) => Object.assign(new Error(driverError.message), { ...driverError, name: 'QueryFailedError', driverError });
+const queryFailed = (driverError: Error & { code: string }) =>
+  Object.assign(new Error(driverError.message), { ...driverError, name: 'QueryFailedError', driverError });
 /** A kafkajs error: `retriable` set by kafkajs, `cause` set when retries ran out. */
 const kafkaError = (name: string, retriable: boolean, cause?: unknown) => Object.assign(new Error('kafka'), { name, retriable, cause });
 
@@ -39,7 +48,10 @@ describe('classifyFailure', () => {
     ['a QueryFailedError around 57P01', queryFailed(pgError('57P01'))],
     ['node-postgres losing its socket', new Error('Connection terminated unexpectedly')],
     ['the pool timing out on connect', new Error('timeout exceeded when trying to connect')],
-    ['TypeORM after its connection broke mid-transaction', Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' })],
+    [
+      'TypeORM after its connection broke mid-transaction',
+      Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+    ],
     ['a kafkajs connection error', kafkaError('KafkaJSConnectionError', true)],
     ['kafkajs giving up on an unreachable broker', kafkaError('KafkaJSNumberOfRetriesExceeded', false, kafkaError('KafkaJSConnectionError', true))],
     ['an AbortSignal.timeout()', new DOMException('The operation timed out', 'TimeoutError')],

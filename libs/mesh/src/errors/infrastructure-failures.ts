@@ -35,7 +35,8 @@ const TRANSIENT_SQLSTATES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P
  * node-postgres raises some connection losses without a code (the socket ended, the pool's
  * connect timed out); these are its messages, stable across its versions.
  */
-const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection terminated due to connection timeout)/;
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Connection terminated due to connection timeout)/;
 
 /**
  * TypeORM releases a query runner whose connection broke (its 'error' listener), so the next
@@ -74,7 +75,8 @@ export function isInfrastructureOutage(error: Record<string, unknown>): boolean 
   if (name === 'TimeoutError') return true;
   // Node's connect to a host with several addresses fails with one error per address.
   const errors = error['errors'];
-  if (Array.isArray(errors) && errors.length > 0) return errors.every((each) => typeof each === 'object' && each !== null && isInfrastructureOutage(each as Record<string, unknown>));
+  if (Array.isArray(errors) && errors.length > 0)
+    return errors.every((each) => typeof each === 'object' && each !== null && isInfrastructureOutage(each as Record<string, unknown>));
   return false;
 }
 

@@ -35,7 +35,10 @@ export class UpstreamConnectFailure extends MeshError {
 export class UpstreamServerError extends MeshError {
   readonly code = 'upstream_server_error';
   readonly retryable = true;
-  constructor(readonly status: number, message = `upstream answered ${status}`) {
+  constructor(
+    readonly status: number,
+    message = `upstream answered ${status}`,
+  ) {
     super(message);
   }
 }

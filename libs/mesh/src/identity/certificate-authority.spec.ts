@@ -35,7 +35,9 @@ describe('mesh certificate authority', () => {
     const issued = await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'inventory-service' });
     const cert = new X509Certificate(issued.certPem);
     expect(issued.spiffeId).toBe('spiffe://meshmart.local/ns/meshmart/sa/inventory-service');
-    expect(cert.subjectAltName).toBe('URI:spiffe://meshmart.local/ns/meshmart/sa/inventory-service, DNS:inventory-service, DNS:localhost, IP Address:127.0.0.1');
+    expect(cert.subjectAltName).toBe(
+      'URI:spiffe://meshmart.local/ns/meshmart/sa/inventory-service, DNS:inventory-service, DNS:localhost, IP Address:127.0.0.1',
+    );
     expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']);
     expect(cert.ca).toBe(false);
     expect(new x509.X509Certificate(issued.certPem).getExtension(x509.BasicConstraintsExtension)).toBeNull();
@@ -48,7 +50,13 @@ describe('mesh certificate authority', () => {
   });
 
   it('honours ttlHours, SAN lists and explicit dates', async () => {
-    const shortLived = await issueWorkloadCertificate(ca, { namespace: 'shop', service: 'cart', ttlHours: 2, dnsNames: ['cart.shop.svc'], ipAddresses: ['10.0.0.7', '::1'] });
+    const shortLived = await issueWorkloadCertificate(ca, {
+      namespace: 'shop',
+      service: 'cart',
+      ttlHours: 2,
+      dnsNames: ['cart.shop.svc'],
+      ipAddresses: ['10.0.0.7', '::1'],
+    });
     const cert = new X509Certificate(shortLived.certPem);
     expect(Math.abs(cert.validToDate.getTime() - (Date.now() + 2 * hourMs))).toBeLessThan(5_000);
     expect(cert.subjectAltName).toBe('URI:spiffe://meshmart.local/ns/shop/sa/cart, DNS:cart.shop.svc, IP Address:10.0.0.7, IP Address:0:0:0:0:0:0:0:1');
@@ -80,7 +88,9 @@ describe('mesh certificate authority', () => {
   });
 
   it('refuses a CA key that is not a private key', async () => {
-    await expect(issueWorkloadCertificate({ certPem: ca.certPem, keyPem: 'not a key' }, { namespace: 'meshmart', service: 'cart-service' })).rejects.toThrow(/CA key/);
+    await expect(issueWorkloadCertificate({ certPem: ca.certPem, keyPem: 'not a key' }, { namespace: 'meshmart', service: 'cart-service' })).rejects.toThrow(
+      /CA key/,
+    );
     await expect(createMeshCa({ validityDays: -1 })).rejects.toThrow(InvalidWorkloadIdentity);
   });
 });

@@ -134,7 +134,13 @@ export async function issueWorkloadCertificate(ca: MeshCa, request: WorkloadCert
     },
     crypto,
   );
-  return { certPem: cert.toString('pem'), keyPem: await exportPkcs8Pem(keys.privateKey), spiffeId: id, notAfter: cert.notAfter, serialNumber: cert.serialNumber.toUpperCase() };
+  return {
+    certPem: cert.toString('pem'),
+    keyPem: await exportPkcs8Pem(keys.privateKey),
+    spiffeId: id,
+    notAfter: cert.notAfter,
+    serialNumber: cert.serialNumber.toUpperCase(),
+  };
 }
 
 async function importCaSigningKey(keyPem: string): Promise<webcrypto.CryptoKey> {

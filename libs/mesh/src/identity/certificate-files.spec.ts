@@ -19,7 +19,11 @@ describe('certificate files', () => {
 
   it('lays files out as ca.crt, ca.key and <service>/tls.{crt,key}', () => {
     expect(meshCaFiles('/certs')).toEqual({ certFile: '/certs/ca.crt', keyFile: '/certs/ca.key' });
-    expect(workloadFiles('/certs', 'cart-service')).toEqual({ caFile: '/certs/ca.crt', certFile: '/certs/cart-service/tls.crt', keyFile: '/certs/cart-service/tls.key' });
+    expect(workloadFiles('/certs', 'cart-service')).toEqual({
+      caFile: '/certs/ca.crt',
+      certFile: '/certs/cart-service/tls.crt',
+      keyFile: '/certs/cart-service/tls.key',
+    });
   });
 
   it('refuses a service name that would leave the folder', () => {

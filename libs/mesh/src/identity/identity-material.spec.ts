@@ -18,7 +18,12 @@ describe('identity material', () => {
   it('accepts a matching pair signed by the CA and describes it as TLS sockets do', () => {
     const material = identityMaterialFromPem({ ca: ca.certPem, cert: cart.certPem, key: cart.keyPem });
     const node = new X509Certificate(cart.certPem);
-    expect(material).toMatchObject({ spiffeId: cart.spiffeId, serialNumber: node.serialNumber, fingerprint256: node.fingerprint256, notAfter: node.validToDate });
+    expect(material).toMatchObject({
+      spiffeId: cart.spiffeId,
+      serialNumber: node.serialNumber,
+      fingerprint256: node.fingerprint256,
+      notAfter: node.validToDate,
+    });
   });
 
   it('refuses a key of another certificate', async () => {
@@ -32,7 +37,9 @@ describe('identity material', () => {
   });
 
   it('refuses text that is not PEM, naming which file', () => {
-    expect(() => identityMaterialFromPem({ ca: ca.certPem, cert: cart.certPem.slice(0, 100), key: cart.keyPem })).toThrow(/workload certificate is not a readable/);
+    expect(() => identityMaterialFromPem({ ca: ca.certPem, cert: cart.certPem.slice(0, 100), key: cart.keyPem })).toThrow(
+      /workload certificate is not a readable/,
+    );
     expect(() => identityMaterialFromPem({ ca: '', cert: cart.certPem, key: cart.keyPem })).toThrow(/CA certificate/);
     expect(() => identityMaterialFromPem({ ca: ca.certPem, cert: cart.certPem, key: 'junk' })).toThrow(IdentityMaterialUnusable);
   });
@@ -46,8 +53,18 @@ describe('identity material', () => {
 
   it('reads the URI SAN from the DER, so two URIs, a non-SPIFFE URI or a DNS name spelling a URI carry no identity', async () => {
     const id = 'spiffe://cluster.local/ns/meshmart/sa/cart-service';
-    expect(await spiffeIdWithSans([{ type: 'url', value: id }, { type: 'dns', value: 'cart-service' }])).toBe(id);
-    expect(await spiffeIdWithSans([{ type: 'url', value: id }, { type: 'url', value: 'spiffe://cluster.local/ns/meshmart/sa/order-service' }])).toBeUndefined();
+    expect(
+      await spiffeIdWithSans([
+        { type: 'url', value: id },
+        { type: 'dns', value: 'cart-service' },
+      ]),
+    ).toBe(id);
+    expect(
+      await spiffeIdWithSans([
+        { type: 'url', value: id },
+        { type: 'url', value: 'spiffe://cluster.local/ns/meshmart/sa/order-service' },
+      ]),
+    ).toBeUndefined();
     expect(await spiffeIdWithSans([{ type: 'url', value: 'https://cart-service.example' }])).toBeUndefined();
     // Node's SAN text of this one reads `DNS:"x, URI:spiffe://…"`: only a text parser could be fooled by it.
     expect(await spiffeIdWithSans([{ type: 'dns', value: `x, URI:${id}` }])).toBeUndefined();

@@ -48,7 +48,8 @@ export interface ReadIdentityOptions {
 export function spiffeIdOfCertificate(certificate: Uint8Array | string): string | undefined {
   // Every new mTLS connection asks, on both ends, about one of a handful of certificates, and
   // parsing X.509 in JavaScript costs more than the handshake's own crypto: remember the answers.
-  const key = typeof certificate === 'string' ? certificate : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength).toString('base64');
+  const key =
+    typeof certificate === 'string' ? certificate : Buffer.from(certificate.buffer, certificate.byteOffset, certificate.byteLength).toString('base64');
   const known = spiffeIdOfKnownCertificate.get(key);
   if (known !== undefined || spiffeIdOfKnownCertificate.has(key)) return known;
   const id = parseSpiffeIdOfCertificate(certificate);
@@ -67,7 +68,9 @@ function parseSpiffeIdOfCertificate(certificate: Uint8Array | string): string | 
   try {
     const der = typeof certificate === 'string' ? new X509Certificate(certificate).raw : certificate;
     const { tbsCertificate } = AsnConvert.parse(der, Certificate);
-    sans = (tbsCertificate.extensions ?? []).filter((extension) => extension.extnID === id_ce_subjectAltName).map((extension) => AsnConvert.parse(extension.extnValue, SubjectAlternativeName));
+    sans = (tbsCertificate.extensions ?? [])
+      .filter((extension) => extension.extnID === id_ce_subjectAltName)
+      .map((extension) => AsnConvert.parse(extension.extnValue, SubjectAlternativeName));
   } catch {
     return undefined;
   }
@@ -95,7 +98,15 @@ export function identityMaterialFromPem(pem: { ca: string; cert: string; key: st
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new IdentityMaterialUnusable('the certificate is not signed by the mesh CA');
   const id = spiffeIdOfCertificate(cert.raw);
   if (id === undefined) throw new IdentityMaterialUnusable('the certificate carries no single SPIFFE ID URI SAN');
-  return { ca: pem.ca, cert: pem.cert, key: pem.key, spiffeId: id, notAfter: cert.validToDate, serialNumber: cert.serialNumber.toUpperCase(), fingerprint256: cert.fingerprint256 };
+  return {
+    ca: pem.ca,
+    cert: pem.cert,
+    key: pem.key,
+    spiffeId: id,
+    notAfter: cert.validToDate,
+    serialNumber: cert.serialNumber.toUpperCase(),
+    fingerprint256: cert.fingerprint256,
+  };
 }
 
 /**

@@ -29,7 +29,12 @@ export class MtlsConnector {
   tlsOptions(): Pick<ConnectionOptions, 'secureContext' | 'rejectUnauthorized' | 'checkServerIdentity'> & { fingerprint256: string } {
     const { ca, cert, key, fingerprint256 } = this.identity.current();
     if (this.context?.fingerprint256 !== fingerprint256) this.context = { fingerprint256, secureContext: createSecureContext({ ca, cert, key }) };
-    return { fingerprint256, secureContext: this.context.secureContext, rejectUnauthorized: true, checkServerIdentity: (_host: string, peer: PeerCertificate) => this.checkServerSpiffeId(peer) };
+    return {
+      fingerprint256,
+      secureContext: this.context.secureContext,
+      rejectUnauthorized: true,
+      checkServerIdentity: (_host: string, peer: PeerCertificate) => this.checkServerSpiffeId(peer),
+    };
   }
 
   /** Opens one mTLS connection; `callback` runs once the handshake and the SPIFFE check passed, or with the failure. */

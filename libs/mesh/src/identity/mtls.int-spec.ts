@@ -25,7 +25,8 @@ describe('mesh mTLS over real sockets', () => {
     paymentPort = await bed.startEchoServer(await bed.identity('payment-service'));
     cart = await bed.identity('cart-service');
     // A rejected certificate's reason is on the socket (authorizationError), not on the error.
-    for (const server of bed.servers) server.on('tlsClientError', (error: Error, socket: TLSSocket) => clientErrors.push(`${error.message} ${String(socket.authorizationError ?? '')}`));
+    for (const server of bed.servers)
+      server.on('tlsClientError', (error: Error, socket: TLSSocket) => clientErrors.push(`${error.message} ${String(socket.authorizationError ?? '')}`));
   });
 
   afterAll(async () => {
@@ -82,7 +83,12 @@ describe('mesh mTLS over real sockets', () => {
 
     it('refuses a client whose certificate has expired', async () => {
       const day = 24 * 3_600_000;
-      const expired = await issueWorkloadCertificate(bed.ca, { namespace, service: 'cart-service', notBefore: new Date(Date.now() - 2 * day), notAfter: new Date(Date.now() - day) });
+      const expired = await issueWorkloadCertificate(bed.ca, {
+        namespace,
+        service: 'cart-service',
+        notBefore: new Date(Date.now() - 2 * day),
+        notAfter: new Date(Date.now() - day),
+      });
       const { serverSaw } = await refusedBy(() => echo(inventoryPort, { ca: bed.ca.certPem, cert: expired.certPem, key: expired.keyPem }));
       expect(serverSaw).toMatch(/CERT_HAS_EXPIRED/);
     });

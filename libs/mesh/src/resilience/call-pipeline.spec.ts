@@ -1,11 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ConcurrencyLimitReached,
-  DeadlineExceeded,
-  IdentityRejected,
-  UpstreamConnectFailure,
-  UpstreamServerError,
-} from '../errors/mesh-error';
+import { ConcurrencyLimitReached, DeadlineExceeded, IdentityRejected, UpstreamConnectFailure, UpstreamServerError } from '../errors/mesh-error';
 import { createCallPipeline, type CallAttempt, type CallRequest, type RetryEvent } from './call-pipeline';
 import { DEADLINE_HEADER, Deadline } from './deadline';
 import { RetryBudget } from './retry-budget';
@@ -123,7 +117,7 @@ describe('createCallPipeline', () => {
   });
 
   describe('deadline', () => {
-    it('fails with DeadlineExceeded at the deadline and fires the call\'s AbortSignal', async () => {
+    it("fails with DeadlineExceeded at the deadline and fires the call's AbortSignal", async () => {
       let seen: AbortSignal | undefined;
       const call = vi.fn(({ signal }: CallAttempt) => {
         seen = signal;
@@ -145,7 +139,7 @@ describe('createCallPipeline', () => {
       expect(seen?.aborted).toBe(false);
     });
 
-    it('spends the caller\'s shorter deadline and hands the remaining budget to the callee', async () => {
+    it("spends the caller's shorter deadline and hands the remaining budget to the callee", async () => {
       const headers: Record<string, string>[] = [];
       const call = vi.fn(({ deadline }: CallAttempt) => {
         headers.push(deadline.toHeaders());

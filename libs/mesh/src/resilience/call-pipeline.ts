@@ -1,20 +1,7 @@
-import {
-  BulkheadRejectedError,
-  TaskCancelledError,
-  TimeoutStrategy,
-  bulkhead,
-  isBrokenCircuitError,
-  timeout,
-  type RetryPolicy,
-} from 'cockatiel';
+import { BulkheadRejectedError, TaskCancelledError, TimeoutStrategy, bulkhead, isBrokenCircuitError, timeout, type RetryPolicy } from 'cockatiel';
 import { ListenerSet } from '../common/listener-set';
 import { CircuitOpen, ConcurrencyLimitReached, DeadlineExceeded, MeshError } from '../errors/mesh-error';
-import {
-  breakerStateOf,
-  createCircuitBreakerPolicy,
-  type BreakerState,
-  type CircuitBreakerOptions,
-} from './circuit-breaker-policy';
+import { breakerStateOf, createCircuitBreakerPolicy, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker-policy';
 import { Deadline } from './deadline';
 import { type HttpHeaders } from './http-headers';
 import { isRetryableRequest } from './idempotency';
@@ -107,7 +94,8 @@ export function createCallPipeline(options: CallPipelineOptions = {}): CallPipel
   const { timeouts, retries, circuitBreaker, connections } = resilienceDefaults;
   const { timeoutMs = timeouts.callMs, maxAttempts = retries.attempts, now = () => Date.now() } = options;
   const backoff = { ...retries.backoff, ...options.backoff };
-  const budget = options.retryBudget instanceof RetryBudget ? options.retryBudget : new RetryBudget({ now, budgetRatio: retries.budgetRatio, ...options.retryBudget });
+  const budget =
+    options.retryBudget instanceof RetryBudget ? options.retryBudget : new RetryBudget({ now, budgetRatio: retries.budgetRatio, ...options.retryBudget });
   const breaker = createCircuitBreakerPolicy(options.breaker ?? defaultBreaker(circuitBreaker));
   const concurrency = bulkhead(options.bulkhead?.maxConcurrent ?? connections.maxConcurrentCalls, options.bulkhead?.maxQueued ?? connections.maxQueuedCalls);
   const retryListeners = new ListenerSet<[RetryEvent]>();
@@ -176,7 +164,8 @@ const NEVER_ABORTED = new AbortController().signal;
 function deadlineStage(): CallStage {
   return {
     name: 'deadline',
-    run: (call, next) => timeout(call.deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) => next({ ...call, signal })),
+    run: (call, next) =>
+      timeout(call.deadline.remainingMs(), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) => next({ ...call, signal })),
   };
 }
 
@@ -200,7 +189,10 @@ function retryStage(retry: RetryPolicy): CallStage {
 
 /** The circuit breaker options of `resilienceDefaults` in the breaker's own terms. */
 function defaultBreaker(defaults: typeof resilienceDefaults.circuitBreaker): CircuitBreakerOptions {
-  return { failureRatio: { threshold: defaults.failureRatio, windowMs: defaults.windowMs, minimumRps: defaults.minimumRps }, halfOpenAfterMs: defaults.halfOpenAfterMs };
+  return {
+    failureRatio: { threshold: defaults.failureRatio, windowMs: defaults.windowMs, minimumRps: defaults.minimumRps },
+    halfOpenAfterMs: defaults.halfOpenAfterMs,
+  };
 }
 
 /** Cockatiel's rejections as the mesh's errors, so callers handle one family; others pass as they are. */

@@ -1,13 +1,6 @@
 import { CircuitState } from 'cockatiel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  CircuitOpen,
-  ConcurrencyLimitReached,
-  IdentityRejected,
-  MeshError,
-  NoHealthyUpstream,
-  UpstreamServerError,
-} from '../errors/mesh-error';
+import { CircuitOpen, ConcurrencyLimitReached, IdentityRejected, MeshError, NoHealthyUpstream, UpstreamServerError } from '../errors/mesh-error';
 import { createCallPipeline, type CallAttempt, type CallPipeline, type CallRequest } from './call-pipeline';
 import { breakerStateOf, isUpstreamFailure, type BreakerState } from './circuit-breaker-policy';
 
@@ -126,7 +119,7 @@ describe('circuit breaker', () => {
     expect(call).toHaveBeenCalledTimes(5);
   });
 
-  it('does not count the bulkhead\'s own rejections against the upstream', async () => {
+  it("does not count the bulkhead's own rejections against the upstream", async () => {
     const narrow = createCallPipeline({ breaker: { consecutiveFailures: 1 }, bulkhead: { maxConcurrent: 1, maxQueued: 0 } });
     const running = narrow.execute(() => new Promise<string>(() => undefined), POST);
     running.catch(() => undefined);
@@ -155,7 +148,7 @@ describe('isUpstreamFailure', () => {
 });
 
 describe('breakerStateOf', () => {
-  it('names cockatiel\'s states, an isolated circuit being open', () => {
+  it("names cockatiel's states, an isolated circuit being open", () => {
     expect([CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Isolated].map(breakerStateOf)).toEqual([
       'closed',
       'open',

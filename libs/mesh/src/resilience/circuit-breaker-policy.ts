@@ -1,11 +1,4 @@
-import {
-  CircuitState,
-  ConsecutiveBreaker,
-  SamplingBreaker,
-  circuitBreaker,
-  handleWhen,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, SamplingBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { MeshError } from '../errors/mesh-error';
 
 /** Where a circuit breaker stands: calls flow, are refused, or one trial call is let through. */

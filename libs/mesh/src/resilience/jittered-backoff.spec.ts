@@ -29,7 +29,9 @@ describe('JitteredBackoff', () => {
   it('is jitteredBackoffMs counting its own failures, and starts afresh after reset', () => {
     randomReturns(0.5);
     const delays = new JitteredBackoff({ initialMs: 100, maxMs: 2_000 });
-    expect(Array.from({ length: 7 }, () => delays.next())).toEqual([1, 2, 3, 4, 5, 6, 7].map((attempt) => jitteredBackoffMs(attempt, { initialMs: 100, maxMs: 2_000 })));
+    expect(Array.from({ length: 7 }, () => delays.next())).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((attempt) => jitteredBackoffMs(attempt, { initialMs: 100, maxMs: 2_000 })),
+    );
     expect(delays.next()).toBe(1_500);
     delays.reset();
     expect(delays.next()).toBe(75);

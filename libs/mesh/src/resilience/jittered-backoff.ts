@@ -19,7 +19,12 @@ export interface JitteredBackoffOptions {
  * @example jitteredBackoffMs(3, { initialMs: 200, maxMs: 5_000 }) // between 400 and 800
  */
 export function jitteredBackoffMs(attempt: number, options: JitteredBackoffOptions): number {
-  const [delay] = halfJitterGenerator(Math.max(0, attempt - 1), { initialDelay: options.initialMs, maxDelay: options.maxMs, exponent: 2, generator: halfJitterGenerator });
+  const [delay] = halfJitterGenerator(Math.max(0, attempt - 1), {
+    initialDelay: options.initialMs,
+    maxDelay: options.maxMs,
+    exponent: 2,
+    generator: halfJitterGenerator,
+  });
   return delay;
 }
 

@@ -75,10 +75,13 @@ export class PlannedRetry {
  * policy sleeps and retries; anything else passes through as the call's failure.
  */
 export function createSharedRetryPolicy(): RetryPolicy {
-  return retry(handleWhen((error) => error instanceof PlannedRetry), {
-    maxAttempts: MAX_RETRIES,
-    backoff: new DelegateBackoff((context) => ('error' in context.result && context.result.error instanceof PlannedRetry ? context.result.error.delayMs : 0)),
-  });
+  return retry(
+    handleWhen((error) => error instanceof PlannedRetry),
+    {
+      maxAttempts: MAX_RETRIES,
+      backoff: new DelegateBackoff((context) => ('error' in context.result && context.result.error instanceof PlannedRetry ? context.result.error.delayMs : 0)),
+    },
+  );
 }
 
 /** Above any configured attempt count (the mesh's limit is 10): the call's own decision stops first. */

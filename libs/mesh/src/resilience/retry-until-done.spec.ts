@@ -4,11 +4,14 @@ import { retryUntilDone, type WaitingReport } from './retry-until-done';
 describe('retryUntilDone', () => {
   it('tries until the task succeeds and returns its value', async () => {
     let tries = 0;
-    const value = await retryUntilDone(async () => {
-      tries += 1;
-      if (tries < 4) throw new Error(`refused ${tries}`);
-      return 'connected';
-    }, { initialMs: 1, maxMs: 2 });
+    const value = await retryUntilDone(
+      async () => {
+        tries += 1;
+        if (tries < 4) throw new Error(`refused ${tries}`);
+        return 'connected';
+      },
+      { initialMs: 1, maxMs: 2 },
+    );
     expect(value).toBe('connected');
     expect(tries).toBe(4);
   });
@@ -32,7 +35,13 @@ describe('retryUntilDone', () => {
   it('reports every failure with a window of 0, counting the tries', async () => {
     const reports: WaitingReport[] = [];
     await retryUntilDone(failingTimes(5), { initialMs: 1, maxMs: 1, reportEveryMs: 0, onWaiting: (report) => reports.push(report) });
-    expect(reports.map((report) => [report.attempts, report.attemptsInWindow])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
+    expect(reports.map((report) => [report.attempts, report.attemptsInWindow])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 1],
+    ]);
   });
 
   it('stops waiting when aborted, rejecting with the reason', async () => {

@@ -12,6 +12,9 @@ export interface Stage<Context, Result = unknown> {
  * decided, so the list reads top to bottom as a request meets the stages.
  * @example const chain = composeStages([deadline, retry], (call) => send(call)); await chain(call);
  */
-export function composeStages<Context, Result>(stages: readonly Stage<Context, Result>[], last: (context: Context) => Promise<Result>): (context: Context) => Promise<Result> {
+export function composeStages<Context, Result>(
+  stages: readonly Stage<Context, Result>[],
+  last: (context: Context) => Promise<Result>,
+): (context: Context) => Promise<Result> {
   return stages.reduceRight<(context: Context) => Promise<Result>>((next, stage) => (context) => stage.run(context, next), last);
 }

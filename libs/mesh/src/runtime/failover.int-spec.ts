@@ -104,7 +104,15 @@ describe('outlier detection and least-request', () => {
     await bed.startEcho('fast-1');
     await bed.startEcho('slow-1', { ECHO_BEHAVIOUR: 'slow:400' });
     const client = await bed.client('mesh-test-client', { MESH_BALANCER: 'least_request' });
-    await waitFor(() => client.registryView('echo-service').map((i) => i.id).sort().join() === 'fast-1,slow-1', 5_000);
+    await waitFor(
+      () =>
+        client
+          .registryView('echo-service')
+          .map((i) => i.id)
+          .sort()
+          .join() === 'fast-1,slow-1',
+      5_000,
+    );
 
     const counts: Record<string, number> = {};
     // 8 callers at once for ~1.5 s: the slow instance holds its requests longer, so least-request

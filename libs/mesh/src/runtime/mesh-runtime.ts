@@ -76,14 +76,24 @@ export class MeshRuntime {
     const { config, service } = options;
     const proxyless = config.MESH_MODE === 'proxyless';
     const identity = proxyless && config.MESH_CERT_DIR ? await WorkloadIdentity.load(workloadFiles(config.MESH_CERT_DIR, service)) : undefined;
-    const registry = proxyless ? createRegistry({ kind: 'etcd', endpoints: config.ETCD_ENDPOINTS ?? [], prefix: `meshmart/${config.MESH_NAMESPACE}/services/`, leaseTtlSeconds: config.MESH_LEASE_TTL_SECONDS }) : undefined;
+    const registry = proxyless
+      ? createRegistry({
+          kind: 'etcd',
+          endpoints: config.ETCD_ENDPOINTS ?? [],
+          prefix: `meshmart/${config.MESH_NAMESPACE}/services/`,
+          leaseTtlSeconds: config.MESH_LEASE_TTL_SECONDS,
+        })
+      : undefined;
     const instanceId = config.MESH_INSTANCE_ID ?? `${service}-${randomBytes(3).toString('hex')}`;
     const tracing = startTracing({
       serviceName: service,
       serviceInstanceId: instanceId,
       namespace: config.MESH_NAMESPACE,
       serviceVersion: config.MESH_VERSION,
-      exporters: [...(options.tracing ? [options.tracing] : []), ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? [await otlpTraceExporter(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)] : [])],
+      exporters: [
+        ...(options.tracing ? [options.tracing] : []),
+        ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? [await otlpTraceExporter(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)] : []),
+      ],
     });
     const runtime = new MeshRuntime(service, { ...config, MESH_INSTANCE_ID: instanceId }, identity, registry, tracing, options.trafficRandom);
     try {
@@ -241,12 +251,14 @@ export class MeshRuntime {
       return made;
     };
     // Active health checks, as Envoy's: GET /health over the same mTLS connection pool.
-    const health = proxyless && config.MESH_HEALTH_CHECK_INTERVAL_MS > 0
-      ? new ActiveHealthChecker({
-          intervalMs: config.MESH_HEALTH_CHECK_INTERVAL_MS,
-          probe: async (instance, signal) => (await sendHttp(target(instance), { method: 'GET', path: '/health', headers: {}, body: undefined, signal })).status === 200,
-        })
-      : undefined;
+    const health =
+      proxyless && config.MESH_HEALTH_CHECK_INTERVAL_MS > 0
+        ? new ActiveHealthChecker({
+            intervalMs: config.MESH_HEALTH_CHECK_INTERVAL_MS,
+            probe: async (instance, signal) =>
+              (await sendHttp(target(instance), { method: 'GET', path: '/health', headers: {}, body: undefined, signal })).status === 200,
+          })
+        : undefined;
     health?.start(() => view.instances());
     this.upstreams.set(service, { view, outliers, health });
     const healthy = () => {
@@ -283,6 +295,15 @@ export class MeshRuntime {
 /** Sidecar mode has one endpoint per upstream: the sidecar (or the Service name) does the rest. */
 function sidecarView(service: string, template: string): ServiceView {
   const url = new URL(template.replace('{service}', service));
-  const instance: ServiceInstance = { id: `${service}-via-sidecar`, service, address: url.hostname, port: Number(url.port || 80), zone: 'local', version: 'unknown', weight: 1, healthy: true };
+  const instance: ServiceInstance = {
+    id: `${service}-via-sidecar`,
+    service,
+    address: url.hostname,
+    port: Number(url.port || 80),
+    zone: 'local',
+    version: 'unknown',
+    weight: 1,
+    healthy: true,
+  };
   return { service, instances: () => [instance], onChange: () => () => undefined, close: async () => undefined };
 }

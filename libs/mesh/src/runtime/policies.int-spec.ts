@@ -116,7 +116,15 @@ describe('policies of a mesh call, end to end over real sockets', () => {
     expect(source).toMatch(/istio_request_duration_milliseconds_bucket\{[^}]*reporter="source"[^}]*destination_workload="echo-service"/);
 
     const destination = await echoMetrics();
-    expect(sample(destination, 'istio_requests_total', { reporter: 'destination', source_principal: callerPrincipal, destination_workload: 'echo-service', connection_security_policy: 'mutual_tls', response_code: '200' })).toBeGreaterThanOrEqual(5);
+    expect(
+      sample(destination, 'istio_requests_total', {
+        reporter: 'destination',
+        source_principal: callerPrincipal,
+        destination_workload: 'echo-service',
+        connection_security_policy: 'mutual_tls',
+        response_code: '200',
+      }),
+    ).toBeGreaterThanOrEqual(5);
     expect(destination).toMatch(/istio_response_bytes_bucket\{/);
     expect(destination).toMatch(/nodejs_eventloop_lag_seconds/);
   });
@@ -136,7 +144,8 @@ describe('retries: only for calls that are safe to repeat', () => {
     await bed.close();
   });
 
-  const attemptsSeenBy = async (code: string) => sample(await client.metrics.metricsText(), 'istio_requests_total', { reporter: 'source', response_code: code, destination_workload: 'echo-service' });
+  const attemptsSeenBy = async (code: string) =>
+    sample(await client.metrics.metricsText(), 'istio_requests_total', { reporter: 'source', response_code: code, destination_workload: 'echo-service' });
 
   it('tries a POST without an idempotency key once, with one up to the attempt limit', async () => {
     const before = await attemptsSeenBy('503');

@@ -41,7 +41,10 @@ describe('sidecar mode: plain HTTP to MESH_SIDECAR_URL, deadlines and traces kep
     const caller = trace.getTracer('sidecar-mode.int-spec');
     const { response, traceId } = await caller.startActiveSpan('caller', async (span) => {
       try {
-        return { response: await client.client('echo-service').get<EchoAnswer>('/echo', { deadline: Deadline.after(800) }), traceId: span.spanContext().traceId };
+        return {
+          response: await client.client('echo-service').get<EchoAnswer>('/echo', { deadline: Deadline.after(800) }),
+          traceId: span.spanContext().traceId,
+        };
       } finally {
         span.end();
       }
@@ -63,7 +66,14 @@ describe('sidecar mode: plain HTTP to MESH_SIDECAR_URL, deadlines and traces kep
     expect(total(calleeMetrics, 'istio_requests_total', { reporter: 'destination' })).toBe(0);
     // The caller's side, as Istio's, cannot know the policy and names no peer principal.
     const callerMetrics = await client.metrics.metricsText();
-    expect(total(callerMetrics, 'istio_requests_total', { reporter: 'source', destination_workload: 'echo-service', connection_security_policy: 'unknown', destination_principal: 'unknown' })).toBeGreaterThanOrEqual(2);
+    expect(
+      total(callerMetrics, 'istio_requests_total', {
+        reporter: 'source',
+        destination_workload: 'echo-service',
+        connection_security_policy: 'unknown',
+        destination_principal: 'unknown',
+      }),
+    ).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -83,7 +93,8 @@ describe('sidecar mode leaves retries to the sidecar', () => {
   });
 
   it('tries an idempotent GET that fails with 503 exactly once', async () => {
-    const attempts = async () => total(await failing.metrics.metricsText(), 'istio_requests_total', { reporter: 'source', destination_workload: 'echo-service', response_code: '503' });
+    const attempts = async () =>
+      total(await failing.metrics.metricsText(), 'istio_requests_total', { reporter: 'source', destination_workload: 'echo-service', response_code: '503' });
     const arrivals = async () => (await failing.client('echo-service').get<{ arrivals: number }>('/arrivals')).body.arrivals;
     const [attemptsBefore, arrivalsBefore] = [await attempts(), await arrivals()];
 

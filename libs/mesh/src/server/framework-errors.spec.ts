@@ -9,6 +9,7 @@ describe('frameworkProblem', () => {
     expect(frameworkProblem('ERR_HTTP_REQUEST_TIMEOUT', 400)).toMatchObject({ status: 408 });
     expect(frameworkProblem('HPE_INVALID_METHOD', 400)).toMatchObject({ status: 400, type: 'https://meshmart.dev/problems/malformed-request' });
     expect(frameworkProblem('FST_ERR_ASYNC_CONSTRAINT', 500)).toMatchObject({ status: 500, type: 'about:blank' });
-    for (const code of ['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH', 'HPE_HEADER_OVERFLOW', undefined]) expect(frameworkProblem(code, 400)).not.toHaveProperty('instance');
+    for (const code of ['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH', 'HPE_HEADER_OVERFLOW', undefined])
+      expect(frameworkProblem(code, 400)).not.toHaveProperty('instance');
   });
 });

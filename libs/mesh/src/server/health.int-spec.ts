@@ -7,7 +7,12 @@ import { TrafficPolicyStore } from '../traffic/traffic-policy-store';
 /** The answer of a health route, with its body parsed. */
 async function health(bed: MeshTestBed, echo: AppProcess, path: '/health' | '/health/ready') {
   const answer = await bed.get(`${echo.url}${path}`);
-  return { status: answer.status, contentType: answer.headers['content-type'], cacheControl: answer.headers['cache-control'], body: JSON.parse(answer.body) as Record<string, unknown> };
+  return {
+    status: answer.status,
+    contentType: answer.headers['content-type'],
+    cacheControl: answer.headers['cache-control'],
+    body: JSON.parse(answer.body) as Record<string, unknown>,
+  };
 }
 
 describe('health of a real echo-service process, over mTLS', () => {
@@ -39,7 +44,9 @@ describe('health of a real echo-service process, over mTLS', () => {
 
   it('GET /health/ready is ready: registered, certificate valid with its expiry, instances of each upstream', async () => {
     // Both echoes are registered once started; the steady one's view sees the second within a watch event.
-    await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 5_000 }).toMatchObject({ upstreams: { instances: { 'echo-service': 2 } } });
+    await expect
+      .poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 5_000 })
+      .toMatchObject({ upstreams: { instances: { 'echo-service': 2 } } });
     const ready = await health(bed, steady, '/health/ready');
     const parts = {
       discovery: { status: 'up', registered: true, instanceId: 'echo-steady' },
@@ -56,10 +63,19 @@ describe('health of a real echo-service process, over mTLS', () => {
   it('shows the traffic policy version in force per upstream, live, and null again once it is deleted', async () => {
     const store = new TrafficPolicyStore({ endpoints: bed.etcd, namespace: bed.namespace });
     try {
-      const { version } = await store.apply({ apiVersion: 'meshmart.dev/v1', kind: 'TrafficPolicy', metadata: { name: 'echo' }, spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], timeout: '2s' }] } });
-      await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 }).toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version } } } });
+      const { version } = await store.apply({
+        apiVersion: 'meshmart.dev/v1',
+        kind: 'TrafficPolicy',
+        metadata: { name: 'echo' },
+        spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], timeout: '2s' }] },
+      });
+      await expect
+        .poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 })
+        .toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version } } } });
       await store.delete('echo-service');
-      await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 }).toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version: null } } } });
+      await expect
+        .poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 1_000, interval: 50 })
+        .toMatchObject({ upstreams: { trafficPolicies: { 'echo-service': { version: null } } } });
     } finally {
       store.close();
     }
@@ -67,7 +83,9 @@ describe('health of a real echo-service process, over mTLS', () => {
 
   it('stays ready (200) but degraded while an upstream has no instances', async () => {
     // Its own registration reaches its view of echo-service within a watch event.
-    await expect.poll(async () => (await health(bed, draining, '/health/ready')).body['details'], { timeout: 5_000 }).toMatchObject({ upstreams: { instances: { 'echo-service': 2 } } });
+    await expect
+      .poll(async () => (await health(bed, draining, '/health/ready')).body['details'], { timeout: 5_000 })
+      .toMatchObject({ upstreams: { instances: { 'echo-service': 2 } } });
     const degraded = await health(bed, draining, '/health/ready');
     expect(degraded.status).toBe(200);
     expect(degraded.body).toMatchObject({
@@ -91,19 +109,35 @@ describe('health of a real echo-service process, over mTLS', () => {
     expect(notReady.contentType).toMatch(/^application\/json/);
     expect(notReady.body).toEqual({
       status: 'error',
-      info: { certificate, upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'], trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } } }, startup: { status: 'up' } },
+      info: {
+        certificate,
+        upstreams: {
+          status: 'degraded',
+          instances: { 'echo-service': 1, 'payment-service': 0 },
+          withoutInstances: ['payment-service'],
+          trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } },
+        },
+        startup: { status: 'up' },
+      },
       error: { discovery: { status: 'down', registered: false, instanceId: 'echo-draining' } },
       details: {
         discovery: { status: 'down', registered: false, instanceId: 'echo-draining' },
         certificate,
-        upstreams: { status: 'degraded', instances: { 'echo-service': 1, 'payment-service': 0 }, withoutInstances: ['payment-service'], trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } } },
+        upstreams: {
+          status: 'degraded',
+          instances: { 'echo-service': 1, 'payment-service': 0 },
+          withoutInstances: ['payment-service'],
+          trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } },
+        },
         startup: { status: 'up' },
       },
     });
     // Draining, not dead: liveness must not get the process restarted mid-drain.
     expect(await health(bed, draining, '/health')).toMatchObject({ status: 200, body: { status: 'ok', service: 'echo-service' } });
     // The other instance's readiness now counts one instance of echo-service.
-    await expect.poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 5_000 }).toMatchObject({ upstreams: { instances: { 'echo-service': 1 } } });
+    await expect
+      .poll(async () => (await health(bed, steady, '/health/ready')).body['details'], { timeout: 5_000 })
+      .toMatchObject({ upstreams: { instances: { 'echo-service': 1 } } });
     expect(await stopped).toBe(0);
   });
 });

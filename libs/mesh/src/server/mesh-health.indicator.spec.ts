@@ -11,7 +11,15 @@ function instance(id: string): ServiceInstance {
 }
 
 /** A runtime as readiness sees it, as plain data. */
-function source(overrides: { mode?: 'proxyless' | 'sidecar'; registered?: boolean; notAfter?: Date; views?: Record<string, ServiceInstance[]>; pending?: PendingCondition[] } = {}): MeshHealthSource {
+function source(
+  overrides: {
+    mode?: 'proxyless' | 'sidecar';
+    registered?: boolean;
+    notAfter?: Date;
+    views?: Record<string, ServiceInstance[]>;
+    pending?: PendingCondition[];
+  } = {},
+): MeshHealthSource {
   const views = overrides.views ?? { 'inventory-service': [instance('inventory-1'), instance('inventory-2')] };
   const notAfter = overrides.notAfter ?? new Date('2030-01-02T12:00:00.000Z');
   return {
@@ -37,15 +45,25 @@ describe('MeshHealthIndicator', () => {
   });
 
   it('is down while a start-up condition is pending, naming what it waits for', () => {
-    const indicator = new MeshHealthIndicator(source({ pending: [{ key: 'kafka consumer cart-service.order-outcomes', reason: 'joining orders.v1', blocksTraffic: false }] }), new HealthIndicatorService());
+    const indicator = new MeshHealthIndicator(
+      source({ pending: [{ key: 'kafka consumer cart-service.order-outcomes', reason: 'joining orders.v1', blocksTraffic: false }] }),
+      new HealthIndicatorService(),
+    );
     expect(indicator.check(now)['startup']).toEqual({ status: 'down', waitingFor: { 'kafka consumer cart-service.order-outcomes': 'joining orders.v1' } });
   });
 
   it('marks the failing part down and an upstream without instances degraded', () => {
-    const indicator = new MeshHealthIndicator(source({ registered: false, views: { 'inventory-service': [], 'payment-service': [instance('payment-1')] } }), new HealthIndicatorService());
+    const indicator = new MeshHealthIndicator(
+      source({ registered: false, views: { 'inventory-service': [], 'payment-service': [instance('payment-1')] } }),
+      new HealthIndicatorService(),
+    );
     const result = indicator.check(now);
     expect(result['discovery']).toEqual({ status: 'down', registered: false, instanceId: 'cart-1' });
-    expect(result['upstreams']).toEqual({ status: 'degraded', instances: { 'inventory-service': 0, 'payment-service': 1 }, withoutInstances: ['inventory-service'] });
+    expect(result['upstreams']).toEqual({
+      status: 'degraded',
+      instances: { 'inventory-service': 0, 'payment-service': 1 },
+      withoutInstances: ['inventory-service'],
+    });
   });
 
   it('reads the certificate as it is now, so a rotated certificate counts at once', () => {

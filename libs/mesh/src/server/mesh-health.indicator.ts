@@ -5,11 +5,12 @@ import { assessMeshHealth, type MeshHealthPart, type MeshHealthSnapshot } from '
 import { MESH_RUNTIME } from '../runtime/tokens';
 
 /** The part of `MeshRuntime` readiness reads: narrow, so tests hand in a plain object. */
-export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> & Partial<Pick<MeshRuntime, 'trafficPolicies'>> & {
-  readonly startUp: Pick<MeshRuntime['startUp'], 'list'>;
-  readonly config: Pick<MeshRuntime['config'], 'MESH_MODE'>;
-  readonly identity: { current(): { notAfter: Date } } | undefined;
-};
+export type MeshHealthSource = Pick<MeshRuntime, 'instanceId' | 'isRegistered' | 'upstreamServices' | 'registryView'> &
+  Partial<Pick<MeshRuntime, 'trafficPolicies'>> & {
+    readonly startUp: Pick<MeshRuntime['startUp'], 'list'>;
+    readonly config: Pick<MeshRuntime['config'], 'MESH_MODE'>;
+    readonly identity: { current(): { notAfter: Date } } | undefined;
+  };
 
 /**
  * Terminus' view of the mesh for `GET /health/ready`: one result per part (`discovery`,

@@ -5,7 +5,15 @@ const now = new Date('2030-01-01T12:00:00.000Z');
 const inAnHour = new Date('2030-01-01T13:00:00.000Z');
 
 function snapshot(overrides: Partial<MeshHealthSnapshot> = {}): MeshHealthSnapshot {
-  return { mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2 }, pending: [], ...overrides };
+  return {
+    mode: 'proxyless',
+    instanceId: 'cart-1',
+    registered: true,
+    certificateNotAfter: inAnHour,
+    upstreamInstances: { 'inventory-service': 2 },
+    pending: [],
+    ...overrides,
+  };
 }
 
 const statusOf = (parts: ReturnType<typeof assessMeshHealth>) => Object.fromEntries(parts.map((part) => [part.key, part.status]));
@@ -32,12 +40,20 @@ describe('assessMeshHealth', () => {
   });
 
   it('is not ready proxyless without a certificate: the mTLS listener has nothing to present', () => {
-    expect(assessMeshHealth(snapshot({ certificateNotAfter: undefined }), now)[1]).toEqual({ key: 'certificate', status: 'down', data: { message: 'no workload certificate is loaded' } });
+    expect(assessMeshHealth(snapshot({ certificateNotAfter: undefined }), now)[1]).toEqual({
+      key: 'certificate',
+      status: 'down',
+      data: { message: 'no workload certificate is loaded' },
+    });
   });
 
   it('is only degraded, not unready, when an upstream has no instances', () => {
     const parts = assessMeshHealth(snapshot({ upstreamInstances: { 'inventory-service': 0, 'payment-service': 1 } }), now);
-    expect(parts[2]).toEqual({ key: 'upstreams', status: 'degraded', data: { instances: { 'inventory-service': 0, 'payment-service': 1 }, withoutInstances: ['inventory-service'] } });
+    expect(parts[2]).toEqual({
+      key: 'upstreams',
+      status: 'degraded',
+      data: { instances: { 'inventory-service': 0, 'payment-service': 1 }, withoutInstances: ['inventory-service'] },
+    });
     expect(parts.some((part) => part.status === 'down')).toBe(false);
   });
 
@@ -46,7 +62,10 @@ describe('assessMeshHealth', () => {
   });
 
   it('leaves discovery and the certificate to the platform in sidecar mode', () => {
-    const parts = assessMeshHealth(snapshot({ mode: 'sidecar', registered: false, certificateNotAfter: undefined, upstreamInstances: { 'inventory-service': 1 } }), now);
+    const parts = assessMeshHealth(
+      snapshot({ mode: 'sidecar', registered: false, certificateNotAfter: undefined, upstreamInstances: { 'inventory-service': 1 } }),
+      now,
+    );
     expect(parts).toEqual([
       { key: 'upstreams', status: 'up', data: { instances: { 'inventory-service': 1 } } },
       { key: 'startup', status: 'up', data: {} },
@@ -70,11 +89,28 @@ describe('assessMeshHealth', () => {
 
 describe('traffic policies in the upstreams part', () => {
   it('reports the version in force per upstream, null when none, with an injected fault', () => {
-    const trafficPolicies = { 'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } }, 'payment-service': { version: undefined, fault: undefined } };
-    const parts = assessMeshHealth({ mode: 'proxyless', instanceId: 'cart-1', registered: true, certificateNotAfter: inAnHour, upstreamInstances: { 'inventory-service': 2, 'payment-service': 1 }, pending: [], trafficPolicies }, now);
+    const trafficPolicies = {
+      'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } },
+      'payment-service': { version: undefined, fault: undefined },
+    };
+    const parts = assessMeshHealth(
+      {
+        mode: 'proxyless',
+        instanceId: 'cart-1',
+        registered: true,
+        certificateNotAfter: inAnHour,
+        upstreamInstances: { 'inventory-service': 2, 'payment-service': 1 },
+        pending: [],
+        trafficPolicies,
+      },
+      now,
+    );
     expect(parts.find((part) => part.key === 'upstreams')?.data).toEqual({
       instances: { 'inventory-service': 2, 'payment-service': 1 },
-      trafficPolicies: { 'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } }, 'payment-service': { version: null } },
+      trafficPolicies: {
+        'inventory-service': { version: '812', fault: { version: '815', expiresAt: '2026-01-01T00:01:00.000Z' } },
+        'payment-service': { version: null },
+      },
     });
   });
 });

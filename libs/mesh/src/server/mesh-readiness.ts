@@ -73,7 +73,17 @@ function upstreamsPart(upstreamInstances: Readonly<Record<string, number>>, traf
   const withoutInstances = Object.keys(upstreamInstances).filter((service) => upstreamInstances[service] === 0);
   const instances = { ...upstreamInstances };
   // `version: null` says plainly that no policy is in force (JSON has no undefined).
-  const traffic = trafficPolicies && Object.keys(trafficPolicies).length > 0 ? { trafficPolicies: Object.fromEntries(Object.entries(trafficPolicies).map(([service, active]) => [service, { version: active.version ?? null, ...(active.fault ? { fault: active.fault } : {}) }])) } : {};
+  const traffic =
+    trafficPolicies && Object.keys(trafficPolicies).length > 0
+      ? {
+          trafficPolicies: Object.fromEntries(
+            Object.entries(trafficPolicies).map(([service, active]) => [
+              service,
+              { version: active.version ?? null, ...(active.fault ? { fault: active.fault } : {}) },
+            ]),
+          ),
+        }
+      : {};
   if (withoutInstances.length === 0) return { key: 'upstreams', status: 'up', data: { instances, ...traffic } };
   return { key: 'upstreams', status: 'degraded', data: { instances, withoutInstances, ...traffic } };
 }

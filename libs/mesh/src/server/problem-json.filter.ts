@@ -45,7 +45,7 @@ export class ProblemJsonFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const response = error.getResponse();
-      const detail = typeof response === 'string' ? response : messageOf(response) ?? error.message;
+      const detail = typeof response === 'string' ? response : (messageOf(response) ?? error.message);
       return { type: 'about:blank', title: HttpStatus[status]?.replaceAll('_', ' ').toLowerCase() ?? 'error', status, detail, instance };
     }
     return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'the server failed to handle the request', instance };

@@ -30,7 +30,11 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
     // A scrape would always count itself: the gauge counts the requests the workload serves.
     const untrack = request.url === '/metrics' ? undefined : runtime.metrics.internal.trackInboundRequest(runtime.service);
     const caller = peerSpiffeId(request.raw.socket);
-    const attributes = () => ({ 'http.request.method': request.method, 'url.path': request.url.split('?')[0] ?? request.url, 'server.port': request.socket.localPort ?? 0 });
+    const attributes = () => ({
+      'http.request.method': request.method,
+      'url.path': request.url.split('?')[0] ?? request.url,
+      'server.port': request.socket.localPort ?? 0,
+    });
     void withServerSpan(spanNames.get(request.method) ?? `${request.method} ${runtime.service}`, request.headers, attributes, (span) => {
       const stop = new AbortController();
       const timer = deadline ? stopAtDeadline(deadline, reply, stop) : undefined;
@@ -53,7 +57,14 @@ export function installRequestHooks(fastify: FastifyInstance, runtime: MeshRunti
   });
 
   // Made once: the same objects for every request let the metrics find their series by identity.
-  const destination: MeshDestination = { workload: runtime.service, namespace: runtime.config.MESH_NAMESPACE, service: runtime.service, app: runtime.service, version: runtime.config.MESH_VERSION, ...(runtime.identity ? { principal: runtime.spiffeIdOf(runtime.service) } : {}) };
+  const destination: MeshDestination = {
+    workload: runtime.service,
+    namespace: runtime.config.MESH_NAMESPACE,
+    service: runtime.service,
+    app: runtime.service,
+    version: runtime.config.MESH_VERSION,
+    ...(runtime.identity ? { principal: runtime.spiffeIdOf(runtime.service) } : {}),
+  };
   const callers = new CallerPeers();
   fastify.addHook('onResponse', (request, reply, done) => {
     // Behind a sidecar, Envoy reports this hop with the real peer identity; a second series from
@@ -101,10 +112,13 @@ function callerPeer(caller: string | undefined): MeshPeer {
  * 504 itself, then aborts the request's signal so the handler's work stops too.
  */
 function stopAtDeadline(deadline: Deadline, reply: FastifyReply, stop: AbortController): NodeJS.Timeout {
-  const timer = setTimeout(() => {
-    if (!reply.sent) void sendDeadlineExceeded(reply);
-    stop.abort(new DeadlineExceeded("the caller's deadline passed"));
-  }, Math.max(0, deadline.remainingMs()));
+  const timer = setTimeout(
+    () => {
+      if (!reply.sent) void sendDeadlineExceeded(reply);
+      stop.abort(new DeadlineExceeded("the caller's deadline passed"));
+    },
+    Math.max(0, deadline.remainingMs()),
+  );
   timer.unref();
   return timer;
 }
@@ -114,5 +128,10 @@ function sendDeadlineExceeded(reply: FastifyReply): FastifyReply {
   return reply
     .status(504)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ type: problemType('deadline-exceeded'), title: 'deadline exceeded', status: 504, detail: "the caller's deadline passed before the answer was ready" });
+    .send({
+      type: problemType('deadline-exceeded'),
+      title: 'deadline exceeded',
+      status: 504,
+      detail: "the caller's deadline passed before the answer was ready",
+    });
 }

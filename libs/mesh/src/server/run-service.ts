@@ -61,7 +61,12 @@ export interface RunningService {
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const config = loadMeshConfig(options.env ?? process.env, { PORT: String(options.defaultPort), MESH_LISTENER: options.listener ?? 'mtls' });
   const { service } = options.mesh;
-  const runtime = await MeshRuntime.start({ service, upstreams: options.mesh.upstreams ?? [], config, ...(options.tracing ? { tracing: options.tracing } : {}) });
+  const runtime = await MeshRuntime.start({
+    service,
+    upstreams: options.mesh.upstreams ?? [],
+    config,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
+  });
   const logger = createMeshLogger({ service, instance: runtime.instanceId, level: config.LOG_LEVEL });
   logProcessWarnings(logger);
   setServiceLogger(logger);
@@ -70,7 +75,12 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     const https = runtime.identity && config.MESH_LISTENER === 'mtls' ? mtlsServerOptions(runtime.identity) : undefined;
     // Where the library enforces the policy it also normalizes paths first, as the sidecar does.
     const enforcing = config.MESH_MODE !== 'sidecar' && config.MESH_LISTENER === 'mtls';
-    const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES, ...problemJsonFrameworkOptions(), ...(https ? { https } : {}), ...(enforcing ? { rewriteUrl: normalizeUrl } : {}) });
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+      ...problemJsonFrameworkOptions(),
+      ...(https ? { https } : {}),
+      ...(enforcing ? { rewriteUrl: normalizeUrl } : {}),
+    });
     app = await NestFactory.create<NestFastifyApplication>(withRuntime(options.module, runtime), adapter, { logger: new MeshNestLogger(logger) });
     const draining = { value: false };
     if (enforcing) refuseMalformedPaths(app.getHttpAdapter().getInstance());

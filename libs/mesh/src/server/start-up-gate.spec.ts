@@ -20,7 +20,13 @@ describe('installStartUpGate', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.headers['retry-after']).toBe('1');
-    expect(refused.json()).toEqual({ type: 'https://meshmart.dev/problems/starting', title: 'not serving yet', status: 503, detail: 'order-service is starting: waiting for postgres', waitingFor: ['postgres'] });
+    expect(refused.json()).toEqual({
+      type: 'https://meshmart.dev/problems/starting',
+      title: 'not serving yet',
+      status: 503,
+      detail: 'order-service is starting: waiting for postgres',
+      waitingFor: ['postgres'],
+    });
     for (const path of ['/health', '/health/ready', '/metrics']) expect((await fastify.inject({ method: 'GET', url: path })).statusCode).toBe(200);
   });
 

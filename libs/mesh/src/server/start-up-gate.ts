@@ -22,10 +22,19 @@ function servedWhileStarting(url: string): boolean {
 
 // No `instance`: a caller knows what it called, and no answer quotes a URL back.
 function sendNotServingYet(reply: FastifyReply, runtime: Pick<MeshRuntime, 'service' | 'startUp'>): FastifyReply {
-  const waitingFor = runtime.startUp.list().filter((condition) => condition.blocksTraffic).map((condition) => condition.key);
+  const waitingFor = runtime.startUp
+    .list()
+    .filter((condition) => condition.blocksTraffic)
+    .map((condition) => condition.key);
   return reply
     .status(503)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .header('retry-after', '1')
-    .send({ type: problemType('starting'), title: 'not serving yet', status: 503, detail: `${runtime.service} is starting: waiting for ${waitingFor.join(', ')}`, waitingFor });
+    .send({
+      type: problemType('starting'),
+      title: 'not serving yet',
+      status: 503,
+      detail: `${runtime.service} is starting: waiting for ${waitingFor.join(', ')}`,
+      waitingFor,
+    });
 }

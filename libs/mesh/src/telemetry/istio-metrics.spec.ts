@@ -99,8 +99,26 @@ describe('MeshMetrics (Istio standard metrics)', () => {
     expect(bucket('istio_request_duration_milliseconds', '3600000')).toBe(1);
     expect(samplesOf(samples, 'istio_request_duration_milliseconds_sum', expectedLabels)[0]?.value).toBe(7);
     expect(samplesOf(samples, 'istio_request_duration_milliseconds_bucket', expectedLabels).map((s) => s.labels.le)).toEqual([
-      '0.5', '1', '5', '10', '25', '50', '100', '250', '500', '1000', '2500', '5000', '10000', '30000', '60000', '300000', '600000',
-      '1800000', '3600000', '+Inf',
+      '0.5',
+      '1',
+      '5',
+      '10',
+      '25',
+      '50',
+      '100',
+      '250',
+      '500',
+      '1000',
+      '2500',
+      '5000',
+      '10000',
+      '30000',
+      '60000',
+      '300000',
+      '600000',
+      '1800000',
+      '3600000',
+      '+Inf',
     ]);
 
     expect(bucket('istio_request_bytes', '100')).toBe(0);
@@ -110,7 +128,17 @@ describe('MeshMetrics (Istio standard metrics)', () => {
     expect(bucket('istio_response_bytes', '10000')).toBe(1);
     expect(samplesOf(samples, 'istio_response_bytes_sum', expectedLabels)[0]?.value).toBe(2048);
     expect(samplesOf(samples, 'istio_response_bytes_bucket', expectedLabels).map((s) => s.labels.le)).toEqual([
-      '1', '10', '100', '1000', '10000', '100000', '1000000', '10000000', '100000000', '1000000000', '+Inf',
+      '1',
+      '10',
+      '100',
+      '1000',
+      '10000',
+      '100000',
+      '1000000',
+      '10000000',
+      '100000000',
+      '1000000000',
+      '+Inf',
     ]);
   });
 

@@ -17,7 +17,12 @@ const record: MeshRequestRecord = {
 async function scrape(series: IstioRequestSeries): Promise<string> {
   const registry = new Registry();
   const metric = (name: string, type: 'counter' | 'histogram') => ({ name, help: name, type });
-  series.registerIn(registry, { requests: metric('req', 'counter'), duration: metric('dur', 'histogram'), requestBytes: metric('rqb', 'histogram'), responseBytes: metric('rsb', 'histogram') });
+  series.registerIn(registry, {
+    requests: metric('req', 'counter'),
+    duration: metric('dur', 'histogram'),
+    requestBytes: metric('rqb', 'histogram'),
+    responseBytes: metric('rsb', 'histogram'),
+  });
   return registry.metrics();
 }
 

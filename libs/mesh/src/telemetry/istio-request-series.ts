@@ -89,12 +89,21 @@ export class IstioRequestSeries {
   }
 
   /** Registers the four metrics, as prom-client renders any metric, in `registry`. */
-  registerIn(registry: Registry, definitions: { requests: MetricDefinition; duration: MetricDefinition; requestBytes: MetricDefinition; responseBytes: MetricDefinition }): void {
+  registerIn(
+    registry: Registry,
+    definitions: { requests: MetricDefinition; duration: MetricDefinition; requestBytes: MetricDefinition; responseBytes: MetricDefinition },
+  ): void {
     const all = () => [...this.series.values()];
     this.register(registry, definitions.requests, () => all().map((s) => ({ labels: s.labels, value: s.count })));
-    this.register(registry, definitions.duration, () => all().flatMap((s) => histogramValues(definitions.duration.name, s.labels, s.duration, this.durationBuckets)));
-    this.register(registry, definitions.requestBytes, () => all().flatMap((s) => histogramValues(definitions.requestBytes.name, s.labels, s.requestBytes, this.sizeBuckets)));
-    this.register(registry, definitions.responseBytes, () => all().flatMap((s) => histogramValues(definitions.responseBytes.name, s.labels, s.responseBytes, this.sizeBuckets)));
+    this.register(registry, definitions.duration, () =>
+      all().flatMap((s) => histogramValues(definitions.duration.name, s.labels, s.duration, this.durationBuckets)),
+    );
+    this.register(registry, definitions.requestBytes, () =>
+      all().flatMap((s) => histogramValues(definitions.requestBytes.name, s.labels, s.requestBytes, this.sizeBuckets)),
+    );
+    this.register(registry, definitions.responseBytes, () =>
+      all().flatMap((s) => histogramValues(definitions.responseBytes.name, s.labels, s.responseBytes, this.sizeBuckets)),
+    );
   }
 
   private register(registry: Registry, definition: MetricDefinition, values: () => MetricValue[]): void {
@@ -141,5 +150,15 @@ function peerKey(peer: MeshPeer): string {
 /** Everything `istioRequestLabels` reads, so equal keys always mean equal labels. */
 function seriesKey(record: MeshRequestRecord): string {
   const destination = record.destination;
-  return [record.reporter, record.protocol, record.responseCode, record.responseFlags, record.mtls, peerKey(record.source), peerKey(destination), destination.service, destination.serviceHost].join('\u0002');
+  return [
+    record.reporter,
+    record.protocol,
+    record.responseCode,
+    record.responseFlags,
+    record.mtls,
+    peerKey(record.source),
+    peerKey(destination),
+    destination.service,
+    destination.serviceHost,
+  ].join('\u0002');
 }

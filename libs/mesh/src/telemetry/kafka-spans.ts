@@ -56,7 +56,9 @@ export function injectKafkaHeaders<H extends OutgoingKafkaHeaders>(headers: H): 
 export function withKafkaProducerSpan<T>(topic: string, send: (span: Span) => Promise<T>, parent?: IncomingKafkaHeaders): Promise<T> {
   // An outbox relay sends long after the request that wrote the event: its trace headers,
   // stored with the event, make the span a child of that request rather than of the relay.
-  const parentContext = parent ? guardTelemetry('extract kafka headers', context.active(), () => propagation.extract(ROOT_CONTEXT, parent, kafkaHeaderGetter)) : context.active();
+  const parentContext = parent
+    ? guardTelemetry('extract kafka headers', context.active(), () => propagation.extract(ROOT_CONTEXT, parent, kafkaHeaderGetter))
+    : context.active();
   return runInSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: messagingAttributes(topic, 'send') }, parentContext, send);
 }
 
@@ -69,11 +71,7 @@ export function withKafkaProducerSpan<T>(topic: string, send: (span: Span) => Pr
  * await consumer.run({ eachMessage: ({ topic, message }) =>
  *   withKafkaConsumerSpan(topic, message.headers, () => handleOrderPlaced(message)) });
  */
-export function withKafkaConsumerSpan<T>(
-  topic: string,
-  headers: IncomingKafkaHeaders | undefined,
-  process: (span: Span) => Promise<T>,
-): Promise<T> {
+export function withKafkaConsumerSpan<T>(topic: string, headers: IncomingKafkaHeaders | undefined, process: (span: Span) => Promise<T>): Promise<T> {
   const parent = guardTelemetry('extract kafka headers', ROOT_CONTEXT, () =>
     headers ? propagation.extract(ROOT_CONTEXT, headers, kafkaHeaderGetter) : ROOT_CONTEXT,
   );

@@ -42,7 +42,7 @@ export class MeshInternalMetrics {
     });
     this.outlierEjected = new Gauge({
       name: 'meshmart_outlier_ejected_instances',
-      help: 'Instances of an upstream service currently ejected by outlier detection (as Envoy\'s ejections_active).',
+      help: "Instances of an upstream service currently ejected by outlier detection (as Envoy's ejections_active).",
       labelNames: ['destination_service'],
       registers,
     });
@@ -102,7 +102,9 @@ export class MeshInternalMetrics {
 
   /** A call to `destinationService` took `route` to `subset` (undefined: every instance). */
   recordTrafficRoute(destinationService: string, route: string, subset: string | undefined): void {
-    guardTelemetry('meshmart_traffic_routed_total', undefined, () => this.trafficRoutes.inc({ destination_service: destinationService, route, destination_subset: subset ?? '-' }));
+    guardTelemetry('meshmart_traffic_routed_total', undefined, () =>
+      this.trafficRoutes.inc({ destination_service: destinationService, route, destination_subset: subset ?? '-' }),
+    );
   }
 
   /** The traffic policy of `destinationService` in force now has `version` (an etcd revision); undefined: none. */
@@ -116,9 +118,7 @@ export class MeshInternalMetrics {
 
   /** Outlier detection took `instance` (`address:port`) of `destinationService` out of balancing. */
   recordOutlierEjection(destinationService: string, instance: string): void {
-    guardTelemetry('meshmart_outlier_ejections_total', undefined, () =>
-      this.outlierEjections.inc({ destination_service: destinationService, instance }),
-    );
+    guardTelemetry('meshmart_outlier_ejections_total', undefined, () => this.outlierEjections.inc({ destination_service: destinationService, instance }));
   }
 
   /** `destinationService` is now called: its ejected-instances gauge starts at 0, so it exists before any ejection. */

@@ -4,7 +4,12 @@ import { InvalidOtlpExport, spansOfOtlpJson } from './otlp-json';
 const exported = {
   resourceSpans: [
     {
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'order-service' } }, { key: 'service.instance.id', value: { stringValue: 'order-service-1-ab12' } }] },
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'order-service' } },
+          { key: 'service.instance.id', value: { stringValue: 'order-service-1-ab12' } },
+        ],
+      },
       scopeSpans: [
         {
           spans: [
@@ -48,7 +53,13 @@ describe('spansOfOtlpJson', () => {
       endMs: 1764460000125.456,
       status: 2,
       statusMessage: 'declined',
-      attributes: { 'messaging.destination.name': 'orders.v1', 'messaging.batch.message_count': 3, retry: false, ratio: 0.5, tags: '{"values":[{"stringValue":"a"}]}' },
+      attributes: {
+        'messaging.destination.name': 'orders.v1',
+        'messaging.batch.message_count': 3,
+        retry: false,
+        ratio: 0.5,
+        tags: '{"values":[{"stringValue":"a"}]}',
+      },
       links: [{ traceId: 'aa'.repeat(16), spanId: 'bb'.repeat(8) }],
     });
   });
@@ -61,7 +72,20 @@ describe('spansOfOtlpJson', () => {
   it('takes an empty export, and refuses what is not one, whole', () => {
     expect(spansOfOtlpJson({})).toEqual([]);
     for (const body of [null, [], 'text', { resourceSpans: {} }]) expect(() => spansOfOtlpJson(body)).toThrow(InvalidOtlpExport);
-    const oneBadSpan = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab', spanId: 'cd', name: 'ok' }, { traceId: 'not hex', spanId: 'cd', name: 'bad' }] }] }] };
+    const oneBadSpan = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: 'ab', spanId: 'cd', name: 'ok' },
+                { traceId: 'not hex', spanId: 'cd', name: 'bad' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect(() => spansOfOtlpJson(oneBadSpan)).toThrow(/hex traceId/);
   });
 });

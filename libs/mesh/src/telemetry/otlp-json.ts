@@ -83,7 +83,8 @@ export function spansOfOtlpJson(body: unknown): OtlpSpan[] {
 }
 
 function spanOf(span: OtlpJsonSpan, service: string, instance: string | undefined): OtlpSpan {
-  if (!span.traceId || !HEX_ID.test(span.traceId) || !span.spanId || !HEX_ID.test(span.spanId)) throw new InvalidOtlpExport(`a span without a hex traceId and spanId (${String(span.name)})`);
+  if (!span.traceId || !HEX_ID.test(span.traceId) || !span.spanId || !HEX_ID.test(span.spanId))
+    throw new InvalidOtlpExport(`a span without a hex traceId and spanId (${String(span.name)})`);
   return {
     service,
     instance,
@@ -97,7 +98,9 @@ function spanOf(span: OtlpJsonSpan, service: string, instance: string | undefine
     status: Number(span.status?.code ?? 0),
     statusMessage: span.status?.message || undefined,
     attributes: attributesOf(span.attributes),
-    links: (span.links ?? []).filter((link) => link.traceId && link.spanId).map((link) => ({ traceId: String(link.traceId).toLowerCase(), spanId: String(link.spanId).toLowerCase() })),
+    links: (span.links ?? [])
+      .filter((link) => link.traceId && link.spanId)
+      .map((link) => ({ traceId: String(link.traceId).toLowerCase(), spanId: String(link.spanId).toLowerCase() })),
   };
 }
 

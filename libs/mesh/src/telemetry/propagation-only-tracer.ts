@@ -1,4 +1,15 @@
-import { type Context, context, isSpanContextValid, type Span, type SpanContext, type SpanOptions, trace, TraceFlags, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  trace,
+  TraceFlags,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 
 /**

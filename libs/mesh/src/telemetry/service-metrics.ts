@@ -1,13 +1,4 @@
-import {
-  Counter,
-  type CounterConfiguration,
-  Gauge,
-  type GaugeConfiguration,
-  Histogram,
-  type HistogramConfiguration,
-  type Metric,
-  register,
-} from 'prom-client';
+import { Counter, type CounterConfiguration, Gauge, type GaugeConfiguration, Histogram, type HistogramConfiguration, type Metric, register } from 'prom-client';
 
 /**
  * A service's own metrics — its business (carts, orders, sagas) and its messaging (produced,

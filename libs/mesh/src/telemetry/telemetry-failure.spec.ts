@@ -13,7 +13,11 @@ describe('telemetry failures', () => {
     setTelemetryFailureHandler((failure) => seen.push(failure));
     const cause = new Error('collector gone');
 
-    expect(guardTelemetry('flush spans', 'fallback', () => { throw cause; })).toBe('fallback');
+    expect(
+      guardTelemetry('flush spans', 'fallback', () => {
+        throw cause;
+      }),
+    ).toBe('fallback');
     expect(guardTelemetry('flush spans', 'fallback', () => 'done')).toBe('done');
 
     expect(seen).toHaveLength(1);
@@ -27,7 +31,11 @@ describe('telemetry failures', () => {
       throw new Error('logger closed');
     });
     expect(() => reportTelemetryFailure('end span', new Error('x'))).not.toThrow();
-    expect(guardTelemetry('end span', 0, () => { throw new Error('x'); })).toBe(0);
+    expect(
+      guardTelemetry('end span', 0, () => {
+        throw new Error('x');
+      }),
+    ).toBe(0);
   });
 
   it('warns once per operation by default, so a failure on every request cannot flood stderr', () => {

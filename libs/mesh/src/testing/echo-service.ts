@@ -42,7 +42,10 @@ export interface EchoAnswer {
 @Controller()
 @AllowFrom('mesh-test-client')
 class EchoController {
-  constructor(@Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime, @Inject(SERVICE_NAME) private readonly service: string) {}
+  constructor(
+    @Inject(MESH_RUNTIME) private readonly runtime: MeshRuntime,
+    @Inject(SERVICE_NAME) private readonly service: string,
+  ) {}
 
   @Get('arrivals')
   arrivalsSoFar(): { arrivals: number; shadowArrivals: number; shadowAnswered: number } {

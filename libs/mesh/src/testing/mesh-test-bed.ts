@@ -62,7 +62,11 @@ export class MeshTestBed {
   }
 
   /** A runtime in this process, as workload `service`, calling `echo-service`. */
-  async client(service = 'mesh-test-client', extra: Record<string, string> = {}, options: Pick<MeshRuntimeOptions, 'trafficRandom'> = {}): Promise<MeshRuntime> {
+  async client(
+    service = 'mesh-test-client',
+    extra: Record<string, string> = {},
+    options: Pick<MeshRuntimeOptions, 'trafficRandom'> = {},
+  ): Promise<MeshRuntime> {
     const config = loadMeshConfig({ ...this.env(extra), HOST: '127.0.0.1' });
     const runtime = await MeshRuntime.start({ service, upstreams: ['echo-service'], config, ...options });
     this.runtimes.push(runtime);
@@ -73,7 +77,10 @@ export class MeshTestBed {
    * A bare mTLS GET to one instance by its URL, as workload `as`, checking that `service`
    * answers: no discovery and no balancing, for asserting on one particular process.
    */
-  async get(url: string, { as = 'mesh-test-client', service = 'echo-service', rawPath, method = 'GET' }: { as?: string; service?: string; rawPath?: string; method?: string } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  async get(
+    url: string,
+    { as = 'mesh-test-client', service = 'echo-service', rawPath, method = 'GET' }: { as?: string; service?: string; rawPath?: string; method?: string } = {},
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
     const identity = await WorkloadIdentity.load(workloadFiles(this.certDir, as));
     const agent = mtlsAgent(identity, { expectedSpiffeId: spiffeId({ namespace: this.namespace, serviceAccount: service }), keepAlive: false });
     // A URL string is parsed as WHATWG does, which resolves `..` and `%2E%2E` before sending;

@@ -35,7 +35,14 @@ describe('fault injection on real calls', () => {
   afterEach(async () => {
     await store.clearFault('echo-service');
     await store.delete('echo-service');
-    await waitFor(() => { const active = caller.trafficPolicies()['echo-service']; return active?.fault === undefined && active?.version === undefined; }, 1_000, 'fault and policy gone');
+    await waitFor(
+      () => {
+        const active = caller.trafficPolicies()['echo-service'];
+        return active?.fault === undefined && active?.version === undefined;
+      },
+      1_000,
+      'fault and policy gone',
+    );
   });
 
   afterAll(async () => {
@@ -77,7 +84,7 @@ describe('fault injection on real calls', () => {
     expect(counterSum(await caller.metrics.metricsText(), 'istio_requests_total', { response_flags: 'DI', response_code: '200' })).toBeGreaterThan(0);
   });
 
-  it('a delay beyond the caller\'s deadline gives 504 at the deadline, before any try reached the callee', async () => {
+  it("a delay beyond the caller's deadline gives 504 at the deadline, before any try reached the callee", async () => {
     await store.apply({
       apiVersion: 'meshmart.dev/v1',
       kind: 'TrafficPolicy',
@@ -92,12 +99,15 @@ describe('fault injection on real calls', () => {
     expect(await arrivals(bed, caller)).toBe(before);
   });
 
-  it('a route timeout shorter than the delay ends the call at the route\'s timeout', async () => {
+  it("a route timeout shorter than the delay ends the call at the route's timeout", async () => {
     await store.apply({
       apiVersion: 'meshmart.dev/v1',
       kind: 'TrafficPolicy',
       metadata: { name: 'tight-echo' },
-      spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], timeout: '300ms', fault: { delay: { fixedDelay: '1s', percentage: { value: 100 } } } }] },
+      spec: {
+        host: 'echo-service',
+        http: [{ route: [{ destination: {} }], timeout: '300ms', fault: { delay: { fixedDelay: '1s', percentage: { value: 100 } } } }],
+      },
     });
     await waitFor(() => caller.trafficPolicies()['echo-service']?.version !== undefined, 1_000, 'policy applied');
     const started = Date.now();
@@ -105,7 +115,7 @@ describe('fault injection on real calls', () => {
     expect(Date.now() - started).toBeLessThan(900);
   });
 
-  it('a try that outlives the route\'s perTryTimeout is abandoned and retried on the next instance', async () => {
+  it("a try that outlives the route's perTryTimeout is abandoned and retried on the next instance", async () => {
     const [slow] = instances as [AppProcess];
     // Round robin: a call's retry goes to the other instance, so no call meets the slow one twice.
     const alternating = await bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' });
@@ -140,6 +150,10 @@ async function sequentially<T>(count: number, call: () => Promise<T>): Promise<P
 
 /** Requests both echo instances have seen so far, asked directly over mTLS (no balancing, no faults). */
 async function arrivals(bed: MeshTestBed, caller: MeshRuntime): Promise<number> {
-  const counts = await Promise.all(caller.registryView('echo-service').map(async (instance) => (JSON.parse((await bed.get(`https://${instance.address}:${instance.port}/arrivals`)).body) as { arrivals: number }).arrivals));
+  const counts = await Promise.all(
+    caller
+      .registryView('echo-service')
+      .map(async (instance) => (JSON.parse((await bed.get(`https://${instance.address}:${instance.port}/arrivals`)).body) as { arrivals: number }).arrivals),
+  );
   return counts.reduce((sum, n) => sum + n, 0);
 }

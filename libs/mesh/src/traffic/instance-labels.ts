@@ -31,7 +31,10 @@ export function selectSubset(instances: readonly ServiceInstance[], selector: La
  */
 export function parseLabelList(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const pair of text.split(',').map((item) => item.trim()).filter((item) => item.length > 0)) {
+  for (const pair of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)) {
     const match = /^([a-zA-Z0-9._/-]{1,63})=(\S+)$/.exec(pair);
     if (!match?.[1] || !match[2]) throw new RangeError(`"${pair}" is not a label: write key=value`);
     labels[match[1]] = match[2];

@@ -42,7 +42,16 @@ describe('localityLoads (Envoy priority load with overprovisioning)', () => {
 });
 
 describe('selectLocality', () => {
-  const instance = (id: string, zone: string): ServiceInstance => ({ id, service: 's', address: '127.0.0.1', port: 1, zone, version: '1', weight: 1, healthy: true });
+  const instance = (id: string, zone: string): ServiceInstance => ({
+    id,
+    service: 's',
+    address: '127.0.0.1',
+    port: 1,
+    zone,
+    version: '1',
+    weight: 1,
+    healthy: true,
+  });
   const all = [instance('a1', 'a'), instance('a2', 'a'), instance('b1', 'b'), instance('b2', 'b')];
 
   it('returns the healthy instances of the zone the draw lands in', () => {

@@ -58,7 +58,13 @@ export function zoneHealth(all: readonly ServiceInstance[], healthy: readonly Se
  * use, healthy or not (the share needs both counts), `healthy` the ones discovery, health
  * checks and outlier detection still allow. `random` in [0, 1) picks the zone by its load.
  */
-export function selectLocality(all: readonly ServiceInstance[], healthy: readonly ServiceInstance[], localZone: string, overprovisioningFactor: number, random: () => number): readonly ServiceInstance[] {
+export function selectLocality(
+  all: readonly ServiceInstance[],
+  healthy: readonly ServiceInstance[],
+  localZone: string,
+  overprovisioningFactor: number,
+  random: () => number,
+): readonly ServiceInstance[] {
   const loads = localityLoads(zoneHealth(all, healthy), localZone, overprovisioningFactor);
   let draw = random();
   let chosen: string | undefined;

@@ -55,7 +55,13 @@ export class MeshTraffic {
       onRejected: report,
       onApplied: (active) => options.onVersion?.(service, active),
       ...(options.onRouted ? { onRouted: (route: RouteDecision) => options.onRouted?.(service, route) } : {}),
-      mirror: createMirrorSender({ service, healthy: parts.healthy, send: parts.send, timeoutMs: options.mirrorTimeoutMs, ...(options.random ? { random: options.random } : {}) }),
+      mirror: createMirrorSender({
+        service,
+        healthy: parts.healthy,
+        send: parts.send,
+        timeoutMs: options.mirrorTimeoutMs,
+        ...(options.random ? { random: options.random } : {}),
+      }),
     });
     this.upstreams.set(service, traffic);
     options.onVersion?.(service, traffic.active);

@@ -13,9 +13,18 @@ const policy = {
   metadata: { name: 'echo-mirror' },
   spec: {
     host: 'echo-service',
-    subsets: [{ name: 'live', labels: { version: '0.1.0' } }, { name: 'candidate', labels: { version: '0.2.0' } }],
+    subsets: [
+      { name: 'live', labels: { version: '0.1.0' } },
+      { name: 'candidate', labels: { version: '0.2.0' } },
+    ],
     http: [
-      { name: 'mirrored', match: [{ headers: { 'x-mirror': { exact: 'yes' } } }], route: [{ destination: { subset: 'live' } }], mirror: { subset: 'candidate' }, mirrorPercentage: { value: 100 } },
+      {
+        name: 'mirrored',
+        match: [{ headers: { 'x-mirror': { exact: 'yes' } } }],
+        route: [{ destination: { subset: 'live' } }],
+        mirror: { subset: 'candidate' },
+        mirrorPercentage: { value: 100 },
+      },
       { name: 'plain', route: [{ destination: { subset: 'live' } }] },
     ],
   },
@@ -29,7 +38,10 @@ describe('mirroring to a candidate that sleeps 1 s', () => {
 
   beforeAll(async () => {
     bed = await MeshTestBed.create();
-    const [, candidate] = await Promise.all([bed.startEcho('echo-live'), bed.startEcho('echo-candidate', { MESH_VERSION: '0.2.0', ECHO_BEHAVIOUR: 'slow:1000' })]);
+    const [, candidate] = await Promise.all([
+      bed.startEcho('echo-live'),
+      bed.startEcho('echo-candidate', { MESH_VERSION: '0.2.0', ECHO_BEHAVIOUR: 'slow:1000' }),
+    ]);
     candidateUrl = candidate.url;
     caller = await bed.client('mesh-test-client', {}, { trafficRandom: seededRandom(5) });
     await waitFor(() => caller.registryView('echo-service').length === 2, 5_000, 'instances discovered');
@@ -58,7 +70,14 @@ describe('mirroring to a candidate that sleeps 1 s', () => {
     // A mirror in steady state: copies reuse the keep-alive connections earlier copies opened,
     // so the one-off TLS handshakes of a cold pool are not what is measured.
     for (let i = 0; i < 200; i++) await timedCall({ 'x-mirror': 'yes' });
-    await waitFor(async () => { const { shadowArrivals: arrived, shadowAnswered } = await shadow(); return arrived >= 190 && shadowAnswered === arrived; }, 5_000, 'warm-up copies answered');
+    await waitFor(
+      async () => {
+        const { shadowArrivals: arrived, shadowAnswered } = await shadow();
+        return arrived >= 190 && shadowAnswered === arrived;
+      },
+      5_000,
+      'warm-up copies answered',
+    );
 
     const before = await shadowArrivals();
     const copied: number[] = [];

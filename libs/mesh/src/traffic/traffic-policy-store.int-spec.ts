@@ -21,8 +21,19 @@ const policy = (weights: [number, number]) => ({
   metadata: { name: 'canary' },
   spec: {
     host: 'payment-service',
-    subsets: [{ name: 'v1', labels: { version: '1' } }, { name: 'v2', labels: { version: '2' } }],
-    http: [{ route: [{ destination: { subset: 'v1' }, weight: weights[0] }, { destination: { subset: 'v2' }, weight: weights[1] }], timeout: '2s' }],
+    subsets: [
+      { name: 'v1', labels: { version: '1' } },
+      { name: 'v2', labels: { version: '2' } },
+    ],
+    http: [
+      {
+        route: [
+          { destination: { subset: 'v1' }, weight: weights[0] },
+          { destination: { subset: 'v2' }, weight: weights[1] },
+        ],
+        timeout: '2s',
+      },
+    ],
   },
 });
 
@@ -71,7 +82,9 @@ describe('TrafficPolicyStore and TrafficPolicyWatch on the real etcd', () => {
   });
 
   it('injects a fault under a lease that expires by itself', async () => {
-    await expect(store.injectFault('inventory-service', { abort: { httpStatus: 503, percentage: { value: 120 } } }, 1)).rejects.toThrow('fault.abort.percentage.value');
+    await expect(store.injectFault('inventory-service', { abort: { httpStatus: 503, percentage: { value: 120 } } }, 1)).rejects.toThrow(
+      'fault.abort.percentage.value',
+    );
     const injected = await store.injectFault('inventory-service', { abort: { httpStatus: 503, percentage: { value: 20 } } }, 1);
     expect((await store.getFault('inventory-service'))?.version).toBe(injected.version);
     await waitFor(() => changes.some((change) => change.kind === 'fault' && change.service === 'inventory-service' && change.value !== undefined), 1_000);

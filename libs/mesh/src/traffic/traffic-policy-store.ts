@@ -95,7 +95,8 @@ export class TrafficPolicyStore {
   async injectFault(service: string, fault: unknown, forSeconds: number): Promise<StoredFault> {
     if (!Number.isInteger(forSeconds) || forSeconds < 1) throw new RangeError(`a fault lasts a whole number of seconds ≥ 1, not ${forSeconds}`);
     const checked = faultSchema.safeParse(fault);
-    if (!checked.success) throw new InvalidTrafficPolicy(checked.error.issues.map((issue) => `fault${issue.path.map((part) => `.${String(part)}`).join('')}: ${issue.message}`));
+    if (!checked.success)
+      throw new InvalidTrafficPolicy(checked.error.issues.map((issue) => `fault${issue.path.map((part) => `.${String(part)}`).join('')}: ${issue.message}`));
     const document = { fault, expiresAt: new Date(Date.now() + forSeconds * 1000).toISOString() };
     const lease = this.client.lease(forSeconds, { autoKeepAlive: false });
     const response = await lease.put(trafficKeys.fault(this.namespace, service)).value(JSON.stringify(document)).exec();

@@ -77,7 +77,11 @@ export class TrafficPolicyWatch {
   }
 
   private watchFrom(prefix: string, afterRevision: bigint): Promise<void> {
-    const watcher = this.options.client.watch().prefix(prefix).startRevision(String(afterRevision + 1n)).watcher();
+    const watcher = this.options.client
+      .watch()
+      .prefix(prefix)
+      .startRevision(String(afterRevision + 1n))
+      .watcher();
     this.watchers.push(watcher);
     return new Promise<void>((resolve, reject) => {
       let established = false;

@@ -67,14 +67,15 @@ export type HttpMatch = z.infer<typeof httpMatchSchema>;
 
 const destinationSchema = z.object({ subset: z.string().regex(NAME).optional() }).strict();
 
-const routeDestinationSchema = z
-  .object({ destination: destinationSchema, weight: z.number().int().min(0).max(100).optional() })
-  .strict();
+const routeDestinationSchema = z.object({ destination: destinationSchema, weight: z.number().int().min(0).max(100).optional() }).strict();
 
 export const faultSchema = z
   .object({
     delay: z.object({ fixedDelay: durationSchema, percentage: percentageSchema }).strict().optional(),
-    abort: z.object({ httpStatus: z.number().int().min(200).max(599), percentage: percentageSchema }).strict().optional(),
+    abort: z
+      .object({ httpStatus: z.number().int().min(200).max(599), percentage: percentageSchema })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((fault) => fault.delay !== undefined || fault.abort !== undefined, 'give delay, abort or both');
@@ -104,14 +105,13 @@ export const httpRouteSchema = z
       ctx.addIssue({ code: 'custom', path: ['route'], message: 'give every destination a weight when there are several' });
     }
     const total = route.route.reduce((sum, destination) => sum + (destination.weight ?? 100), 0);
-    if (route.route.length > 1 && total !== 100) ctx.addIssue({ code: 'custom', path: ['route'], message: `weights must add up to 100 (they add up to ${total})` });
+    if (route.route.length > 1 && total !== 100)
+      ctx.addIssue({ code: 'custom', path: ['route'], message: `weights must add up to 100 (they add up to ${total})` });
     if (route.mirrorPercentage && !route.mirror) ctx.addIssue({ code: 'custom', path: ['mirrorPercentage'], message: 'needs mirror' });
   });
 export type HttpRoute = z.infer<typeof httpRouteSchema>;
 
-export const subsetSchema = z
-  .object({ name: z.string().regex(NAME), labels: z.record(z.string().regex(LABEL_KEY), z.string().min(1)) })
-  .strict();
+export const subsetSchema = z.object({ name: z.string().regex(NAME), labels: z.record(z.string().regex(LABEL_KEY), z.string().min(1)) }).strict();
 export type Subset = z.infer<typeof subsetSchema>;
 
 /**
@@ -146,16 +146,29 @@ export const trafficPolicySchema = z
   .superRefine((policy, ctx) => {
     const names = new Set<string>();
     policy.spec.subsets.forEach((subset, index) => {
-      if (names.has(subset.name)) ctx.addIssue({ code: 'custom', path: ['spec', 'subsets', index, 'name'], message: `subset "${subset.name}" is defined twice` });
+      if (names.has(subset.name))
+        ctx.addIssue({ code: 'custom', path: ['spec', 'subsets', index, 'name'], message: `subset "${subset.name}" is defined twice` });
       names.add(subset.name);
     });
     policy.spec.http.forEach((route, index) => {
-      const used = [...route.route.map((destination, at) => ({ subset: destination.destination.subset, path: ['route', at, 'destination', 'subset'] })), { subset: route.mirror?.subset, path: ['mirror', 'subset'] }];
+      const used = [
+        ...route.route.map((destination, at) => ({ subset: destination.destination.subset, path: ['route', at, 'destination', 'subset'] })),
+        { subset: route.mirror?.subset, path: ['mirror', 'subset'] },
+      ];
       for (const { subset, path } of used) {
-        if (subset !== undefined && !names.has(subset)) ctx.addIssue({ code: 'custom', path: ['spec', 'http', index, ...path], message: `no subset named "${subset}" (defined: ${[...names].join(', ') || 'none'})` });
+        if (subset !== undefined && !names.has(subset))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['spec', 'http', index, ...path],
+            message: `no subset named "${subset}" (defined: ${[...names].join(', ') || 'none'})`,
+          });
       }
       if (index < policy.spec.http.length - 1 && route.match === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['spec', 'http', index, 'match'], message: 'a route without match catches everything: only the last route may omit it' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['spec', 'http', index, 'match'],
+          message: 'a route without match catches everything: only the last route may omit it',
+        });
       }
     });
   });
@@ -178,5 +191,8 @@ export function parseTrafficPolicy(document: unknown): TrafficPolicy {
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? String(part) : `${text}.${String(part)}`), '') || '(document)';
+  return (
+    path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? String(part) : `${text}.${String(part)}`), '') ||
+    '(document)'
+  );
 }

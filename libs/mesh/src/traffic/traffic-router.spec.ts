@@ -22,8 +22,20 @@ describe('compileTrafficRouter', () => {
     subsets,
     http: [
       { name: 'canary-header', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' } }] },
-      { name: 'reads', match: [{ method: { exact: 'GET' }, uri: { prefix: '/payments/' } }, { uri: { regex: '/health|/ready' } }], route: [{ destination: { subset: 'v1' } }], timeout: '250ms', retries: { attempts: 4 } },
-      { name: 'split', route: [{ destination: { subset: 'v1' }, weight: 90 }, { destination: { subset: 'v2' }, weight: 10 }] },
+      {
+        name: 'reads',
+        match: [{ method: { exact: 'GET' }, uri: { prefix: '/payments/' } }, { uri: { regex: '/health|/ready' } }],
+        route: [{ destination: { subset: 'v1' } }],
+        timeout: '250ms',
+        retries: { attempts: 4 },
+      },
+      {
+        name: 'split',
+        route: [
+          { destination: { subset: 'v1' }, weight: 90 },
+          { destination: { subset: 'v2' }, weight: 10 },
+        ],
+      },
     ],
   });
 
@@ -41,7 +53,15 @@ describe('compileTrafficRouter', () => {
 
   it('gives the route its timeout, its tries (retries + 1) and the chosen subset labels', () => {
     const reads = decided(compileTrafficRouter(canary).decide('GET', '/payments/1', {}));
-    expect(reads).toMatchObject({ subset: 'v1', labels: { version: '0.1.0' }, timeoutMs: 250, maxAttempts: 5, perTryTimeoutMs: undefined, fault: undefined, mirror: undefined });
+    expect(reads).toMatchObject({
+      subset: 'v1',
+      labels: { version: '0.1.0' },
+      timeoutMs: 250,
+      maxAttempts: 5,
+      perTryTimeoutMs: undefined,
+      fault: undefined,
+      mirror: undefined,
+    });
   });
 
   it('splits by weight: 90/10 within a point over 20 000 seeded draws', () => {

@@ -13,10 +13,19 @@ const canary = (weights: [number, number]) => ({
   metadata: { name: 'echo-canary' },
   spec: {
     host: 'echo-service',
-    subsets: [{ name: 'v1', labels: { version: '0.1.0' } }, { name: 'v2', labels: { version: '0.2.0' } }],
+    subsets: [
+      { name: 'v1', labels: { version: '0.1.0' } },
+      { name: 'v2', labels: { version: '0.2.0' } },
+    ],
     http: [
       { name: 'testers', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' } }] },
-      { name: 'split', route: [{ destination: { subset: 'v1' }, weight: weights[0] }, { destination: { subset: 'v2' }, weight: weights[1] }] },
+      {
+        name: 'split',
+        route: [
+          { destination: { subset: 'v1' }, weight: weights[0] },
+          { destination: { subset: 'v2' }, weight: weights[1] },
+        ],
+      },
     ],
   },
 });
@@ -34,7 +43,9 @@ describe('canary split and header routing, applied live from etcd to real caller
     bed = await MeshTestBed.create();
     await Promise.all([bed.startEcho('echo-v1a'), bed.startEcho('echo-v1b'), bed.startEcho('echo-v2', { MESH_VERSION: '0.2.0' })]);
     // Seeded draws: the split's share over a fixed number of calls is the same on every run.
-    callers = await Promise.all([1, 2, 3].map((seed) => bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' }, { trafficRandom: seededRandom(seed) })));
+    callers = await Promise.all(
+      [1, 2, 3].map((seed) => bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' }, { trafficRandom: seededRandom(seed) })),
+    );
     for (const caller of callers) await waitFor(() => caller.registryView('echo-service').length === 3, 5_000, 'three instances discovered');
     store = new TrafficPolicyStore({ endpoints: bed.etcd, namespace: bed.namespace });
     process.on('warning', onWarning);
@@ -84,10 +95,17 @@ describe('canary split and header routing, applied live from etcd to real caller
     for (const caller of callers) expect(policyVersion(caller)).toBe(before?.version);
   });
 
-  it('ignores a malformed document written to etcd behind the CLI\'s back, keeping the last good policy', async () => {
+  it("ignores a malformed document written to etcd behind the CLI's back, keeping the last good policy", async () => {
     const before = policyVersion(callers[0] as MeshRuntime);
-    const written = await store.etcd.put(trafficKeys.policy(bed.namespace, 'echo-service')).value('{"apiVersion":"meshmart.dev/v1","kind":"TrafficPolicy"').exec();
-    await waitFor(() => warnings.filter((warning) => warning.includes(`version ${written.header.revision} ignored`)).length === callers.length, 1_000, 'every caller refused it');
+    const written = await store.etcd
+      .put(trafficKeys.policy(bed.namespace, 'echo-service'))
+      .value('{"apiVersion":"meshmart.dev/v1","kind":"TrafficPolicy"')
+      .exec();
+    await waitFor(
+      () => warnings.filter((warning) => warning.includes(`version ${written.header.revision} ignored`)).length === callers.length,
+      1_000,
+      'every caller refused it',
+    );
     for (const caller of callers) expect(policyVersion(caller)).toBe(before);
     expect(await echoSpread(callers[0] as MeshRuntime, 50, { headers: { 'x-canary': 'always' } })).toEqual({ 'echo-v2': 50 });
   });
@@ -97,11 +115,15 @@ describe('canary split and header routing, applied live from etcd to real caller
     expect(await store.delete('echo-service')).toBe(true);
     await Promise.all(callers.map((caller) => waitFor(() => policyVersion(caller) === undefined, 1_000, 'deletion seen')));
     // Round robin over all three again, header or not.
-    expect(await echoSpread(callers[1] as MeshRuntime, 30, { concurrency: 1, headers: { 'x-canary': 'always' } })).toEqual({ 'echo-v1a': 10, 'echo-v1b': 10, 'echo-v2': 10 });
+    expect(await echoSpread(callers[1] as MeshRuntime, 30, { concurrency: 1, headers: { 'x-canary': 'always' } })).toEqual({
+      'echo-v1a': 10,
+      'echo-v1b': 10,
+      'echo-v2': 10,
+    });
     expect(await callers[1]?.metrics.metricsText()).toMatch(/meshmart_traffic_policy_version\{destination_service="echo-service"\} 0/);
   });
 
-  it('answers 404 NR, calling nobody, when the policy\'s routes all miss', async () => {
+  it("answers 404 NR, calling nobody, when the policy's routes all miss", async () => {
     const testersOnly = canary([90, 10]);
     testersOnly.spec.http = testersOnly.spec.http.slice(0, 1);
     const { version } = await store.apply(testersOnly);

@@ -8,22 +8,47 @@ const canary = {
   metadata: { name: 'canary' },
   spec: {
     host: 'payment-service',
-    subsets: [{ name: 'v1', labels: { version: '1' } }, { name: 'v2', labels: { version: '2' } }],
+    subsets: [
+      { name: 'v1', labels: { version: '1' } },
+      { name: 'v2', labels: { version: '2' } },
+    ],
     http: [
       { match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' } }] },
-      { route: [{ destination: { subset: 'v1' }, weight: 90 }, { destination: { subset: 'v2' }, weight: 10 }], timeout: '300ms' },
+      {
+        route: [
+          { destination: { subset: 'v1' }, weight: 90 },
+          { destination: { subset: 'v2' }, weight: 10 },
+        ],
+        timeout: '300ms',
+      },
     ],
   },
 };
 
-const instance = (id: string, version: string, zone = 'a'): ServiceInstance => ({ id, service: 'payment-service', address: '127.0.0.1', port: 1, zone, version, weight: 1, healthy: true });
+const instance = (id: string, version: string, zone = 'a'): ServiceInstance => ({
+  id,
+  service: 'payment-service',
+  address: '127.0.0.1',
+  port: 1,
+  zone,
+  version,
+  weight: 1,
+  healthy: true,
+});
 const fleet = [instance('p1', '1'), instance('p2', '1'), instance('p3', '2')];
 
 function traffic(random = () => 0.5) {
   const rejected: string[] = [];
   const applied: unknown[] = [];
-  const upstream = new UpstreamTraffic({ service: 'payment-service', callerZone: 'a', random, onRejected: (problem) => rejected.push(problem), onApplied: (active) => applied.push(active) });
-  const put = (kind: 'policy' | 'fault', value: unknown, version: string) => upstream.update({ kind, service: 'payment-service', value: value === undefined ? undefined : JSON.stringify(value), version });
+  const upstream = new UpstreamTraffic({
+    service: 'payment-service',
+    callerZone: 'a',
+    random,
+    onRejected: (problem) => rejected.push(problem),
+    onApplied: (active) => applied.push(active),
+  });
+  const put = (kind: 'policy' | 'fault', value: unknown, version: string) =>
+    upstream.update({ kind, service: 'payment-service', value: value === undefined ? undefined : JSON.stringify(value), version });
   return { upstream, rejected, applied, put };
 }
 
@@ -99,9 +124,13 @@ describe('UpstreamTraffic', () => {
     expect(upstream.candidates(route, zoned, [zoned[0], zoned[2]] as ServiceInstance[]).map((i) => i.id)).toEqual(['b1']);
   });
 
-  it('runs each try under the route\'s per-try timeout, aborting it with a retryable PerTryTimeout', async () => {
+  it("runs each try under the route's per-try timeout, aborting it with a retryable PerTryTimeout", async () => {
     const { upstream, put } = traffic();
-    put('policy', { ...canary, spec: { ...canary.spec, http: [{ route: [{ destination: { subset: 'v1' } }], retries: { attempts: 2, perTryTimeout: '20ms' } }] } }, '80');
+    put(
+      'policy',
+      { ...canary, spec: { ...canary.spec, http: [{ route: [{ destination: { subset: 'v1' } }], retries: { attempts: 2, perTryTimeout: '20ms' } }] } },
+      '80',
+    );
     const route = upstream.route('GET', '/', {});
     if (!route) throw new Error('expected a route');
     expect(route).toMatchObject({ maxAttempts: 3, perTryTimeoutMs: 20 });

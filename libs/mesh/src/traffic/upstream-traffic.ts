@@ -79,7 +79,9 @@ export class UpstreamTraffic {
         try {
           this.policy = { version: change.version, policy: parseTrafficPolicy(JSON.parse(change.value)) };
         } catch (error) {
-          return this.reject(`traffic policy of ${change.service} at version ${change.version} ignored, keeping version ${this.policy?.version ?? 'none'}: ${(error as Error).message}`);
+          return this.reject(
+            `traffic policy of ${change.service} at version ${change.version} ignored, keeping version ${this.policy?.version ?? 'none'}: ${(error as Error).message}`,
+          );
         }
       }
     } else if (change.value === undefined) this.fault = undefined;

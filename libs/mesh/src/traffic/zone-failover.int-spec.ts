@@ -22,7 +22,12 @@ describe('locality-aware balancing: callers keep to their zone and fail over wit
     caller = await bed.client('mesh-test-client', { MESH_ZONE: 'east', MESH_BALANCER: 'round_robin' }, { trafficRandom: seededRandom(21) });
     await waitFor(() => caller.registryView('echo-service').length === 4, 5_000, 'four instances discovered');
     store = new TrafficPolicyStore({ endpoints: bed.etcd, namespace: bed.namespace });
-    const { version } = await store.apply({ apiVersion: 'meshmart.dev/v1', kind: 'TrafficPolicy', metadata: { name: 'echo-locality' }, spec: { host: 'echo-service', trafficPolicy: { locality: { enabled: true } } } });
+    const { version } = await store.apply({
+      apiVersion: 'meshmart.dev/v1',
+      kind: 'TrafficPolicy',
+      metadata: { name: 'echo-locality' },
+      spec: { host: 'echo-service', trafficPolicy: { locality: { enabled: true } } },
+    });
     await waitFor(() => policyVersion(caller) === version, 1_000, 'locality policy applied');
   });
 
@@ -42,20 +47,31 @@ describe('locality-aware balancing: callers keep to their zone and fail over wit
 
   const behave = (instance: AppProcess, to: 'ok' | 'fail') => bed.get(`${instance.url}/behaviour?to=${to}`, { method: 'POST' });
 
-  it('stays in the caller\'s zone, moves to the other when the local instances are ejected, and comes back when they recover', async () => {
+  it("stays in the caller's zone, moves to the other when the local instances are ejected, and comes back when they recover", async () => {
     expect(await zonesServing(40)).toEqual({ east: 40 });
 
     for (const instance of local) expect((await behave(instance, 'fail')).status).toBe(204);
     // Calls go on (some fail while both local instances still count as healthy) until outlier detection ejects them.
-    await waitFor(async () => {
-      await caller.client('echo-service').get('/echo').catch(() => undefined);
-      return local.every((instance) => caller.isEjected('echo-service', instance.instanceId));
-    }, 5_000, 'local instances ejected');
+    await waitFor(
+      async () => {
+        await caller
+          .client('echo-service')
+          .get('/echo')
+          .catch(() => undefined);
+        return local.every((instance) => caller.isEjected('echo-service', instance.instanceId));
+      },
+      5_000,
+      'local instances ejected',
+    );
     expect(await zonesServing(40)).toEqual({ west: 40 });
 
     for (const instance of local) await behave(instance, 'ok');
     // Ejections end after their time (5 s for a first one); then the local zone takes every call again.
-    await waitFor(async () => zoneOf((await caller.client('echo-service').get<EchoAnswer>('/echo')).body.instance) === 'east', 10_000, 'back in the local zone');
+    await waitFor(
+      async () => zoneOf((await caller.client('echo-service').get<EchoAnswer>('/echo')).body.instance) === 'east',
+      10_000,
+      'back in the local zone',
+    );
     await waitFor(() => local.every((instance) => !caller.isEjected('echo-service', instance.instanceId)), 1_000, 'both local instances back');
     expect(await zonesServing(40)).toEqual({ east: 40 });
   });

@@ -4,7 +4,11 @@ import { consumerGroupPlans, eventRoute, routeKey } from './event-routes';
 
 describe('event routes from @EventPattern', () => {
   it('takes the topic an event type is published on, unless one is named', () => {
-    expect(eventRoute('OrderFailed', { group: 'cart-service.order-outcomes' })).toEqual({ group: 'cart-service.order-outcomes', topic: topics.orders, type: 'OrderFailed' });
+    expect(eventRoute('OrderFailed', { group: 'cart-service.order-outcomes' })).toEqual({
+      group: 'cart-service.order-outcomes',
+      topic: topics.orders,
+      type: 'OrderFailed',
+    });
     expect(eventRoute('PaymentCaptured', { group: 'g' }).topic).toBe(topics.payments);
     expect(eventRoute('OrderFailed', { group: 'g', topic: 'meshmart.test.x' }).topic).toBe('meshmart.test.x');
     // A type contracts does not know can be consumed from a named topic (payload unchecked, as before).

@@ -28,7 +28,13 @@ const auditing = `event-server-audit-${randomUUID()}`;
 const quiet = { warn: () => undefined, log: () => undefined };
 
 /** What the handlers saw, by group: event ids, and the trace each ran in. */
-const seen = { restored: [] as string[], audited: [] as string[], tries: new Map<string, number>(), traces: new Map<string, string | undefined>(), contexts: [] as { topic: string; partition: number; offset: string }[] };
+const seen = {
+  restored: [] as string[],
+  audited: [] as string[],
+  tries: new Map<string, number>(),
+  traces: new Map<string, string | undefined>(),
+  contexts: [] as { topic: string; partition: number; offset: string }[],
+};
 
 /** Two consumer groups in one app, as a service would have them; the user id says how the restore goes. */
 @Controller()
@@ -119,14 +125,22 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
       await startUp.whenAllMet();
       const events = { ok: orderFailed('ada'), flaky: orderFailed('flaky'), refused: orderFailed('refused') };
       // Another type on the same topic: neither group names it, so it is skipped and committed.
-      const confirmed = { ...orderFailed('ada'), type: 'OrderConfirmed', data: { orderId: randomUUID(), userId: 'ada', total: { amountMinor: 100, currency: 'EUR' }, paymentId: randomUUID() } };
+      const confirmed = {
+        ...orderFailed('ada'),
+        type: 'OrderConfirmed',
+        data: { orderId: randomUUID(), userId: 'ada', total: { amountMinor: 100, currency: 'EUR' }, paymentId: randomUUID() },
+      };
       const traceId = randomBytes(16).toString('hex');
       const producer = kafka.producer(outboxProducerConfig());
       await producer.connect();
       await producer.send({
         topic,
         acks: -1,
-        messages: [...Object.values(events), confirmed].map((event) => ({ key: event.aggregateId, value: JSON.stringify(event), headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } })),
+        messages: [...Object.values(events), confirmed].map((event) => ({
+          key: event.aggregateId,
+          value: JSON.stringify(event),
+          headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+        })),
       });
       await producer.disconnect();
 
@@ -139,7 +153,9 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
       expect(seen.tries.get(events.refused.id)).toBe(1);
       // Each handler ran inside the CONSUMER span that continues the producer's trace.
       expect(seen.traces.get(events.ok.id)).toBe(traceId);
-      expect(seen.contexts.every((context) => context.topic === topic && /^\d+$/.test(context.offset) && context.partition >= 0 && context.partition < 3)).toBe(true);
+      expect(seen.contexts.every((context) => context.topic === topic && /^\d+$/.test(context.offset) && context.partition >= 0 && context.partition < 3)).toBe(
+        true,
+      );
 
       // Exactly one message parked, by the group that refused it, with the handler's own error code (not Nest's "Internal server error").
       const [parked, ...more] = await readTopic(kafka, deadLetterTopic(topic), 1);
@@ -182,15 +198,30 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
     const app = await createApp(EventsModule);
     const server = new KafkaEventServer({
       start: (consumer) =>
-        startEventConsumerInBackground({ ...consumer, kafka: createKafka({ clientId: 'event-server-spec', brokers: unreachable, logLevel: logLevel.NOTHING }), probe: createKafkaProbe({ clientId: 'event-server-spec', brokers: unreachable }), startUp, log: quiet }),
+        startEventConsumerInBackground({
+          ...consumer,
+          kafka: createKafka({ clientId: 'event-server-spec', brokers: unreachable, logLevel: logLevel.NOTHING }),
+          probe: createKafkaProbe({ clientId: 'event-server-spec', brokers: unreachable }),
+          startUp,
+          log: quiet,
+        }),
     });
     try {
       await connectEventServer(app, server);
       await app.listen(0, '127.0.0.1');
       const response = await fetch(`${await app.getUrl()}/nothing-here`);
       expect(response.status).toBe(404);
-      await eventually(() => expect(startUp.list()).toEqual(expect.arrayContaining([expect.objectContaining({ key: `kafka consumer ${restoring}`, reason: expect.stringMatching(/^kafka unreachable/) })])));
-      expect(startUp.list().map(({ key }) => key).sort()).toEqual([`kafka consumer ${auditing}`, `kafka consumer ${restoring}`].sort());
+      await eventually(() =>
+        expect(startUp.list()).toEqual(
+          expect.arrayContaining([expect.objectContaining({ key: `kafka consumer ${restoring}`, reason: expect.stringMatching(/^kafka unreachable/) })]),
+        ),
+      );
+      expect(
+        startUp
+          .list()
+          .map(({ key }) => key)
+          .sort(),
+      ).toEqual([`kafka consumer ${auditing}`, `kafka consumer ${restoring}`].sort());
     } finally {
       // Stopping abandons the start: nothing keeps the app from closing.
       await app.close();
@@ -209,7 +240,9 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
     class UngroupedModule {}
     const app = await createApp(UngroupedModule);
     try {
-      await expect(connectEventServer(app, new KafkaEventServer({ start: () => ({ stop: async () => undefined }) }))).rejects.toThrow(`@EventPattern('OrderPlaced') names no consumer group: add { group: '<service>.<purpose>' }`);
+      await expect(connectEventServer(app, new KafkaEventServer({ start: () => ({ stop: async () => undefined }) }))).rejects.toThrow(
+        `@EventPattern('OrderPlaced') names no consumer group: add { group: '<service>.<purpose>' }`,
+      );
     } finally {
       await app.close();
     }

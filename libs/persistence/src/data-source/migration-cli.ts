@@ -14,7 +14,9 @@ export interface MigrationCliOptions {
  * for deployments that migrate as a separate step.
  */
 export async function runMigrationCli(options: MigrationCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = persistenceConfigSchema.pick({ DATABASE_URL: true, DATABASE_NAME: true }).parse({ DATABASE_URL: env['DATABASE_URL'], DATABASE_NAME: env['DATABASE_NAME'] || undefined });
+  const config = persistenceConfigSchema
+    .pick({ DATABASE_URL: true, DATABASE_NAME: true })
+    .parse({ DATABASE_URL: env['DATABASE_URL'], DATABASE_NAME: env['DATABASE_NAME'] || undefined });
   const database = config.DATABASE_NAME ?? defaultDatabaseName(options.service);
   const dataSource = await openDataSource({ url: config.DATABASE_URL, database, entities: options.entities, migrations: options.migrations, migrate: false });
   try {

@@ -7,6 +7,9 @@ import type { EntityManager } from 'typeorm';
  * @example await db.transaction(async (tx) => { if (!(await claimMessage(tx, 'cart.order-failed', event.id))) return; … });
  */
 export async function claimMessage(manager: EntityManager, consumer: string, messageId: string): Promise<boolean> {
-  const inserted = (await manager.query('INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [consumer, messageId])) as unknown[];
+  const inserted = (await manager.query('INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
+    consumer,
+    messageId,
+  ])) as unknown[];
   return inserted.length === 1;
 }

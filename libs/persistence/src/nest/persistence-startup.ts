@@ -2,7 +2,14 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { topics } from '@meshmart/contracts';
 import { describeWaiting, retryUntilDone, type StartUpConditions } from '@meshmart/mesh';
-import { type BackgroundConsumer, type BackgroundConsumerOptions, ensureTopics, KafkaEventServer, kafkaReachable, startEventConsumerInBackground } from '@meshmart/messaging';
+import {
+  type BackgroundConsumer,
+  type BackgroundConsumerOptions,
+  ensureTopics,
+  KafkaEventServer,
+  kafkaReachable,
+  startEventConsumerInBackground,
+} from '@meshmart/messaging';
 import { prepareServiceDatabase } from '../data-source/open-data-source';
 
 export interface PersistenceStartupOptions {
@@ -36,10 +43,15 @@ export class PersistenceStartup {
     const server = serverOf(options.url);
     startUp.hold('postgres', `connecting to ${options.database} at ${server}`, { blocksTraffic: true });
     startUp.hold('kafka', 'connecting the outbox producer');
-    this.database = this.reach('postgres', `${options.database} at ${server}`, { blocksTraffic: true }, () => prepareServiceDatabase(options.dataSource, options));
+    this.database = this.reach('postgres', `${options.database} at ${server}`, { blocksTraffic: true }, () =>
+      prepareServiceDatabase(options.dataSource, options),
+    );
     this.producer = this.reach('kafka', 'the outbox producer', {}, async () => {
       await kafkaReachable(options.kafkaProbe);
-      await ensureTopics(options.kafka, Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })));
+      await ensureTopics(
+        options.kafka,
+        Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+      );
       await options.outboxProducer.connect();
     });
   }
@@ -56,7 +68,14 @@ export class PersistenceStartup {
 
   /** An event consumer that starts once the database is there, without holding up the start. */
   startEventConsumer(options: Omit<BackgroundConsumerOptions, 'kafka' | 'probe' | 'startUp' | 'after' | 'log'>): BackgroundConsumer {
-    return startEventConsumerInBackground({ ...options, kafka: this.options.kafka, probe: this.options.kafkaProbe, startUp: this.options.startUp, after: this.whenDatabaseReady(), log: this.options.log });
+    return startEventConsumerInBackground({
+      ...options,
+      kafka: this.options.kafka,
+      probe: this.options.kafkaProbe,
+      startUp: this.options.startUp,
+      after: this.whenDatabaseReady(),
+      log: this.options.log,
+    });
   }
 
   /**

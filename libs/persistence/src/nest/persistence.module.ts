@@ -64,21 +64,49 @@ export class PersistenceModule {
         provide: DataSource,
         inject: ['PERSISTENCE_CONFIG'],
         useFactory: (config: PersistenceConfig) =>
-          createServiceDataSource({ url: config.DATABASE_URL, database: databaseOf(config), entities: options.entities, migrations: options.migrations, poolSize: config.DATABASE_POOL_SIZE, applicationName: options.service }),
+          createServiceDataSource({
+            url: config.DATABASE_URL,
+            database: databaseOf(config),
+            entities: options.entities,
+            migrations: options.migrations,
+            poolSize: config.DATABASE_POOL_SIZE,
+            applicationName: options.service,
+          }),
       },
-      { provide: KAFKA, inject: ['PERSISTENCE_CONFIG'], useFactory: (config: PersistenceConfig) => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }) },
+      {
+        provide: KAFKA,
+        inject: ['PERSISTENCE_CONFIG'],
+        useFactory: (config: PersistenceConfig) => createKafka({ clientId: options.service, brokers: config.KAFKA_BROKERS }),
+      },
       { provide: 'OUTBOX_PRODUCER', inject: [KAFKA], useFactory: (kafka: Kafka) => kafka.producer(outboxProducerConfig()) },
       {
         provide: PersistenceStartup,
         inject: ['PERSISTENCE_CONFIG', DataSource, KAFKA, 'OUTBOX_PRODUCER', { token: MESH_RUNTIME, optional: true }],
-        useFactory: (config: PersistenceConfig, dataSource: DataSource, kafka: Kafka, outboxProducer: Producer, runtime: Pick<MeshRuntime, 'startUp'> | undefined) =>
-          new PersistenceStartup({ dataSource, url: config.DATABASE_URL, database: databaseOf(config), kafka, kafkaProbe: createKafkaProbe({ clientId: options.service, brokers: config.KAFKA_BROKERS }), outboxProducer, startUp: runtime?.startUp ?? new StartUpConditions(), log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) } }),
+        useFactory: (
+          config: PersistenceConfig,
+          dataSource: DataSource,
+          kafka: Kafka,
+          outboxProducer: Producer,
+          runtime: Pick<MeshRuntime, 'startUp'> | undefined,
+        ) =>
+          new PersistenceStartup({
+            dataSource,
+            url: config.DATABASE_URL,
+            database: databaseOf(config),
+            kafka,
+            kafkaProbe: createKafkaProbe({ clientId: options.service, brokers: config.KAFKA_BROKERS }),
+            outboxProducer,
+            startUp: runtime?.startUp ?? new StartUpConditions(),
+            log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) },
+          }),
       },
       {
         provide: OutboxRelay,
         inject: [DataSource, 'OUTBOX_PRODUCER'],
         useFactory: (dataSource: DataSource, producer: Producer) =>
-          new OutboxRelay(dataSource, new KafkaOutboxPublisher(producer), { onError: (error) => logger.warn(`outbox relay round failed, retrying: ${error instanceof Error ? error.message : String(error)}`) }),
+          new OutboxRelay(dataSource, new KafkaOutboxPublisher(producer), {
+            onError: (error) => logger.warn(`outbox relay round failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
+          }),
       },
       PersistenceLifecycle,
     ];

@@ -89,9 +89,13 @@ export class OutboxRelay {
     return this.dataSource.transaction(async (tx) => {
       const [{ locked }] = (await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK])) as [{ locked: boolean }];
       if (!locked) return 'contended';
-      const rows = (await tx.query('SELECT id, message_id, topic, key, type, payload::text AS value, headers FROM outbox ORDER BY id LIMIT $1', [this.batchSize])) as OutboxRow[];
+      const rows = (await tx.query('SELECT id, message_id, topic, key, type, payload::text AS value, headers FROM outbox ORDER BY id LIMIT $1', [
+        this.batchSize,
+      ])) as OutboxRow[];
       if (rows.length === 0) return 0;
-      await this.publisher.publish(rows.map((row) => ({ messageId: row.message_id, topic: row.topic, key: row.key, type: row.type, value: row.value, headers: row.headers })));
+      await this.publisher.publish(
+        rows.map((row) => ({ messageId: row.message_id, topic: row.topic, key: row.key, type: row.type, value: row.value, headers: row.headers })),
+      );
       await tx.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });

@@ -127,7 +127,9 @@ describe('the transactional outbox and its relay, against Postgres and Kafka', (
 
   it('refuses an event whose payload breaks its contract, and with it the state change', async () => {
     const id = randomUUID();
-    await expect(db.transaction((tx) => appendToOutbox(tx, { type: 'OrderFailed', aggregateId: id, data: { ...failed(id), reason: 'bored' as never } }))).rejects.toThrow(/reason/);
+    await expect(
+      db.transaction((tx) => appendToOutbox(tx, { type: 'OrderFailed', aggregateId: id, data: { ...failed(id), reason: 'bored' as never } })),
+    ).rejects.toThrow(/reason/);
     expect(await outboxRows()).toBe(0);
   });
 });

@@ -31,11 +31,24 @@ export function allowNothingPolicy(namespace: string): object {
  * the library turns routes into rules; the edge's health and metrics are not among them, since
  * the kubelet and Prometheus reach those through Istio's agent on 15020, never the sidecar.
  */
-export function edgeAuthorizationPolicy(workload: string, routes: readonly DeclaredRoute[], documentationPaths: readonly string[], namespace: string, ingressPrincipal: string): IstioAuthorizationPolicy {
+export function edgeAuthorizationPolicy(
+  workload: string,
+  routes: readonly DeclaredRoute[],
+  documentationPaths: readonly string[],
+  namespace: string,
+  ingressPrincipal: string,
+): IstioAuthorizationPolicy {
   const naming = { trustDomain: ISTIO_TRUST_DOMAIN, namespace };
-  const operations = policyFromRoutes(workload, routes.map((route) => ({ ...route, access: { kind: 'any-peer' as const } })), naming).rules.flatMap((rule) => rule.to ?? []);
+  const operations = policyFromRoutes(
+    workload,
+    routes.map((route) => ({ ...route, access: { kind: 'any-peer' as const } })),
+    naming,
+  ).rules.flatMap((rule) => rule.to ?? []);
   const documentation = documentationPaths.length > 0 ? [{ operation: { methods: ['GET'], paths: [...documentationPaths] } }] : [];
-  return toIstioAuthorizationPolicy({ workload, rules: [{ from: [{ source: { principals: [ingressPrincipal] } }], to: [...operations, ...documentation] }] }, namespace);
+  return toIstioAuthorizationPolicy(
+    { workload, rules: [{ from: [{ source: { principals: [ingressPrincipal] } }], to: [...operations, ...documentation] }] },
+    namespace,
+  );
 }
 
 /** The edge workload's policy as the platform's sources define it, for the given ingress gateway. */

@@ -16,7 +16,10 @@ export async function enforcedPolicy(sources: AppSources, workload: string, nami
   const mesh = await sources.meshOptions(workload);
   // The mesh module brings its own health and metrics controllers once, as in the app.
   const controllers = [...graph.controllers].filter((controller) => controller !== HealthController && controller !== MetricsController);
-  const runtime = { service: workload, config: { MESH_TRUST_DOMAIN: naming.trustDomain, MESH_NAMESPACE: naming.namespace, MESH_MODE: 'proxyless', MESH_LISTENER: 'mtls' } };
+  const runtime = {
+    service: workload,
+    config: { MESH_TRUST_DOMAIN: naming.trustDomain, MESH_NAMESPACE: naming.namespace, MESH_MODE: 'proxyless', MESH_LISTENER: 'mtls' },
+  };
 
   @Global()
   @Module({ providers: [{ provide: MESH_RUNTIME, useValue: runtime }], exports: [MESH_RUNTIME] })
@@ -66,6 +69,15 @@ const enhancerKeys = [GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA, EX
 /** The injectable classes a controller's decorators name, on the class and on its methods. */
 function enhancersOf(controller: Type<unknown>): Type<unknown>[] {
   const prototype = controller.prototype as Record<string, unknown>;
-  const targets: object[] = [controller, ...Object.getOwnPropertyNames(prototype).map((name) => prototype[name]).filter((member): member is object => typeof member === 'function')];
-  return targets.flatMap((target) => enhancerKeys.flatMap((key) => ((Reflect.getMetadata(key, target) as unknown[] | undefined) ?? []).filter((item): item is Type<unknown> => typeof item === 'function')));
+  const targets: object[] = [
+    controller,
+    ...Object.getOwnPropertyNames(prototype)
+      .map((name) => prototype[name])
+      .filter((member): member is object => typeof member === 'function'),
+  ];
+  return targets.flatMap((target) =>
+    enhancerKeys.flatMap((key) =>
+      ((Reflect.getMetadata(key, target) as unknown[] | undefined) ?? []).filter((item): item is Type<unknown> => typeof item === 'function'),
+    ),
+  );
 }

@@ -57,7 +57,10 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
   const platform = await loadPlatform(options.workspaceRoot);
   let traffic: ReadonlyMap<string, TrafficPolicy> = new Map();
   try {
-    traffic = loadTrafficPolicies(options.workspaceRoot, platform.workloads.map((workload) => workload.name));
+    traffic = loadTrafficPolicies(
+      options.workspaceRoot,
+      platform.workloads.map((workload) => workload.name),
+    );
   } catch (error) {
     // Nothing is rendered from a refused policy: report it and stop, as generate does.
     await step(`${TRAFFIC_POLICY_DIR}/*.yaml validate as traffic policies`, () => [error instanceof InvalidTrafficPolicyFile ? error.message : String(error)]);
@@ -92,8 +95,12 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     return run?.ok ? [] : [`docker compose config refuses docker-compose.yml: ${run?.output ?? ''}`];
   });
   await step('compose services match the apps (env, image, ports, names, sidecars)', () => composeAppProblems(compose, platform));
-  await step("compose: each traffic policy subset's alias is answered by exactly the instances with its labels", () => composeSubsetProblems(compose, traffic, platform.version));
-  await step('compose denies by default: apps reached only through their sidecars, the edge\'s sidecar admits its public listener only', () => composeDenyByDefaultProblems(root, compose, platform));
+  await step("compose: each traffic policy subset's alias is answered by exactly the instances with its labels", () =>
+    composeSubsetProblems(compose, traffic, platform.version),
+  );
+  await step("compose denies by default: apps reached only through their sidecars, the edge's sidecar admits its public listener only", () =>
+    composeDenyByDefaultProblems(root, compose, platform),
+  );
   await step('promtool accepts the compose Prometheus config', () => {
     const prometheus = compose.services['prometheus'];
     if (!prometheus) return ['docker-compose.yml has no prometheus service'];
@@ -115,13 +122,27 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     }
     const objects = overlay.objects;
     await step(`kubectl kustomize renders ${where}`, () => (objects.length === 0 ? [`${where} renders nothing`] : []));
-    await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
+    await step(`${where}: every object validates against the Kubernetes and Istio schemas`, async () =>
+      (await Promise.all(objects.map(schemaProblems))).flat(),
+    );
     await step(`${where}: DestinationRules validate as the Envoy clusters Istio makes of them`, () => destinationRuleProblems(objects));
     await step(`${where}: every subset a VirtualService sends or mirrors to is defined and selects pods`, () => istioSubsetProblems(objects));
-    await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () => trafficParityProblems(objects, composeClusters(root, platform.workloads.map((workload) => workload.name))));
+    await step(`${where}: DestinationRules mean to Envoy what the compose sidecars' clusters do`, () =>
+      trafficParityProblems(
+        objects,
+        composeClusters(
+          root,
+          platform.workloads.map((workload) => workload.name),
+        ),
+      ),
+    );
     await step(`${where}: every Deployment port is targeted by a Service`, () => portProblems(objects));
-    await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () => principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]));
-    await step(`${where}: namespace ${NAMESPACE} denies by default (allow-nothing, an ALLOW policy per Deployment, no allow-all rule)`, () => denyByDefaultProblems(objects, NAMESPACE));
+    await step(`${where}: every AuthorizationPolicy principal is a ServiceAccount or the ingress gateway`, () =>
+      principalProblems(objects, ISTIO_TRUST_DOMAIN, [ingressPrincipalOf(objects, NAMESPACE)]),
+    );
+    await step(`${where}: namespace ${NAMESPACE} denies by default (allow-nothing, an ALLOW policy per Deployment, no allow-all rule)`, () =>
+      denyByDefaultProblems(objects, NAMESPACE),
+    );
     await step(`${where}: probes and Prometheus reach the pods through Istio's agent, not the sidecar`, () => agentReachabilityProblems(objects, NAMESPACE));
     await step(`${where}: AuthorizationPolicies equal what the library enforces`, () => policyProblems(objects, platform));
     await step(`${where}: workloads' environment passes the apps' schemas, images are this version`, () => workloadEnvProblems(objects, platform));
@@ -134,20 +155,35 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckRepor
     await step(`${where}: Kiali reads this Prometheus and Istio, view-only, its image pinned`, () => kialiProblems(objects));
   }
   const linkerd = rendered ? renderKustomization(root, LINKERD_VARIANT) : undefined;
-  if (linkerd && 'error' in linkerd) await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => [`kubectl kustomize ${LINKERD_VARIANT} failed: ${linkerd.error}`]);
+  if (linkerd && 'error' in linkerd)
+    await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => [`kubectl kustomize ${LINKERD_VARIANT} failed: ${linkerd.error}`]);
   else if (linkerd) {
     const objects = linkerd.objects;
     await step(`kubectl kustomize renders ${LINKERD_VARIANT}`, () => (objects.length === 0 ? [`${LINKERD_VARIANT} renders nothing`] : []));
-    await step(`${LINKERD_VARIANT}: every object validates (Kubernetes and Gateway API schemas, Linkerd's policy fields)`, async () => (await Promise.all(objects.map(schemaProblems))).flat());
-    await step(`${LINKERD_VARIANT}: routes, backends and authorizations resolve; deny by default, every pod injected by Linkerd`, () => linkerdReferenceProblems(objects));
+    await step(`${LINKERD_VARIANT}: every object validates (Kubernetes and Gateway API schemas, Linkerd's policy fields)`, async () =>
+      (await Promise.all(objects.map(schemaProblems))).flat(),
+    );
+    await step(`${LINKERD_VARIANT}: routes, backends and authorizations resolve; deny by default, every pod injected by Linkerd`, () =>
+      linkerdReferenceProblems(objects),
+    );
   }
-  await step('compose infrastructure images equal the test stack\'s', () =>
-    Object.entries(stackImages).flatMap(([name, image]) => (compose.services[name]?.image === image ? [] : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`])),
+  await step("compose infrastructure images equal the test stack's", () =>
+    Object.entries(stackImages).flatMap(([name, image]) =>
+      compose.services[name]?.image === image
+        ? []
+        : [`docker-compose.yml: ${name} runs ${compose.services[name]?.image ?? 'nothing'}, the local and test stacks ${image}`],
+    ),
   );
   return report;
 }
 
-function promtool(files: { source?: string; content?: string; target: string }[], config: string, what: string, env: NodeJS.ProcessEnv, log: (line: string) => void): string[] {
+function promtool(
+  files: { source?: string; content?: string; target: string }[],
+  config: string,
+  what: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): string[] {
   const run = promtoolCheck(files, config);
   if (!run) {
     const missing = missingTool('promtool', 'apt-get install prometheus', env);
@@ -159,12 +195,20 @@ function promtool(files: { source?: string; content?: string; target: string }[]
 
 /** The files a Deployment's ConfigMap volumes put in its container, for promtool. */
 function mountedConfigMaps(objects: readonly KubeObject[], deployment: KubeObject) {
-  const spec = (deployment['spec'] as { template: { spec: { volumes?: { name: string; configMap?: { name: string } }[]; containers: { volumeMounts?: { name: string; mountPath: string }[] }[] } } }).template.spec;
-  return spec.containers.flatMap((container) => container.volumeMounts ?? []).flatMap((mount) => {
-    const mapName = spec.volumes?.find((volume) => volume.name === mount.name)?.configMap?.name;
-    const map = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === mapName) as { data?: Record<string, string> } | undefined;
-    return Object.entries(map?.data ?? {}).map(([key, content]) => ({ target: `${mount.mountPath}/${key}`, content }));
-  });
+  const spec = (
+    deployment['spec'] as {
+      template: {
+        spec: { volumes?: { name: string; configMap?: { name: string } }[]; containers: { volumeMounts?: { name: string; mountPath: string }[] }[] };
+      };
+    }
+  ).template.spec;
+  return spec.containers
+    .flatMap((container) => container.volumeMounts ?? [])
+    .flatMap((mount) => {
+      const mapName = spec.volumes?.find((volume) => volume.name === mount.name)?.configMap?.name;
+      const map = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === mapName) as { data?: Record<string, string> } | undefined;
+      return Object.entries(map?.data ?? {}).map(([key, content]) => ({ target: `${mount.mountPath}/${key}`, content }));
+    });
 }
 
 async function policyProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
@@ -175,12 +219,19 @@ async function policyProblems(objects: readonly KubeObject[], platform: Platform
     if (workload.edge) {
       const expected = await edgePolicyOf(platform, workload.name, ingressPrincipalOf(objects, NAMESPACE));
       if (!deployed) problems.push(`no AuthorizationPolicy ${NAMESPACE}/${workload.name}: the public edge admits the ingress gateway on its public routes`);
-      else if (!isDeepStrictEqual(deployed['spec'], expected.spec)) problems.push(`${describe(deployed)} differs from the edge's policy: the ingress gateway (${ingressPrincipalOf(objects, NAMESPACE)}), and only it, on ${workload.name}'s public routes`);
+      else if (!isDeepStrictEqual(deployed['spec'], expected.spec))
+        problems.push(
+          `${describe(deployed)} differs from the edge's policy: the ingress gateway (${ingressPrincipalOf(objects, NAMESPACE)}), and only it, on ${workload.name}'s public routes`,
+        );
       continue;
     }
-    const expected = toIstioAuthorizationPolicy(await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }), NAMESPACE);
+    const expected = toIstioAuthorizationPolicy(
+      await enforcedPolicy(platform.sources, workload.name, { trustDomain: ISTIO_TRUST_DOMAIN, namespace: NAMESPACE }),
+      NAMESPACE,
+    );
     if (!deployed) problems.push(`no AuthorizationPolicy ${NAMESPACE}/${workload.name}: the library enforces one`);
-    else if (!isDeepStrictEqual(deployed['spec'], expected.spec)) problems.push(`${describe(deployed)} differs from the policy ${workload.name}'s library enforces (its routes' @AllowFrom)`);
+    else if (!isDeepStrictEqual(deployed['spec'], expected.spec))
+      problems.push(`${describe(deployed)} differs from the policy ${workload.name}'s library enforces (its routes' @AllowFrom)`);
   }
   return problems;
 }
@@ -188,9 +239,12 @@ async function policyProblems(objects: readonly KubeObject[], platform: Platform
 async function workloadEnvProblems(objects: readonly KubeObject[], platform: PlatformModel): Promise<string[]> {
   const problems: string[] = [];
   for (const workload of platform.workloads) {
-    if (!objects.some((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE)) problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
+    if (!objects.some((object) => object.kind === 'Deployment' && object.metadata.name === workload.name && object.metadata.namespace === NAMESPACE))
+      problems.push(`no Deployment ${NAMESPACE}/${workload.name}`);
     // The workload's own Deployment and its subsets' (payment-service-v2): every one runs the app.
-    for (const deployment of objects.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app'] === workload.name && object.metadata.namespace === NAMESPACE)) {
+    for (const deployment of objects.filter(
+      (object) => object.kind === 'Deployment' && object.metadata.labels?.['app'] === workload.name && object.metadata.namespace === NAMESPACE,
+    )) {
       const template = podTemplateOf(deployment);
       const container = template.spec.containers.find((candidate) => candidate.name === workload.name);
       if (!container) {
@@ -200,12 +254,17 @@ async function workloadEnvProblems(objects: readonly KubeObject[], platform: Pla
       const { env, opaque, problems: refs } = containerEnv(objects, NAMESPACE, container);
       problems.push(...refs.map((problem) => `${describe(deployment)}: ${problem}`));
       problems.push(...envProblems(describe(deployment), workload.name, env, await envSchemasOf(platform, workload), opaque));
-      if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port)) problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
+      if (env['PORT'] !== String(workload.port) || !container.ports?.some((port) => port.containerPort === workload.port))
+        problems.push(`${describe(deployment)}: PORT ${env['PORT'] ?? 'unset'} and its container ports must both be ${workload.port}`);
       const tag = container.image?.split(':').pop();
-      if (tag !== platform.version) problems.push(`${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`);
+      if (tag !== platform.version)
+        problems.push(
+          `${describe(deployment)} runs ${container.image ?? 'no image'}: tag ${tag ?? 'none'} is not the platform's version ${platform.version} (${imageOf(workload.name, platform.version)})`,
+        );
       // Subsets select pods by `version`; the instance registers MESH_VERSION: the two must be one.
       const podVersion = template.metadata?.labels?.['version'];
-      if (podVersion !== env['MESH_VERSION']) problems.push(`${describe(deployment)}: pods are labelled version ${podVersion ?? 'none'} but register MESH_VERSION ${env['MESH_VERSION'] ?? 'unset'}`);
+      if (podVersion !== env['MESH_VERSION'])
+        problems.push(`${describe(deployment)}: pods are labelled version ${podVersion ?? 'none'} but register MESH_VERSION ${env['MESH_VERSION'] ?? 'unset'}`);
     }
   }
   return problems;

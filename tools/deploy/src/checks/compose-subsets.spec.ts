@@ -21,7 +21,9 @@ describe("compose instances behind each subset's alias", () => {
   });
 
   it('names an instance of the subset that does not answer its alias', () => {
-    expect(problemsWith((text) => text.replace('aliases: [payment-service, payment-service-v1] }', 'aliases: [payment-service] }'))).toEqual(['docker-compose.yml: service payment-service-1 is in subset v1 of payment-service but does not answer to "payment-service-v1"']);
+    expect(problemsWith((text) => text.replace('aliases: [payment-service, payment-service-v1] }', 'aliases: [payment-service] }'))).toEqual([
+      'docker-compose.yml: service payment-service-1 is in subset v1 of payment-service but does not answer to "payment-service-v1"',
+    ]);
   });
 
   it('names a subset no instance serves, and the instance that answers for it with other labels', () => {
@@ -32,6 +34,10 @@ describe("compose instances behind each subset's alias", () => {
   });
 
   it('names an instance answering an alias whose labels it does not carry', () => {
-    expect(problemsWith((text) => text.replace('aliases: [payment-service, payment-service-v2]', 'aliases: [payment-service, payment-service-v2, payment-service-v1]'))).toEqual(['docker-compose.yml: service payment-service-v2 answers to "payment-service-v1" but its labels are not {"version":"0.1.0"}']);
+    expect(
+      problemsWith((text) =>
+        text.replace('aliases: [payment-service, payment-service-v2]', 'aliases: [payment-service, payment-service-v2, payment-service-v1]'),
+      ),
+    ).toEqual(['docker-compose.yml: service payment-service-v2 answers to "payment-service-v1" but its labels are not {"version":"0.1.0"}']);
   });
 });

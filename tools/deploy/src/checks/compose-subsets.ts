@@ -24,7 +24,9 @@ export function composeSubsetProblems(compose: ComposeFile, policies: ReadonlyMa
       const alias = subsetHostName(host, subset.name);
       const unsupported = Object.keys(subset.labels).filter((label) => LABEL_VARIABLES[label] === undefined);
       if (unsupported.length > 0) {
-        problems.push(`infra/traffic/${host}.yaml: subset ${subset.name} selects by ${unsupported.join(', ')}, which compose instances cannot carry (only ${Object.keys(LABEL_VARIABLES).join(', ')})`);
+        problems.push(
+          `infra/traffic/${host}.yaml: subset ${subset.name} selects by ${unsupported.join(', ')}, which compose instances cannot carry (only ${Object.keys(LABEL_VARIABLES).join(', ')})`,
+        );
         continue;
       }
       const defaults: Record<string, string> = { MESH_VERSION: version, MESH_ZONE: COMPOSE_ZONE };
@@ -37,9 +39,15 @@ export function composeSubsetProblems(compose: ComposeFile, policies: ReadonlyMa
       };
       const instances = services.filter(([, workload]) => workload === host).map(([name]) => name);
       const answering = instances.filter((name) => dnsNamesOf(name, compose.services[name] ?? {}).includes(alias));
-      if (!instances.some(matching)) problems.push(`docker-compose.yml runs no ${host} instance with ${JSON.stringify(subset.labels)}: subset ${subset.name} (cluster ${alias}) has nothing to send to`);
-      for (const name of instances.filter(matching)) if (!answering.includes(name)) problems.push(`docker-compose.yml: service ${name} is in subset ${subset.name} of ${host} but does not answer to "${alias}"`);
-      for (const name of answering.filter((candidate) => !matching(candidate))) problems.push(`docker-compose.yml: service ${name} answers to "${alias}" but its labels are not ${JSON.stringify(subset.labels)}`);
+      if (!instances.some(matching))
+        problems.push(
+          `docker-compose.yml runs no ${host} instance with ${JSON.stringify(subset.labels)}: subset ${subset.name} (cluster ${alias}) has nothing to send to`,
+        );
+      for (const name of instances.filter(matching))
+        if (!answering.includes(name))
+          problems.push(`docker-compose.yml: service ${name} is in subset ${subset.name} of ${host} but does not answer to "${alias}"`);
+      for (const name of answering.filter((candidate) => !matching(candidate)))
+        problems.push(`docker-compose.yml: service ${name} answers to "${alias}" but its labels are not ${JSON.stringify(subset.labels)}`);
     }
   }
   return problems;

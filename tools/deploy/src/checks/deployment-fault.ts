@@ -20,7 +20,8 @@ export async function checkWithFault(file: string, edit: (text: string) => strin
 export async function checkWithFaults(edits: readonly [file: string, edit: (text: string) => string][]): Promise<CheckReport> {
   const root = mkdtempSync(join(tmpdir(), 'meshmart-deploy-fault-'));
   copies.push(root);
-  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json', WORKLOAD_REGISTRY_FILE]) cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
+  for (const path of ['docker-compose.yml', 'infra', 'k8s', 'package.json', WORKLOAD_REGISTRY_FILE])
+    cpSync(join(workspaceRoot, path), join(root, path), { recursive: true });
   for (const [file, edit] of edits) {
     const original = readFileSync(join(root, file), 'utf8');
     const changed = edit(original);

@@ -8,7 +8,19 @@ interface EnvoyReferences {
   referencedSecrets: Set<string>;
 }
 
-const bootstrapFields = new Set(['node', 'admin', 'static_resources', 'dynamic_resources', 'layered_runtime', 'stats_config', 'stats_sinks', 'overload_manager', 'tracing', 'cluster_manager', 'watchdogs']);
+const bootstrapFields = new Set([
+  'node',
+  'admin',
+  'static_resources',
+  'dynamic_resources',
+  'layered_runtime',
+  'stats_config',
+  'stats_sinks',
+  'overload_manager',
+  'tracing',
+  'cluster_manager',
+  'watchdogs',
+]);
 
 /**
  * Parses an Envoy bootstrap (YAML) and checks its references, as Envoy would refuse them at
@@ -20,13 +32,17 @@ export function envoyProblems(file: string, text: string): string[] {
   if ('problem' in read) return [read.problem];
   const { config } = read;
   if (!isObject(config) || !isObject(config['static_resources'])) return [`${file} has no static_resources`];
-  const problems = Object.keys(config).filter((key) => !bootstrapFields.has(key)).map((key) => `${file}: "${key}" is no field of Envoy's Bootstrap`);
+  const problems = Object.keys(config)
+    .filter((key) => !bootstrapFields.has(key))
+    .map((key) => `${file}: "${key}" is no field of Envoy's Bootstrap`);
   const refs = collect(config['static_resources']);
   const duplicates = refs.clusters.filter((name, index) => refs.clusters.indexOf(name) !== index);
   for (const name of new Set(duplicates)) problems.push(`${file}: cluster "${name}" is defined twice`);
-  for (const name of refs.routedClusters) if (!refs.clusters.includes(name)) problems.push(`${file}: a route sends to cluster "${name}", which the file does not define`);
+  for (const name of refs.routedClusters)
+    if (!refs.clusters.includes(name)) problems.push(`${file}: a route sends to cluster "${name}", which the file does not define`);
   for (const name of refs.clusters) if (!refs.routedClusters.has(name)) problems.push(`${file}: cluster "${name}" is used by no route`);
-  for (const name of refs.referencedSecrets) if (!refs.secrets.includes(name)) problems.push(`${file}: TLS refers to secret "${name}", which the file does not define`);
+  for (const name of refs.referencedSecrets)
+    if (!refs.secrets.includes(name)) problems.push(`${file}: TLS refers to secret "${name}", which the file does not define`);
   for (const name of refs.secrets) if (!refs.referencedSecrets.has(name)) problems.push(`${file}: secret "${name}" is used by no TLS context`);
   return problems;
 }
@@ -43,8 +59,10 @@ function collect(resources: Record<string, unknown>): EnvoyReferences {
     if (!isObject(node)) return;
     if (key === 'route' && typeof node['cluster'] === 'string') refs.routedClusters.add(node['cluster']);
     if (key === 'request_mirror_policies' && typeof node['cluster'] === 'string') refs.routedClusters.add(node['cluster']);
-    if (key === 'weighted_clusters') for (const weighted of asArray(node['clusters'])) if (isObject(weighted)) refs.routedClusters.add(String(weighted['name']));
-    if ((key === 'tls_certificate_sds_secret_configs' || key === 'validation_context_sds_secret_config') && typeof node['name'] === 'string') refs.referencedSecrets.add(node['name']);
+    if (key === 'weighted_clusters')
+      for (const weighted of asArray(node['clusters'])) if (isObject(weighted)) refs.routedClusters.add(String(weighted['name']));
+    if ((key === 'tls_certificate_sds_secret_configs' || key === 'validation_context_sds_secret_config') && typeof node['name'] === 'string')
+      refs.referencedSecrets.add(node['name']);
     for (const [child, value] of Object.entries(node)) walk(value, child);
   };
   walk(resources['listeners'], 'listeners');

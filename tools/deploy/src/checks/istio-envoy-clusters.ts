@@ -37,7 +37,13 @@ function lbPolicy(loadBalancer: unknown): string {
 function connectionPoolFields(pool: Json): Json {
   const http = isObject(pool['http']) ? pool['http'] : {};
   const tcp = isObject(pool['tcp']) ? pool['tcp'] : {};
-  const threshold: Json = { max_retries: UINT32_MAX, max_requests: UINT32_MAX, max_connections: UINT32_MAX, max_pending_requests: UINT32_MAX, track_remaining: true };
+  const threshold: Json = {
+    max_retries: UINT32_MAX,
+    max_requests: UINT32_MAX,
+    max_connections: UINT32_MAX,
+    max_pending_requests: UINT32_MAX,
+    track_remaining: true,
+  };
   if (positive(http['http2MaxRequests'])) threshold['max_requests'] = http['http2MaxRequests'];
   if (positive(http['http1MaxPendingRequests'])) threshold['max_pending_requests'] = http['http1MaxPendingRequests'];
   if (positive(http['maxRetries'])) threshold['max_retries'] = http['maxRetries'];
@@ -52,7 +58,11 @@ function connectionPoolFields(pool: Json): Json {
   if (Object.keys(common).length > 0) {
     // Istio picks the protocol from the Service port; HTTP/1.1 stands in for it here.
     fields['typed_extension_protocol_options'] = {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', common_http_protocol_options: common, explicit_http_config: { http_protocol_options: {} } },
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        common_http_protocol_options: common,
+        explicit_http_config: { http_protocol_options: {} },
+      },
     };
   }
   return fields;
@@ -87,7 +97,9 @@ function trafficPolicies(rule: KubeObject): [string, Json][] {
   const subsets = Array.isArray(spec['subsets']) ? spec['subsets'].filter(isObject) : [];
   return [
     ...(isObject(spec['trafficPolicy']) ? [['spec.trafficPolicy', spec['trafficPolicy']] as [string, Json]] : []),
-    ...subsets.flatMap((subset, index) => (isObject(subset['trafficPolicy']) ? [[`spec.subsets[${index}].trafficPolicy`, subset['trafficPolicy']] as [string, Json]] : [])),
+    ...subsets.flatMap((subset, index) =>
+      isObject(subset['trafficPolicy']) ? [[`spec.subsets[${index}].trafficPolicy`, subset['trafficPolicy']] as [string, Json]] : [],
+    ),
   ];
 }
 
@@ -101,6 +113,11 @@ export function destinationRuleProblems(objects: readonly KubeObject[]): string[
     .filter((object) => object.kind === 'DestinationRule')
     .flatMap((rule) => {
       const host = isObject(rule['spec']) && typeof rule['spec']['host'] === 'string' ? rule['spec']['host'] : rule.metadata.name;
-      return trafficPolicies(rule).flatMap(([where, policy]) => envoyMessageProblems(`${describe(rule)} ${where} (as Istio's Envoy cluster)`, 'envoy.config.cluster.v3.Cluster', { name: `outbound||${host}`, ...istioClusterOf(policy) }));
+      return trafficPolicies(rule).flatMap(([where, policy]) =>
+        envoyMessageProblems(`${describe(rule)} ${where} (as Istio's Envoy cluster)`, 'envoy.config.cluster.v3.Cluster', {
+          name: `outbound||${host}`,
+          ...istioClusterOf(policy),
+        }),
+      );
     });
 }

@@ -10,7 +10,11 @@ const objectsOf = (file: string) => parseAllDocuments(readFileSync(join(monitori
 const committed = () => [...objectsOf('prometheus.yaml'), ...objectsOf('grafana.yaml'), ...objectsOf('kiali.yaml')];
 
 function withKialiConfig(objects: KubeObject[], edit: (config: string) => string): KubeObject[] {
-  return objects.map((object) => (object.kind === 'ConfigMap' && object.metadata.name === 'kiali' ? { ...object, data: { 'config.yaml': edit((object['data'] as Record<string, string>)['config.yaml'] ?? '') } } : object));
+  return objects.map((object) =>
+    object.kind === 'ConfigMap' && object.metadata.name === 'kiali'
+      ? { ...object, data: { 'config.yaml': edit((object['data'] as Record<string, string>)['config.yaml'] ?? '') } }
+      : object,
+  );
 }
 
 describe('kialiProblems', () => {
@@ -19,14 +23,25 @@ describe('kialiProblems', () => {
   });
 
   it('names a Kiali that reads another Prometheus, or looks for Istio elsewhere', () => {
-    const problems = kialiProblems(withKialiConfig(committed(), (config) => config.replace('http://prometheus.meshmart-monitoring:9090', 'http://prometheus.monitoring:9090').replace('istio_namespace: istio-system', 'istio_namespace: istio')));
-    expect(problems).toEqual([expect.stringMatching(/reads Prometheus at http:\/\/prometheus.monitoring:9090, not at the prometheus Service/), expect.stringMatching(/looks for Istio in istio/)]);
+    const problems = kialiProblems(
+      withKialiConfig(committed(), (config) =>
+        config
+          .replace('http://prometheus.meshmart-monitoring:9090', 'http://prometheus.monitoring:9090')
+          .replace('istio_namespace: istio-system', 'istio_namespace: istio'),
+      ),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/reads Prometheus at http:\/\/prometheus.monitoring:9090, not at the prometheus Service/),
+      expect.stringMatching(/looks for Istio in istio/),
+    ]);
   });
 
   it('refuses an anonymous Kiali that may change things, and a floating image', () => {
     const objects = withKialiConfig(committed(), (config) => config.replace('view_only_mode: true', 'view_only_mode: false')).map((object) => {
-      if (object.kind === 'ClusterRole') return { ...object, rules: [{ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['get', 'patch', 'delete'] }] };
-      if (object.kind === 'Deployment' && object.metadata.name === 'kiali') return JSON.parse(JSON.stringify(object).replace(/quay\.io\/kiali\/kiali:v[0-9.]+/, 'quay.io/kiali/kiali:latest')) as KubeObject;
+      if (object.kind === 'ClusterRole')
+        return { ...object, rules: [{ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['get', 'patch', 'delete'] }] };
+      if (object.kind === 'Deployment' && object.metadata.name === 'kiali')
+        return JSON.parse(JSON.stringify(object).replace(/quay\.io\/kiali\/kiali:v[0-9.]+/, 'quay.io/kiali/kiali:latest')) as KubeObject;
       return object;
     });
     expect(kialiProblems(objects)).toEqual([

@@ -26,11 +26,18 @@ const READ_VERBS = new Set(['get', 'list', 'watch']);
  * must be view-only with a read-only ClusterRole, and its image must be pinned.
  */
 export function kialiProblems(objects: readonly KubeObject[]): string[] {
-  const find = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name && (kind.startsWith('Cluster') || object.metadata.namespace === MONITORING_NAMESPACE));
+  const find = (kind: string, name: string) =>
+    objects.find(
+      (object) => object.kind === kind && object.metadata.name === name && (kind.startsWith('Cluster') || object.metadata.namespace === MONITORING_NAMESPACE),
+    );
   const deployment = find('Deployment', 'kiali');
   if (!deployment) return [`no Kiali Deployment in ${MONITORING_NAMESPACE}`];
   const problems: string[] = [];
-  const pod = (deployment['spec'] as { template: { spec: { serviceAccountName?: string; containers: { image?: string }[]; volumes?: { configMap?: { name: string } }[] } } }).template.spec;
+  const pod = (
+    deployment['spec'] as {
+      template: { spec: { serviceAccountName?: string; containers: { image?: string }[]; volumes?: { configMap?: { name: string } }[] } };
+    }
+  ).template.spec;
   const image = pod.containers[0]?.image ?? '';
   if (!PINNED_KIALI_IMAGE.test(image)) problems.push(`Kiali's image ${image || '(none)'} is not pinned to a release (quay.io/kiali/kiali:vX.Y.Z)`);
 
@@ -45,22 +52,40 @@ export function kialiProblems(objects: readonly KubeObject[]): string[] {
     return ports.map((port) => `http://${name}.${MONITORING_NAMESPACE}:${port.port}`);
   };
   const prometheus = config.external_services?.prometheus?.url;
-  if (!prometheus || !serviceUrl('prometheus').includes(prometheus)) problems.push(`Kiali reads Prometheus at ${prometheus ?? '(nothing)'}, not at the prometheus Service of ${MONITORING_NAMESPACE} (${serviceUrl('prometheus').join(', ') || 'none'})`);
+  if (!prometheus || !serviceUrl('prometheus').includes(prometheus))
+    problems.push(
+      `Kiali reads Prometheus at ${prometheus ?? '(nothing)'}, not at the prometheus Service of ${MONITORING_NAMESPACE} (${serviceUrl('prometheus').join(', ') || 'none'})`,
+    );
   const grafana = config.external_services?.grafana;
-  if (grafana?.enabled !== false && (!grafana?.internal_url || !serviceUrl('grafana').includes(grafana.internal_url))) problems.push(`Kiali links Grafana at ${grafana?.internal_url ?? '(nothing)'}, not at the grafana Service of ${MONITORING_NAMESPACE} (${serviceUrl('grafana').join(', ') || 'none'})`);
-  if (config.istio_namespace !== ISTIO_NAMESPACE || config.external_services?.istio?.root_namespace !== ISTIO_NAMESPACE) problems.push(`Kiali looks for Istio in ${config.istio_namespace ?? '(unset)'} (root ${config.external_services?.istio?.root_namespace ?? 'unset'}), not ${ISTIO_NAMESPACE}`);
+  if (grafana?.enabled !== false && (!grafana?.internal_url || !serviceUrl('grafana').includes(grafana.internal_url)))
+    problems.push(
+      `Kiali links Grafana at ${grafana?.internal_url ?? '(nothing)'}, not at the grafana Service of ${MONITORING_NAMESPACE} (${serviceUrl('grafana').join(', ') || 'none'})`,
+    );
+  if (config.istio_namespace !== ISTIO_NAMESPACE || config.external_services?.istio?.root_namespace !== ISTIO_NAMESPACE)
+    problems.push(
+      `Kiali looks for Istio in ${config.istio_namespace ?? '(unset)'} (root ${config.external_services?.istio?.root_namespace ?? 'unset'}), not ${ISTIO_NAMESPACE}`,
+    );
 
-  if (config.auth?.strategy === 'anonymous' && config.deployment?.view_only_mode !== true) problems.push('Kiali lets anonymous users in without view_only_mode: true');
+  if (config.auth?.strategy === 'anonymous' && config.deployment?.view_only_mode !== true)
+    problems.push('Kiali lets anonymous users in without view_only_mode: true');
   const account = pod.serviceAccountName ?? 'default';
   const roles = objects
-    .filter((object) => object.kind === 'ClusterRoleBinding' && ((object['subjects'] as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === MONITORING_NAMESPACE))
+    .filter(
+      (object) =>
+        object.kind === 'ClusterRoleBinding' &&
+        ((object['subjects'] as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some(
+          (s) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === MONITORING_NAMESPACE,
+        ),
+    )
     .map((binding) => (binding['roleRef'] as { name: string }).name);
   if (roles.length === 0) problems.push(`no ClusterRoleBinding gives Kiali's ServiceAccount ${account} a role`);
   for (const role of roles) {
     const rules = (find('ClusterRole', role)?.['rules'] as { resources?: string[]; verbs?: string[] }[] | undefined) ?? [];
     for (const rule of rules) {
       // tokenreviews/create only asks the API server who a token is; it changes nothing.
-      const writes = (rule.verbs ?? []).filter((verb) => !READ_VERBS.has(verb) && !(verb === 'create' && rule.resources?.every((resource) => resource === 'tokenreviews')));
+      const writes = (rule.verbs ?? []).filter(
+        (verb) => !READ_VERBS.has(verb) && !(verb === 'create' && rule.resources?.every((resource) => resource === 'tokenreviews')),
+      );
       if (writes.length > 0) problems.push(`ClusterRole ${role} lets view-only Kiali ${writes.join(', ')} ${(rule.resources ?? []).join(', ')}`);
     }
   }

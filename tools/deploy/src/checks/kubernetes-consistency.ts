@@ -1,7 +1,13 @@
 import type { KubeObject } from './kubernetes-render';
 import { describe } from './kubernetes-render';
 
-type Container = { name: string; image?: string; ports?: { name?: string; containerPort: number }[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown; configMapKeyRef?: { name: string; key: string } } }[]; envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[] };
+type Container = {
+  name: string;
+  image?: string;
+  ports?: { name?: string; containerPort: number }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown; configMapKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+};
 type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec: { containers: Container[] } };
 
 export const podTemplateOf = (object: KubeObject) => (object['spec'] as { template: PodTemplate }).template;
@@ -16,14 +22,21 @@ export function portProblems(objects: readonly KubeObject[]): string[] {
   const services = objects.filter((object) => object.kind === 'Service');
   for (const deployment of objects.filter((object) => object.kind === 'Deployment')) {
     const template = podTemplateOf(deployment);
-    const selecting = services.filter((service) => service.metadata.namespace === deployment.metadata.namespace && selects((service['spec'] as { selector?: Record<string, string> }).selector, template.metadata?.labels));
+    const selecting = services.filter(
+      (service) =>
+        service.metadata.namespace === deployment.metadata.namespace &&
+        selects((service['spec'] as { selector?: Record<string, string> }).selector, template.metadata?.labels),
+    );
     for (const container of template.spec.containers) {
       for (const port of container.ports ?? []) {
-        const targeted = selecting.some((service) => ((service['spec'] as { ports?: { port: number; targetPort?: number | string }[] }).ports ?? []).some((servicePort) => {
-          const target = servicePort.targetPort ?? servicePort.port;
-          return target === port.containerPort || (port.name !== undefined && target === port.name);
-        }));
-        if (!targeted) problems.push(`${describe(deployment)}: container port ${port.containerPort}${port.name ? ` ("${port.name}")` : ''} is targeted by no Service`);
+        const targeted = selecting.some((service) =>
+          ((service['spec'] as { ports?: { port: number; targetPort?: number | string }[] }).ports ?? []).some((servicePort) => {
+            const target = servicePort.targetPort ?? servicePort.port;
+            return target === port.containerPort || (port.name !== undefined && target === port.name);
+          }),
+        );
+        if (!targeted)
+          problems.push(`${describe(deployment)}: container port ${port.containerPort}${port.name ? ` ("${port.name}")` : ''} is targeted by no Service`);
       }
     }
   }
@@ -35,19 +48,31 @@ export function portProblems(objects: readonly KubeObject[]): string[] {
  * that exists, or one of `outside` (identities rendered elsewhere: the ingress gateway's).
  */
 export function principalProblems(objects: readonly KubeObject[], trustDomain: string, outside: readonly string[] = []): string[] {
-  const accounts = new Set(objects.filter((object) => object.kind === 'ServiceAccount').map((account) => `${trustDomain}/ns/${account.metadata.namespace}/sa/${account.metadata.name}`));
+  const accounts = new Set(
+    objects
+      .filter((object) => object.kind === 'ServiceAccount')
+      .map((account) => `${trustDomain}/ns/${account.metadata.namespace}/sa/${account.metadata.name}`),
+  );
   const problems: string[] = [];
   for (const policy of objects.filter((object) => object.kind === 'AuthorizationPolicy')) {
-    const rules = ((policy['spec'] as { rules?: { from?: { source: { principals?: string[] } }[] }[] }).rules ?? []);
+    const rules = (policy['spec'] as { rules?: { from?: { source: { principals?: string[] } }[] }[] }).rules ?? [];
     const principals = new Set(rules.flatMap((rule) => (rule.from ?? []).flatMap(({ source }) => source.principals ?? [])));
-    for (const principal of principals) if (principal !== '*' && !accounts.has(principal) && !outside.includes(principal)) problems.push(`${describe(policy)}: principal ${principal} names no ServiceAccount`);
+    for (const principal of principals)
+      if (principal !== '*' && !accounts.has(principal) && !outside.includes(principal))
+        problems.push(`${describe(policy)}: principal ${principal} names no ServiceAccount`);
   }
   return problems;
 }
 
 /** A container's environment as Kubernetes gives it: ConfigMap values resolved, Secret values opaque. */
-export function containerEnv(objects: readonly KubeObject[], namespace: string | undefined, container: Container): { env: Record<string, string>; opaque: Set<string>; problems: string[] } {
-  const configMap = (name: string) => objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name && object.metadata.namespace === namespace) as (KubeObject & { data?: Record<string, string> }) | undefined;
+export function containerEnv(
+  objects: readonly KubeObject[],
+  namespace: string | undefined,
+  container: Container,
+): { env: Record<string, string>; opaque: Set<string>; problems: string[] } {
+  const configMap = (name: string) =>
+    objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name && object.metadata.namespace === namespace) as
+      (KubeObject & { data?: Record<string, string> }) | undefined;
   const env: Record<string, string> = {};
   const opaque = new Set<string>();
   const problems: string[] = [];
@@ -60,7 +85,8 @@ export function containerEnv(objects: readonly KubeObject[], namespace: string |
   }
   for (const variable of container.env ?? []) {
     if (variable.valueFrom?.secretKeyRef) opaque.add(variable.name);
-    else if (variable.valueFrom?.configMapKeyRef) env[variable.name] = configMap(variable.valueFrom.configMapKeyRef.name)?.data?.[variable.valueFrom.configMapKeyRef.key] ?? '';
+    else if (variable.valueFrom?.configMapKeyRef)
+      env[variable.name] = configMap(variable.valueFrom.configMapKeyRef.name)?.data?.[variable.valueFrom.configMapKeyRef.key] ?? '';
     else env[variable.name] = variable.value ?? '';
   }
   return { env, opaque, problems };

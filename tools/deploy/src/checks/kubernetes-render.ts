@@ -15,7 +15,10 @@ export type Rendered = { overlay: string; objects: KubeObject[] } | { overlay: s
 
 /** `kubectl kustomize` of every overlay in k8s/overlays; undefined when kubectl is missing. */
 export function renderOverlays(root: string): Rendered[] | undefined {
-  const overlays = readdirSync(join(root, 'k8s', 'overlays'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const overlays = readdirSync(join(root, 'k8s', 'overlays'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const rendered: Rendered[] = [];
   for (const overlay of overlays) {
     const run = runTool('kubectl', ['kustomize', join(root, 'k8s', 'overlays', overlay)]);
@@ -24,7 +27,12 @@ export function renderOverlays(root: string): Rendered[] | undefined {
       rendered.push({ overlay, error: run.output });
       continue;
     }
-    rendered.push({ overlay, objects: parseAllDocuments(run.output).map((document) => document.toJS() as KubeObject).filter(Boolean) });
+    rendered.push({
+      overlay,
+      objects: parseAllDocuments(run.output)
+        .map((document) => document.toJS() as KubeObject)
+        .filter(Boolean),
+    });
   }
   return rendered;
 }
@@ -33,7 +41,14 @@ export function renderOverlays(root: string): Rendered[] | undefined {
 export function renderKustomization(root: string, dir: string): Rendered | undefined {
   const run = runTool('kubectl', ['kustomize', join(root, dir)]);
   if (!run) return undefined;
-  return run.ok ? { overlay: dir, objects: parseAllDocuments(run.output).map((document) => document.toJS() as KubeObject).filter(Boolean) } : { overlay: dir, error: run.output };
+  return run.ok
+    ? {
+        overlay: dir,
+        objects: parseAllDocuments(run.output)
+          .map((document) => document.toJS() as KubeObject)
+          .filter(Boolean),
+      }
+    : { overlay: dir, error: run.output };
 }
 
 /**
@@ -76,6 +91,8 @@ export async function schemaProblems(object: KubeObject): Promise<string[]> {
     return [];
   } catch (error) {
     const errors = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
-    return errors?.length ? errors.map((e) => `${describe(object)}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`) : [`${describe(object)}: ${(error as Error).message}`];
+    return errors?.length
+      ? errors.map((e) => `${describe(object)}: ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      : [`${describe(object)}: ${(error as Error).message}`];
   }
 }

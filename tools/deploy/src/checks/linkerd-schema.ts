@@ -9,13 +9,18 @@ import { describe, type KubeObject } from './kubernetes-render';
  * model package validates them.
  */
 const NAME = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS-1123 name');
-const metadata = z.object({ name: NAME, namespace: NAME, labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() }).strict();
-const resource = <Kind extends string>(apiVersion: string, kind: Kind, spec: z.ZodType) => z.object({ apiVersion: z.literal(apiVersion), kind: z.literal(kind), metadata, spec }).strict();
+const metadata = z
+  .object({ name: NAME, namespace: NAME, labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() })
+  .strict();
+const resource = <Kind extends string>(apiVersion: string, kind: Kind, spec: z.ZodType) =>
+  z.object({ apiVersion: z.literal(apiVersion), kind: z.literal(kind), metadata, spec }).strict();
 
 const labelSelector = z
   .object({
     matchLabels: z.record(z.string(), z.string()).optional(),
-    matchExpressions: z.array(z.object({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }).strict()).optional(),
+    matchExpressions: z
+      .array(z.object({ key: z.string(), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(z.string()).optional() }).strict())
+      .optional(),
   })
   .strict()
   .refine((selector) => selector.matchLabels !== undefined || selector.matchExpressions !== undefined, 'give matchLabels or matchExpressions');
@@ -29,20 +34,37 @@ const server = z
     accessPolicy: z.enum(['deny', 'all-unauthenticated', 'all-authenticated', 'cluster-unauthenticated', 'cluster-authenticated', 'audit']).optional(),
   })
   .strict()
-  .refine((spec) => (spec.podSelector === undefined) !== (spec.externalWorkloadSelector === undefined), 'give exactly one of podSelector, externalWorkloadSelector');
+  .refine(
+    (spec) => (spec.podSelector === undefined) !== (spec.externalWorkloadSelector === undefined),
+    'give exactly one of podSelector, externalWorkloadSelector',
+  );
 
 const targetRef = z.object({ group: z.string().optional(), kind: z.string().min(1), name: NAME, namespace: NAME.optional() }).strict();
 const authorizationPolicy = z
   .object({
-    targetRef: targetRef.refine((ref) => ['Server', 'HTTPRoute', 'GRPCRoute', 'Namespace'].includes(ref.kind), 'targets a Server, HTTPRoute, GRPCRoute or Namespace'),
-    requiredAuthenticationRefs: z.array(targetRef.refine((ref) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'ServiceAccount'].includes(ref.kind), 'a MeshTLSAuthentication, NetworkAuthentication or ServiceAccount')),
+    targetRef: targetRef.refine(
+      (ref) => ['Server', 'HTTPRoute', 'GRPCRoute', 'Namespace'].includes(ref.kind),
+      'targets a Server, HTTPRoute, GRPCRoute or Namespace',
+    ),
+    requiredAuthenticationRefs: z.array(
+      targetRef.refine(
+        (ref) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'ServiceAccount'].includes(ref.kind),
+        'a MeshTLSAuthentication, NetworkAuthentication or ServiceAccount',
+      ),
+    ),
   })
   .strict();
 
 const meshTlsAuthentication = z
   .object({
-    identities: z.array(z.string().regex(/^(\*|[a-z0-9*.-]+)$/, "a Linkerd identity (`<sa>.<ns>.serviceaccount.identity.linkerd.<domain>`) or '*'")).min(1).optional(),
-    identityRefs: z.array(z.object({ kind: z.string(), name: NAME.optional(), namespace: NAME.optional() }).strict()).min(1).optional(),
+    identities: z
+      .array(z.string().regex(/^(\*|[a-z0-9*.-]+)$/, "a Linkerd identity (`<sa>.<ns>.serviceaccount.identity.linkerd.<domain>`) or '*'"))
+      .min(1)
+      .optional(),
+    identityRefs: z
+      .array(z.object({ kind: z.string(), name: NAME.optional(), namespace: NAME.optional() }).strict())
+      .min(1)
+      .optional(),
   })
   .strict()
   .refine((spec) => (spec.identities === undefined) !== (spec.identityRefs === undefined), 'give exactly one of identities, identityRefs');

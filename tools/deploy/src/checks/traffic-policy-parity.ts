@@ -17,7 +17,10 @@ type FieldPath = readonly (string | number)[];
 const SHARED_FIELDS: readonly [FieldPath, unknown][] = [
   [['lb_policy'], 'ROUND_ROBIN'],
   [['connect_timeout'], '5s'],
-  ...(['max_connections', 'max_pending_requests', 'max_requests'] as const).map((name): [FieldPath, unknown] => [['circuit_breakers', 'thresholds', 0, name], 1024]),
+  ...(['max_connections', 'max_pending_requests', 'max_requests'] as const).map((name): [FieldPath, unknown] => [
+    ['circuit_breakers', 'thresholds', 0, name],
+    1024,
+  ]),
   [['circuit_breakers', 'thresholds', 0, 'max_retries'], 3],
   [['outlier_detection', 'consecutive_5xx'], 5],
   [['outlier_detection', 'enforcing_consecutive_5xx'], 100],
@@ -32,7 +35,10 @@ const SHARED_FIELDS: readonly [FieldPath, unknown][] = [
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function pick(value: unknown, path: FieldPath): unknown {
-  return path.reduce<unknown>((node, key) => (typeof key === 'number' ? (Array.isArray(node) ? node[key] : undefined) : isObject(node) ? node[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) => (typeof key === 'number' ? (Array.isArray(node) ? node[key] : undefined) : isObject(node) ? node[key] : undefined),
+    value,
+  );
 }
 
 /** Durations as seconds and numeric strings as numbers, so "5s" equals "5.000s". */
@@ -71,17 +77,28 @@ export function trafficParityProblems(objects: readonly KubeObject[], clusters: 
     const istio = istioClusterOf(policy);
     // The rule's whole host, and each subset's own cluster in compose (`payment-service-v2`): the subsets inherit the rule's policy.
     const subsets = pick(rule, ['spec', 'subsets']);
-    const names = [rule.metadata.name, ...(Array.isArray(subsets) ? subsets.filter(isObject).map((subset) => subsetHostName(rule.metadata.name, String(subset['name']))) : [])];
+    const names = [
+      rule.metadata.name,
+      ...(Array.isArray(subsets) ? subsets.filter(isObject).map((subset) => subsetHostName(rule.metadata.name, String(subset['name']))) : []),
+    ];
     for (const { file, cluster } of clusters.filter((candidate) => names.includes(String(candidate.cluster['name'])))) {
       for (const [path, envoyDefault] of SHARED_FIELDS) {
         const [composeValue, istioValue] = [pick(cluster, path), pick(istio, path)];
         if (isObject(istio[String(path[0])]) !== isObject(cluster[String(path[0])]) && path.length > 1) continue; // reported once below
         if (normalized(composeValue ?? envoyDefault) === normalized(istioValue ?? envoyDefault)) continue;
-        const where = path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('').slice(1);
-        problems.push(`${file}: cluster "${String(cluster['name'])}" and ${describe(rule)} (as Istio's Envoy cluster) differ on ${where}: ${shown(composeValue ?? envoyDefault, composeValue === undefined)} in compose, ${shown(istioValue ?? envoyDefault, istioValue === undefined)} under Istio`);
+        const where = path
+          .map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`))
+          .join('')
+          .slice(1);
+        problems.push(
+          `${file}: cluster "${String(cluster['name'])}" and ${describe(rule)} (as Istio's Envoy cluster) differ on ${where}: ${shown(composeValue ?? envoyDefault, composeValue === undefined)} in compose, ${shown(istioValue ?? envoyDefault, istioValue === undefined)} under Istio`,
+        );
       }
       for (const part of ['circuit_breakers', 'outlier_detection']) {
-        if (isObject(istio[part]) !== isObject(cluster[part])) problems.push(`${file}: cluster "${String(cluster['name'])}" ${isObject(cluster[part]) ? 'sets' : 'lacks'} ${part}, which ${describe(rule)} ${isObject(istio[part]) ? 'sets' : 'leaves out'} under Istio`);
+        if (isObject(istio[part]) !== isObject(cluster[part]))
+          problems.push(
+            `${file}: cluster "${String(cluster['name'])}" ${isObject(cluster[part]) ? 'sets' : 'lacks'} ${part}, which ${describe(rule)} ${isObject(istio[part]) ? 'sets' : 'leaves out'} under Istio`,
+          );
       }
     }
   }

@@ -24,7 +24,8 @@ export function istioSubsetProblems(objects: readonly KubeObject[]): string[] {
     const app = host.split('.')[0] ?? host;
     for (const subset of subsetsOf(host)) {
       const selector = { app, ...((isObject(subset['labels']) ? subset['labels'] : {}) as Record<string, string>) };
-      if (!selectsPods(objects, selector)) problems.push(`${describe(rule)}: subset ${String(subset['name'])} selects no Deployment's pods (${JSON.stringify(selector)})`);
+      if (!selectsPods(objects, selector))
+        problems.push(`${describe(rule)}: subset ${String(subset['name'])} selects no Deployment's pods (${JSON.stringify(selector)})`);
     }
   }
   for (const service of objects.filter((object) => object.kind === 'VirtualService')) {
@@ -33,14 +34,18 @@ export function istioSubsetProblems(objects: readonly KubeObject[]): string[] {
       for (const destination of destinations) {
         const subset = destination['subset'];
         if (subset === undefined) continue;
-        if (!subsetsOf(destination['host']).some((candidate) => candidate['name'] === subset)) problems.push(`${describe(service)}: http[${index}] sends to subset ${String(subset)} of ${String(destination['host'])}, which no DestinationRule defines`);
+        if (!subsetsOf(destination['host']).some((candidate) => candidate['name'] === subset))
+          problems.push(
+            `${describe(service)}: http[${index}] sends to subset ${String(subset)} of ${String(destination['host'])}, which no DestinationRule defines`,
+          );
       }
     });
   }
   return problems;
 }
 
-const named = (objects: readonly KubeObject[], kind: string, name: unknown) => objects.find((object) => object.kind === kind && object.metadata.name === name && (object.metadata.namespace ?? NAMESPACE) === NAMESPACE);
+const named = (objects: readonly KubeObject[], kind: string, name: unknown) =>
+  objects.find((object) => object.kind === kind && object.metadata.name === name && (object.metadata.namespace ?? NAMESPACE) === NAMESPACE);
 
 /**
  * The Linkerd variant's references resolve and it denies by default: HTTPRoutes' parents and
@@ -51,37 +56,54 @@ const named = (objects: readonly KubeObject[], kind: string, name: unknown) => o
 export function linkerdReferenceProblems(objects: readonly KubeObject[]): string[] {
   const problems: string[] = [];
   for (const route of objects.filter((object) => object.kind === 'HTTPRoute')) {
-    for (const parent of list(specOf(route)['parentRefs'])) if (!named(objects, String(parent['kind']), parent['name'])) problems.push(`${describe(route)}: parent ${String(parent['kind'])} ${String(parent['name'])} does not exist`);
+    for (const parent of list(specOf(route)['parentRefs']))
+      if (!named(objects, String(parent['kind']), parent['name']))
+        problems.push(`${describe(route)}: parent ${String(parent['kind'])} ${String(parent['name'])} does not exist`);
     list(specOf(route)['rules']).forEach((rule, index) => {
       const backends = list(rule['backendRefs']);
       for (const backend of backends) {
         const service = named(objects, 'Service', backend['name']);
         if (!service) problems.push(`${describe(route)}: rules[${index}] sends to Service ${String(backend['name'])}, which does not exist`);
-        else if (!selectsPods(objects, (specOf(service)['selector'] ?? {}) as Record<string, string>)) problems.push(`${describe(route)}: rules[${index}] sends to ${describe(service)}, which selects no Deployment's pods`);
+        else if (!selectsPods(objects, (specOf(service)['selector'] ?? {}) as Record<string, string>))
+          problems.push(`${describe(route)}: rules[${index}] sends to ${describe(service)}, which selects no Deployment's pods`);
       }
-      if (backends.length > 0 && backends.reduce((sum, backend) => sum + (typeof backend['weight'] === 'number' ? backend['weight'] : 1), 0) === 0) problems.push(`${describe(route)}: rules[${index}] weighs every backend 0`);
+      if (backends.length > 0 && backends.reduce((sum, backend) => sum + (typeof backend['weight'] === 'number' ? backend['weight'] : 1), 0) === 0)
+        problems.push(`${describe(route)}: rules[${index}] weighs every backend 0`);
     });
   }
   const policies = objects.filter((object) => object.kind === 'AuthorizationPolicy');
   for (const policy of policies) {
     const target = specOf(policy)['targetRef'];
     if (!isObject(target) || !named(objects, String(target['kind']), target['name'])) problems.push(`${describe(policy)}: its target does not exist`);
-    for (const ref of list(specOf(policy)['requiredAuthenticationRefs'])) if (!named(objects, String(ref['kind']), ref['name'])) problems.push(`${describe(policy)}: authentication ${String(ref['kind'])} ${String(ref['name'])} does not exist`);
+    for (const ref of list(specOf(policy)['requiredAuthenticationRefs']))
+      if (!named(objects, String(ref['kind']), ref['name']))
+        problems.push(`${describe(policy)}: authentication ${String(ref['kind'])} ${String(ref['name'])} does not exist`);
   }
   for (const server of objects.filter((object) => object.kind === 'Server')) {
-    const routes = objects.filter((object) => object.kind === 'HTTPRoute' && list(specOf(object)['parentRefs']).some((parent) => parent['kind'] === 'Server' && parent['name'] === server.metadata.name));
+    const routes = objects.filter(
+      (object) =>
+        object.kind === 'HTTPRoute' &&
+        list(specOf(object)['parentRefs']).some((parent) => parent['kind'] === 'Server' && parent['name'] === server.metadata.name),
+    );
     const authorized = policies.some((policy) => {
       const target = specOf(policy)['targetRef'];
-      return isObject(target) && ((target['kind'] === 'Server' && target['name'] === server.metadata.name) || routes.some((route) => target['kind'] === 'HTTPRoute' && target['name'] === route.metadata.name));
+      return (
+        isObject(target) &&
+        ((target['kind'] === 'Server' && target['name'] === server.metadata.name) ||
+          routes.some((route) => target['kind'] === 'HTTPRoute' && target['name'] === route.metadata.name))
+      );
     });
     if (!authorized) problems.push(`${describe(server)}: no AuthorizationPolicy admits anyone to it`);
   }
   const namespace = named(objects, 'Namespace', NAMESPACE) as (KubeObject & { metadata: { annotations?: Record<string, string> } }) | undefined;
-  if (namespace?.metadata.annotations?.['config.linkerd.io/default-inbound-policy'] !== 'deny') problems.push(`Namespace ${NAMESPACE}: config.linkerd.io/default-inbound-policy is not deny`);
+  if (namespace?.metadata.annotations?.['config.linkerd.io/default-inbound-policy'] !== 'deny')
+    problems.push(`Namespace ${NAMESPACE}: config.linkerd.io/default-inbound-policy is not deny`);
   if (namespace?.metadata.labels?.['istio-injection'] !== undefined) problems.push(`Namespace ${NAMESPACE} still asks Istio to inject (label istio-injection)`);
   for (const deployment of objects.filter((object) => object.kind === 'Deployment' && object.metadata.namespace === NAMESPACE)) {
     const template = specOf(deployment)['template'];
-    const annotations = (isObject(template) && isObject(template['metadata']) && isObject(template['metadata']['annotations']) ? template['metadata']['annotations'] : {}) as Record<string, string>;
+    const annotations = (
+      isObject(template) && isObject(template['metadata']) && isObject(template['metadata']['annotations']) ? template['metadata']['annotations'] : {}
+    ) as Record<string, string>;
     if (annotations['linkerd.io/inject'] !== 'enabled') problems.push(`${describe(deployment)}: pods lack linkerd.io/inject: enabled`);
     const istio = Object.keys(annotations).filter((key) => key.includes('istio.io/'));
     if (istio.length > 0) problems.push(`${describe(deployment)}: pods keep Istio's annotations ${istio.join(', ')}`);

@@ -28,12 +28,15 @@ export function readComposeFile(root: string): ComposeFile {
 
 function interpolate(node: unknown): unknown {
   if (typeof node === 'string') {
-    return node.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (match, _name: string | undefined, operator: string | undefined, fallback: string | undefined) => {
-      if (match === '$$') return '$';
-      if (operator?.endsWith('-')) return fallback ?? '';
-      if (operator?.endsWith('?')) throw new Error(`docker-compose.yml needs ${String(_name)} set: ${fallback ?? ''}`);
-      return '';
-    });
+    return node.replace(
+      /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
+      (match, _name: string | undefined, operator: string | undefined, fallback: string | undefined) => {
+        if (match === '$$') return '$';
+        if (operator?.endsWith('-')) return fallback ?? '';
+        if (operator?.endsWith('?')) throw new Error(`docker-compose.yml needs ${String(_name)} set: ${fallback ?? ''}`);
+        return '';
+      },
+    );
   }
   if (Array.isArray(node)) return node.map(interpolate);
   if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, interpolate(value)]));
@@ -44,7 +47,8 @@ function interpolate(node: unknown): unknown {
 export function environmentOf(service: ComposeService): Record<string, string> {
   const env = service.environment;
   if (!env) return {};
-  if (Array.isArray(env)) return Object.fromEntries(env.map((entry) => [entry.split('=')[0] ?? entry, entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : '']));
+  if (Array.isArray(env))
+    return Object.fromEntries(env.map((entry) => [entry.split('=')[0] ?? entry, entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : '']));
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
 }
 

@@ -28,7 +28,9 @@ export function composeInstances(workloads: readonly WorkloadDeployment[], traff
     const routed = routedSubsets(policy);
     const subsets = (policy?.spec.subsets ?? []).filter((subset) => routed.includes(subset.name));
     const aliasesOf = (labels: Record<string, string>) =>
-      subsets.filter((subset) => Object.entries(subset.labels).every(([label, value]) => labels[label] === value)).map((subset) => subsetHostName(workload.name, subset.name));
+      subsets
+        .filter((subset) => Object.entries(subset.labels).every(([label, value]) => labels[label] === value))
+        .map((subset) => subsetHostName(workload.name, subset.name));
     const own = { version, zone: COMPOSE_ZONE };
     const replicas: ComposeInstance[] = Array.from({ length: workload.replicas }, (_, index) => ({
       service: workload.replicas === 1 ? workload.name : `${workload.name}-${index + 1}`,
@@ -54,7 +56,12 @@ export function composeInstanceYaml(instance: ComposeInstance, instances: readon
   const firstOf = (name: string) => instances.find((candidate) => candidate.workload.name === name && candidate.first)?.service ?? name;
   const lines = [`  ${instance.service}:`, '    <<: *app'];
   if (instance.first) lines.push(`    build: { context: ., args: { APP: ${workload.name} } }`);
-  lines.push(`    image: ${imageOf(workload.name, version)}`, '    environment:', `      <<: ${workload.persistence ? '[*mesh-env, *data-env]' : '*mesh-env'}`, `      PORT: "${workload.port}"`);
+  lines.push(
+    `    image: ${imageOf(workload.name, version)}`,
+    '    environment:',
+    `      <<: ${workload.persistence ? '[*mesh-env, *data-env]' : '*mesh-env'}`,
+    `      PORT: "${workload.port}"`,
+  );
   if (instance.version) lines.push(`      MESH_VERSION: ${instance.version}`);
   if (workload.edge) {
     lines.push(
@@ -63,9 +70,14 @@ export function composeInstanceYaml(instance: ComposeInstance, instances: readon
       '      GATEWAY_TRUSTED_PROXY_HOPS: "1"',
     );
   }
-  if (workload.upstreams.length > 0) lines.push(`    extra_hosts: ${quoted(workload.upstreams.map((upstream) => `${upstream}.${SIDECAR_HOST_SUFFIX}:127.0.0.1`))}`);
+  if (workload.upstreams.length > 0)
+    lines.push(`    extra_hosts: ${quoted(workload.upstreams.map((upstream) => `${upstream}.${SIDECAR_HOST_SUFFIX}:127.0.0.1`))}`);
   if (instance.aliases.length > 0) lines.push(`    networks: { default: { aliases: [${instance.aliases.join(', ')}] } }`);
-  if (workload.edge && instance.first) lines.push(`    # The public edge: the sidecar listens on ${envoyPorts.edge} (plaintext) in this network namespace.`, `    ports: ["127.0.0.1:${workload.port}:${envoyPorts.edge}"]`);
+  if (workload.edge && instance.first)
+    lines.push(
+      `    # The public edge: the sidecar listens on ${envoyPorts.edge} (plaintext) in this network namespace.`,
+      `    ports: ["127.0.0.1:${workload.port}:${envoyPorts.edge}"]`,
+    );
   lines.push('    depends_on:');
   if (instance.first) {
     lines.push(workload.persistence ? '      <<: *data-depends' : '      jaeger: { condition: service_started }');

@@ -41,7 +41,9 @@ function loadableV3Files(dirs: readonly string[]): string[] {
     if (known !== undefined) return known;
     loadable.set(file, true); // an import cycle resolves as loadable; protobufjs handles cycles
     const path = locate(file);
-    const ok = path !== undefined && [...readFileSync(path, 'utf8').matchAll(/^import\s+(?:public\s+|weak\s+)?"([^"]+)";/gm)].every((match) => isLoadable(match[1] ?? ''));
+    const ok =
+      path !== undefined &&
+      [...readFileSync(path, 'utf8').matchAll(/^import\s+(?:public\s+|weak\s+)?"([^"]+)";/gm)].every((match) => isLoadable(match[1] ?? ''));
     loadable.set(file, ok);
     return ok;
   };

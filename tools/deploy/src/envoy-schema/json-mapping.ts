@@ -80,17 +80,21 @@ function checkMessage(type: Type, json: unknown, path: string, walk: Walk): void
     if (other !== undefined) walk.problems.push(`${at(path, key)}: sets the same field as ${other}`);
     if (value === null && field.resolvedType?.fullName !== '.google.protobuf.Value') continue; // null is "unset" in proto3 JSON
     set.set(field, key);
-    if (field.options?.['deprecated'] === true) walk.problems.push(`${at(path, key)}: is deprecated in ${type.fullName.slice(1)} (Envoy warns and will drop it)`);
-    if (field.options?.['(envoy.annotations.disallowed_by_default)'] === true) walk.problems.push(`${at(path, key)}: is disallowed by default in ${type.fullName.slice(1)}`);
+    if (field.options?.['deprecated'] === true)
+      walk.problems.push(`${at(path, key)}: is deprecated in ${type.fullName.slice(1)} (Envoy warns and will drop it)`);
+    if (field.options?.['(envoy.annotations.disallowed_by_default)'] === true)
+      walk.problems.push(`${at(path, key)}: is disallowed by default in ${type.fullName.slice(1)}`);
     checkField(field, value, at(path, key), walk);
   }
   for (const oneof of type.oneofsArray) {
     if (isSynthetic(oneof)) continue;
     const members = oneof.fieldsArray.filter((field) => set.has(field)).map((field) => set.get(field) ?? field.name);
     if (members.length > 1) walk.problems.push(`${path}: ${members.join(' and ')} are one oneof (${oneof.name}): set only one`);
-    if (members.length === 0 && walk.rules && oneofRequired(oneof.options)) walk.problems.push(`${path}: sets none of ${oneof.name} (${oneof.fieldsArray.map((field) => field.name).join(', ')}), and Envoy requires one`);
+    if (members.length === 0 && walk.rules && oneofRequired(oneof.options))
+      walk.problems.push(`${path}: sets none of ${oneof.name} (${oneof.fieldsArray.map((field) => field.name).join(', ')}), and Envoy requires one`);
   }
-  if (walk.rules && !rulesDisabled(type)) for (const field of type.fieldsArray) if (!set.has(field) && !field.partOf) checkUnset(field, at(path, field.name), walk);
+  if (walk.rules && !rulesDisabled(type))
+    for (const field of type.fieldsArray) if (!set.has(field) && !field.partOf) checkUnset(field, at(path, field.name), walk);
 }
 
 /** Proto3 has no presence for scalars: an unset one holds its default, which its rules still judge. */
@@ -148,7 +152,8 @@ function checkElement(field: Field, json: unknown, path: string, walk: Walk, rul
   if (value === undefined || !rules || !walk.rules) return;
   walk.problems.push(...valueProblems(rules, value).map((problem) => `${path}: ${problem}`));
   const definedOnly = isObject(rules['enum']) && rules['enum']['defined_only'] === true;
-  if (resolved instanceof Enum && definedOnly && !Object.values(resolved.values).includes(value as number)) walk.problems.push(`${path}: ${value} is no value of ${resolved.fullName.slice(1)}`);
+  if (resolved instanceof Enum && definedOnly && !Object.values(resolved.values).includes(value as number))
+    walk.problems.push(`${path}: ${value} is no value of ${resolved.fullName.slice(1)}`);
 }
 
 function checkEnum(type: Enum, json: unknown, path: string, walk: Walk): number | undefined {
@@ -156,7 +161,9 @@ function checkEnum(type: Enum, json: unknown, path: string, walk: Walk): number 
   if (typeof json === 'number' && Number.isInteger(json)) return json; // proto3 enums are open: numbers pass
   const number = typeof json === 'string' && Object.hasOwn(type.values, json) ? type.values[json] : undefined;
   if (number === undefined) {
-    walk.problems.push(`${path}: ${show(json)} is no value of ${name} (${Object.keys(type.values).slice(0, 8).join(', ')}${Object.keys(type.values).length > 8 ? ', ...' : ''})`);
+    walk.problems.push(
+      `${path}: ${show(json)} is no value of ${name} (${Object.keys(type.values).slice(0, 8).join(', ')}${Object.keys(type.values).length > 8 ? ', ...' : ''})`,
+    );
     return undefined;
   }
   const options = type.valuesOptions?.[json as string];

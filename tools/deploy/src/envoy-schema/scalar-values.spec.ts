@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScalar } from './scalar-values';
 import { parseDuration, parseWellKnown } from './well-known-types';
 
-describe("proto3 JSON forms of scalars and well-known types", () => {
+describe('proto3 JSON forms of scalars and well-known types', () => {
   it('takes integers as numbers or decimal strings within their type, 64-bit ones beyond 2^53 too', () => {
     expect(parseScalar('uint32', 9901)).toEqual({ value: 9901 });
     expect(parseScalar('uint32', '9901')).toEqual({ value: 9901 });

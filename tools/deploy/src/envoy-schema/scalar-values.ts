@@ -15,10 +15,16 @@ const UINT32: [bigint, bigint] = [0n, 2n ** 32n - 1n];
 const INT64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
 const UINT64: [bigint, bigint] = [0n, 2n ** 64n - 1n];
 const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
-  int32: INT32, sint32: INT32, sfixed32: INT32,
-  uint32: UINT32, fixed32: UINT32,
-  int64: INT64, sint64: INT64, sfixed64: INT64,
-  uint64: UINT64, fixed64: UINT64,
+  int32: INT32,
+  sint32: INT32,
+  sfixed32: INT32,
+  uint32: UINT32,
+  fixed32: UINT32,
+  int64: INT64,
+  sint64: INT64,
+  sfixed64: INT64,
+  uint64: UINT64,
+  fixed64: UINT64,
 };
 const FLOAT_MAX = 3.4028234663852886e38;
 

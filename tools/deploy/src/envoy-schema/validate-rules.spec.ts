@@ -32,7 +32,9 @@ describe('protoc-gen-validate rules on one value', () => {
   });
 
   it('checks an Any by its type URL and an enum by its number', () => {
-    expect(valueProblems({ any: { in: ['type.googleapis.com/a.B'] } }, 'type.googleapis.com/a.C')).toEqual(['@type "type.googleapis.com/a.C" must be one of "type.googleapis.com/a.B"']);
+    expect(valueProblems({ any: { in: ['type.googleapis.com/a.B'] } }, 'type.googleapis.com/a.C')).toEqual([
+      '@type "type.googleapis.com/a.C" must be one of "type.googleapis.com/a.B"',
+    ]);
     expect(valueProblems({ enum: { not_in: [0] } }, 0)).toEqual(['0 is not allowed here']);
   });
 

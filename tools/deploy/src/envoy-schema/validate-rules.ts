@@ -43,7 +43,8 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : valu
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  if (typeof value === 'object' && value !== null && 'toNumber' in value && typeof value.toNumber === 'function') return (value as { toNumber(): number }).toNumber();
+  if (typeof value === 'object' && value !== null && 'toNumber' in value && typeof value.toNumber === 'function')
+    return (value as { toNumber(): number }).toNumber();
   return undefined;
 }
 
@@ -65,11 +66,15 @@ function rangeProblems(rules: Rules, value: number, read: (bound: unknown) => nu
   const aboveLower = gt !== undefined ? value > gt : gte !== undefined ? value >= gte : true;
   const belowUpper = lt !== undefined ? value < lt : lte !== undefined ? value <= lte : true;
   const outside = lower !== undefined && upper !== undefined && upper < lower;
-  const bounds = [gt !== undefined ? `> ${format(gt)}` : gte !== undefined ? `>= ${format(gte)}` : '', lt !== undefined ? `< ${format(lt)}` : lte !== undefined ? `<= ${format(lte)}` : ''].filter(Boolean);
+  const bounds = [
+    gt !== undefined ? `> ${format(gt)}` : gte !== undefined ? `>= ${format(gte)}` : '',
+    lt !== undefined ? `< ${format(lt)}` : lte !== undefined ? `<= ${format(lte)}` : '',
+  ].filter(Boolean);
   const problems: string[] = [];
   if (outside ? !(aboveLower || belowUpper) : !(aboveLower && belowUpper)) problems.push(`${shown} must be ${bounds.join(outside ? ' or ' : ' and ')}`);
   const allowed = list(rules['in']).map(read);
-  if (allowed.length > 0 && !allowed.includes(value)) problems.push(`${shown} must be one of ${allowed.map((bound) => (bound === undefined ? '?' : format(bound))).join(', ')}`);
+  if (allowed.length > 0 && !allowed.includes(value))
+    problems.push(`${shown} must be one of ${allowed.map((bound) => (bound === undefined ? '?' : format(bound))).join(', ')}`);
   if (list(rules['not_in']).map(read).includes(value)) problems.push(`${shown} is not allowed here`);
   return problems;
 }
@@ -152,7 +157,8 @@ export function valueProblems(rules: Rules, value: ProtoValue): string[] {
   const bool = sub(rules, 'bool');
   if (bool && typeof value === 'boolean' && typeof bool['const'] === 'boolean' && value !== bool['const']) return [`${value} must be ${bool['const']}`];
   const enumRules = sub(rules, 'enum');
-  if (enumRules && typeof value === 'number') return rangeProblems({ const: enumRules['const'], in: enumRules['in'], not_in: enumRules['not_in'] }, value, asNumber, String);
+  if (enumRules && typeof value === 'number')
+    return rangeProblems({ const: enumRules['const'], in: enumRules['in'], not_in: enumRules['not_in'] }, value, asNumber, String);
   const any = sub(rules, 'any');
   if (any && typeof value === 'string') {
     const allowed = list(any['in']);
@@ -171,9 +177,11 @@ export function countProblems(rules: Rules, kind: 'repeated' | 'map', values: re
   const problems: string[] = [];
   if (min !== undefined && values.length < min) problems.push(`has ${values.length} ${what === 'item' ? 'items' : 'entries'}, at least ${min} required`);
   if (max !== undefined && values.length > max) problems.push(`has ${values.length} ${what === 'item' ? 'items' : 'entries'}, at most ${max} allowed`);
-  if (own['unique'] === true && new Set(values.map((value) => JSON.stringify(value))).size !== values.length) problems.push('has repeated items, which must be unique');
+  if (own['unique'] === true && new Set(values.map((value) => JSON.stringify(value))).size !== values.length)
+    problems.push('has repeated items, which must be unique');
   return problems;
 }
 
 /** The rules a repeated field sets for each item, or a map for its keys or values. */
-export const elementRules = (rules: Rules | undefined, kind: 'repeated' | 'map', part: 'items' | 'keys' | 'values') => (rules ? sub(sub(rules, kind) ?? {}, part) : undefined);
+export const elementRules = (rules: Rules | undefined, kind: 'repeated' | 'map', part: 'items' | 'keys' | 'values') =>
+  rules ? sub(sub(rules, kind) ?? {}, part) : undefined;

@@ -29,7 +29,15 @@ function parseTimestamp(json: unknown): Parsed {
   return ok ? { value: json } : { problem: `${show(json)} is not an RFC 3339 Timestamp` };
 }
 
-const SPECIAL_JSON = new Set(['google.protobuf.Duration', 'google.protobuf.Timestamp', 'google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.ListValue', 'google.protobuf.FieldMask', ...Object.keys(WRAPPERS)]);
+const SPECIAL_JSON = new Set([
+  'google.protobuf.Duration',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Struct',
+  'google.protobuf.Value',
+  'google.protobuf.ListValue',
+  'google.protobuf.FieldMask',
+  ...Object.keys(WRAPPERS),
+]);
 
 /** Whether the type's JSON form is not an object of its fields (inside an Any it is then `value`). */
 export const hasSpecialJson = (typeName: string) => SPECIAL_JSON.has(typeName);

@@ -8,21 +8,48 @@ import type { WorkloadDeployment } from '../platform/platform';
 import { inventoryService, orderService, paymentService as repoPayment, repoPolicies } from '../traffic/repo-policies.fixture';
 import { envoyBootstrap } from './envoy-bootstrap';
 
-const deployment = (name: WorkloadDeployment['name'], upstreams: WorkloadDeployment['upstreams'] = []): WorkloadDeployment => ({ name, port: 8082, upstreams, replicas: 2, edge: false, persistence: false, balancer: 'LEAST_REQUEST' });
+const deployment = (name: WorkloadDeployment['name'], upstreams: WorkloadDeployment['upstreams'] = []): WorkloadDeployment => ({
+  name,
+  port: 8082,
+  upstreams,
+  replicas: 2,
+  edge: false,
+  persistence: false,
+  balancer: 'LEAST_REQUEST',
+});
 const caller = deployment('order-service', ['payment-service']);
 const payment = deployment('payment-service');
 const allowAll = { workload: 'order-service', rules: [{}] };
 
 function policyOf(spec: object): TrafficPolicy {
-  return parseTrafficPolicy({ apiVersion: 'meshmart.dev/v1', kind: 'TrafficPolicy', metadata: { name: 'p' }, spec: { host: 'payment-service', subsets: [{ name: 'v1', labels: { version: '0.1.0' } }, { name: 'v2', labels: { version: '0.2.0' } }], ...spec } });
+  return parseTrafficPolicy({
+    apiVersion: 'meshmart.dev/v1',
+    kind: 'TrafficPolicy',
+    metadata: { name: 'p' },
+    spec: {
+      host: 'payment-service',
+      subsets: [
+        { name: 'v1', labels: { version: '0.1.0' } },
+        { name: 'v2', labels: { version: '0.2.0' } },
+      ],
+      ...spec,
+    },
+  });
 }
 
 type Route = { name: string; match: Record<string, unknown>; route: Record<string, unknown>; typed_per_filter_config?: Record<string, unknown> };
 function sidecar(policy: TrafficPolicy) {
   const config = envoyBootstrap(caller, [payment], allowAll, new Map([['payment-service', policy]]));
-  const outbound = config.static_resources.listeners.find((listener) => (listener as { name: string }).name === 'outbound') as { filter_chains: { filters: { typed_config: { http_filters: { name: string }[]; route_config: { virtual_hosts: { routes: Route[] }[] } } }[] }[] };
+  const outbound = config.static_resources.listeners.find((listener) => (listener as { name: string }).name === 'outbound') as {
+    filter_chains: { filters: { typed_config: { http_filters: { name: string }[]; route_config: { virtual_hosts: { routes: Route[] }[] } } }[] }[];
+  };
   const manager = outbound.filter_chains[0]?.filters[0]?.typed_config;
-  return { config, routes: manager?.route_config.virtual_hosts[0]?.routes ?? [], filters: (manager?.http_filters ?? []).map((filter) => filter.name), text: stringify(config) };
+  return {
+    config,
+    routes: manager?.route_config.virtual_hosts[0]?.routes ?? [],
+    filters: (manager?.http_filters ?? []).map((filter) => filter.name),
+    text: stringify(config),
+  };
 }
 
 // Envoy's protos load once, in seconds on a busy machine: paid here, with room, not inside a test's budget.
@@ -32,21 +59,63 @@ beforeAll(() => {
 
 describe('a traffic policy in the compose sidecar of its callers', () => {
   it('splits by weighted clusters, one per subset, weights exactly as the policy gives them, and the config validates', () => {
-    const { routes, text, config } = sidecar(policyOf({ http: [{ route: [{ destination: { subset: 'v1' }, weight: 90 }, { destination: { subset: 'v2' }, weight: 10 }] }] }));
+    const { routes, text, config } = sidecar(
+      policyOf({
+        http: [
+          {
+            route: [
+              { destination: { subset: 'v1' }, weight: 90 },
+              { destination: { subset: 'v2' }, weight: 10 },
+            ],
+          },
+        ],
+      }),
+    );
     expect(routes.map((route) => route.name)).toEqual(['route-0-idempotent-method', 'route-0-idempotency-key', 'route-0-other']);
-    for (const route of routes) expect(route.route['weighted_clusters']).toEqual({ clusters: [{ name: 'payment-service-v1', weight: 90 }, { name: 'payment-service-v2', weight: 10 }] });
+    for (const route of routes)
+      expect(route.route['weighted_clusters']).toEqual({
+        clusters: [
+          { name: 'payment-service-v1', weight: 90 },
+          { name: 'payment-service-v2', weight: 10 },
+        ],
+      });
     // The library's retry classes stay: only idempotent calls retry on 5xx.
-    expect(routes.map((route) => (route.route['retry_policy'] as { retry_on: string }).retry_on)).toEqual(['5xx,reset,connect-failure,refused-stream', '5xx,reset,connect-failure,refused-stream', 'connect-failure,refused-stream']);
-    expect(config.static_resources.clusters.map((cluster) => (cluster as { name: string }).name)).toEqual(['local-app', 'envoy-admin', 'payment-service-v1', 'payment-service-v2']);
+    expect(routes.map((route) => (route.route['retry_policy'] as { retry_on: string }).retry_on)).toEqual([
+      '5xx,reset,connect-failure,refused-stream',
+      '5xx,reset,connect-failure,refused-stream',
+      'connect-failure,refused-stream',
+    ]);
+    expect(config.static_resources.clusters.map((cluster) => (cluster as { name: string }).name)).toEqual([
+      'local-app',
+      'envoy-admin',
+      'payment-service-v1',
+      'payment-service-v2',
+    ]);
     expect([...envoyProblems('order-service.yaml', text), ...envoyBootstrapProblems('order-service.yaml', text)]).toEqual([]);
   });
 
   it("puts a header-matched route first, all of it to its subset, split into the library's retry classes", () => {
-    const { routes } = sidecar(policyOf({ http: [{ name: 'testers', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' }, weight: 100 }] }] }));
+    const { routes } = sidecar(
+      policyOf({
+        http: [{ name: 'testers', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' }, weight: 100 }] }],
+      }),
+    );
     const canary = { name: 'x-canary', string_match: { exact: 'always' } };
-    expect(routes.slice(0, 3).map((route) => [route.name, route.match, route.route['cluster'], (route.route['retry_policy'] as { retry_on: string }).retry_on])).toEqual([
-      ['testers-idempotent-method', { prefix: '/', headers: [{ name: ':method', string_match: { safe_regex: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } } }, canary] }, 'payment-service-v2', '5xx,reset,connect-failure,refused-stream'],
-      ['testers-idempotency-key', { prefix: '/', headers: [canary, { name: 'idempotency-key', string_match: { safe_regex: { regex: '.+' } } }] }, 'payment-service-v2', '5xx,reset,connect-failure,refused-stream'],
+    expect(
+      routes.slice(0, 3).map((route) => [route.name, route.match, route.route['cluster'], (route.route['retry_policy'] as { retry_on: string }).retry_on]),
+    ).toEqual([
+      [
+        'testers-idempotent-method',
+        { prefix: '/', headers: [{ name: ':method', string_match: { safe_regex: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } } }, canary] },
+        'payment-service-v2',
+        '5xx,reset,connect-failure,refused-stream',
+      ],
+      [
+        'testers-idempotency-key',
+        { prefix: '/', headers: [canary, { name: 'idempotency-key', string_match: { safe_regex: { regex: '.+' } } }] },
+        'payment-service-v2',
+        '5xx,reset,connect-failure,refused-stream',
+      ],
       // Any other call (a POST without a key) is retried only where it never reached the upstream.
       ['testers', { prefix: '/', headers: [canary] }, 'payment-service-v2', 'connect-failure,refused-stream'],
     ]);
@@ -54,7 +123,17 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
   });
 
   it("injects faults per route through the fault filter, percentages as Envoy's FractionalPercent, and the config validates", () => {
-    const { routes, filters, text } = sidecar(policyOf({ http: [{ match: [{ method: { exact: 'GET' } }], route: [{ destination: {} }], fault: { abort: { httpStatus: 503, percentage: { value: 20 } }, delay: { fixedDelay: '2s', percentage: { value: 12.5 } } } }] }));
+    const { routes, filters, text } = sidecar(
+      policyOf({
+        http: [
+          {
+            match: [{ method: { exact: 'GET' } }],
+            route: [{ destination: {} }],
+            fault: { abort: { httpStatus: 503, percentage: { value: 20 } }, delay: { fixedDelay: '2s', percentage: { value: 12.5 } } },
+          },
+        ],
+      }),
+    );
     expect(filters).toEqual(['envoy.filters.http.fault', 'envoy.filters.http.router']);
     expect(routes[0]?.typed_per_filter_config).toEqual({
       'envoy.filters.http.fault': {
@@ -72,18 +151,26 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
   });
 
   it('mirrors to a subset cluster that the file defines, at the policy percentage', () => {
-    const { routes, text } = sidecar(policyOf({ http: [{ route: [{ destination: { subset: 'v1' } }], mirror: { subset: 'v2' }, mirrorPercentage: { value: 50 } }] }));
-    expect(routes[0]?.route['request_mirror_policies']).toEqual([{ cluster: 'payment-service-v2', runtime_fraction: { default_value: { numerator: 50, denominator: 'HUNDRED' } } }]);
+    const { routes, text } = sidecar(
+      policyOf({ http: [{ route: [{ destination: { subset: 'v1' } }], mirror: { subset: 'v2' }, mirrorPercentage: { value: 50 } }] }),
+    );
+    expect(routes[0]?.route['request_mirror_policies']).toEqual([
+      { cluster: 'payment-service-v2', runtime_fraction: { default_value: { numerator: 50, denominator: 'HUNDRED' } } },
+    ]);
     expect([...envoyProblems('order-service.yaml', text), ...envoyBootstrapProblems('order-service.yaml', text)]).toEqual([]);
     // The cross-reference check catches a mirror cluster that is not defined.
     const broken = text.replace(/name: payment-service-v2\n/, 'name: payment-service-v3\n');
-    expect(envoyProblems('order-service.yaml', broken)).toContain('order-service.yaml: a route sends to cluster "payment-service-v2", which the file does not define');
+    expect(envoyProblems('order-service.yaml', broken)).toContain(
+      'order-service.yaml: a route sends to cluster "payment-service-v2", which the file does not define',
+    );
   });
 
   it('sets the locality, priority and overprovisioning factor of a locality-aware upstream', () => {
     const { config, text } = sidecar(policyOf({ trafficPolicy: { locality: { enabled: true, overprovisioningFactor: 150 } } }));
     expect(config.node).toEqual({ id: 'order-service', cluster: 'order-service', locality: { zone: 'local' } });
-    const cluster = config.static_resources.clusters.find((candidate) => (candidate as { name: string }).name === 'payment-service') as { load_assignment: object };
+    const cluster = config.static_resources.clusters.find((candidate) => (candidate as { name: string }).name === 'payment-service') as {
+      load_assignment: object;
+    };
     expect(cluster.load_assignment).toMatchObject({ endpoints: [{ locality: { zone: 'local' }, priority: 0 }], policy: { overprovisioning_factor: 150 } });
     expect(envoyBootstrapProblems('order-service.yaml', text)).toEqual([]);
   });

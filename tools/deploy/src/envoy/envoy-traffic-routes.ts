@@ -28,12 +28,20 @@ export function injectsFaults(policy: TrafficPolicy | undefined): boolean {
   return (policy?.spec.http ?? []).some((route) => route.fault !== undefined);
 }
 
-const stringMatcher = (match: StringMatch): Json => (match.exact !== undefined ? { exact: match.exact } : match.prefix !== undefined ? { prefix: match.prefix } : { safe_regex: { regex: match.regex } });
+const stringMatcher = (match: StringMatch): Json =>
+  match.exact !== undefined ? { exact: match.exact } : match.prefix !== undefined ? { prefix: match.prefix } : { safe_regex: { regex: match.regex } };
 
 /** One policy match as an Envoy RouteMatch (a path is required: `/` when the match names none). */
 export function envoyRouteMatch(match: HttpMatch): Json {
   const uri = match.uri;
-  const path = uri?.exact !== undefined ? { path: uri.exact } : uri?.prefix !== undefined ? { prefix: uri.prefix } : uri?.regex !== undefined ? { safe_regex: { regex: uri.regex } } : { prefix: '/' };
+  const path =
+    uri?.exact !== undefined
+      ? { path: uri.exact }
+      : uri?.prefix !== undefined
+        ? { prefix: uri.prefix }
+        : uri?.regex !== undefined
+          ? { safe_regex: { regex: uri.regex } }
+          : { prefix: '/' };
   const headers = [
     ...(match.method ? [{ name: ':method', string_match: stringMatcher(match.method) }] : []),
     ...Object.entries(match.headers ?? {}).map(([name, value]) => ({ name, string_match: stringMatcher(value) })),
@@ -49,7 +57,9 @@ function applied(upstream: string, route: HttpRoute, base: DefaultEnvoyRoute, re
   const { cluster: _whole, ...rest } = base.route;
   const targets = route.route;
   const action: Json = {
-    ...(targets.length === 1 ? { cluster: clusterOf(upstream, targets[0]?.destination.subset) } : { weighted_clusters: { clusters: targets.map((target) => ({ name: clusterOf(upstream, target.destination.subset), weight: target.weight ?? 0 })) } }),
+    ...(targets.length === 1
+      ? { cluster: clusterOf(upstream, targets[0]?.destination.subset) }
+      : { weighted_clusters: { clusters: targets.map((target) => ({ name: clusterOf(upstream, target.destination.subset), weight: target.weight ?? 0 })) } }),
     ...rest,
     ...(route.timeout !== undefined ? { timeout: protoDuration(route.timeout) } : {}),
     retry_policy: {
@@ -59,7 +69,13 @@ function applied(upstream: string, route: HttpRoute, base: DefaultEnvoyRoute, re
       ...(route.retries?.perTryTimeout !== undefined ? { per_try_timeout: protoDuration(route.retries.perTryTimeout) } : {}),
     },
     // Fire and forget, as Envoy mirrors: the shadow's answer never reaches the caller.
-    ...(route.mirror ? { request_mirror_policies: [{ cluster: clusterOf(upstream, route.mirror.subset), runtime_fraction: { default_value: fractionalPercent(route.mirrorPercentage?.value ?? 100) } }] } : {}),
+    ...(route.mirror
+      ? {
+          request_mirror_policies: [
+            { cluster: clusterOf(upstream, route.mirror.subset), runtime_fraction: { default_value: fractionalPercent(route.mirrorPercentage?.value ?? 100) } },
+          ],
+        }
+      : {}),
   };
   return { route: action, ...(route.fault ? { typed_per_filter_config: { [FAULT_FILTER]: faultFilterConfig(route.fault) } } : {}) };
 }
@@ -83,7 +99,13 @@ export function envoyPolicyRoutes(upstream: string, policy: TrafficPolicy | unde
     ),
   );
   const catchAll = catchAllRoute(policy);
-  const tail = catchAll ? defaults.map((base) => ({ name: `${routeName(policy, catchAll)}-${base.name}`, match: base.match, ...applied(upstream, catchAll, base, base.route.retry_policy.retry_on) })) : defaults;
+  const tail = catchAll
+    ? defaults.map((base) => ({
+        name: `${routeName(policy, catchAll)}-${base.name}`,
+        match: base.match,
+        ...applied(upstream, catchAll, base, base.route.retry_policy.retry_on),
+      }))
+    : defaults;
   return [...matched, ...tail];
 }
 
@@ -100,5 +122,7 @@ export function routedSubsets(policy: TrafficPolicy | undefined): string[] {
  */
 export function routesToWholeUpstream(policy: TrafficPolicy | undefined): boolean {
   if (!policy || !catchAllRoute(policy)) return true;
-  return policy.spec.http.some((route) => route.route.some((target) => target.destination.subset === undefined) || (route.mirror !== undefined && route.mirror.subset === undefined));
+  return policy.spec.http.some(
+    (route) => route.route.some((target) => target.destination.subset === undefined) || (route.mirror !== undefined && route.mirror.subset === undefined),
+  );
 }

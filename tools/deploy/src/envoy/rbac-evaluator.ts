@@ -34,11 +34,14 @@ export function evaluateInbound(hcm: HcmPathSettings, filters: readonly Node[], 
     path = normalized.path;
   }
   if (hcm.merge_slashes) path = path.replace(/\/{2,}/g, '/');
-  if ((hcm.path_with_escaped_slashes_action ?? 'KEEP_UNCHANGED') !== 'KEEP_UNCHANGED') throw new Error(`path_with_escaped_slashes_action ${hcm.path_with_escaped_slashes_action} is not modeled`);
+  if ((hcm.path_with_escaped_slashes_action ?? 'KEEP_UNCHANGED') !== 'KEEP_UNCHANGED')
+    throw new Error(`path_with_escaped_slashes_action ${hcm.path_with_escaped_slashes_action} is not modeled`);
   const seen = { ...request, path };
   for (const filter of filters) {
-    const { rules } = (filter['typed_config'] as { rules: { action: 'ALLOW' | 'DENY'; policies: Record<string, { permissions: Node[]; principals: Node[] }> } });
-    const matched = Object.values(rules.policies).some((policy) => policy.permissions.some((p) => permission(p, seen)) && policy.principals.some((p) => principal(p, seen)));
+    const { rules } = filter['typed_config'] as { rules: { action: 'ALLOW' | 'DENY'; policies: Record<string, { permissions: Node[]; principals: Node[] }> } };
+    const matched = Object.values(rules.policies).some(
+      (policy) => policy.permissions.some((p) => permission(p, seen)) && policy.principals.some((p) => principal(p, seen)),
+    );
     if (rules.action === 'DENY' ? matched : !matched) return 'deny';
   }
   return 'allow';
@@ -62,7 +65,7 @@ function permission(node: Node, request: EnvoyRequest): boolean {
       // Envoy's PathMatcher compares the path without query and fragment.
       return stringMatches((value as { path: Node }).path, pathForMatching(request.path));
     case 'uri_template':
-      return uriTemplateMatches(((value as { typed_config: { path_template: string } }).typed_config).path_template, pathForMatching(request.path));
+      return uriTemplateMatches((value as { typed_config: { path_template: string } }).typed_config.path_template, pathForMatching(request.path));
     default:
       throw new Error(`permission ${kind} is not modeled`);
   }
@@ -116,11 +119,14 @@ function stringMatches(matcher: Node, value: string): boolean {
  */
 function uriTemplateMatches(template: string, path: string): boolean {
   const pchar = "[a-zA-Z0-9\\-._~%!$&'()+,;:@=]";
-  const segments = template.slice(1).split('/').map((segment) => {
-    if (segment === '**') return `(?:${pchar}|/)*`;
-    if (segment === '*') return `${pchar}+`;
-    if (segment.includes('*') || segment.includes('{')) throw new Error(`uri_template segment ${segment} is not modeled`);
-    return segment.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  });
+  const segments = template
+    .slice(1)
+    .split('/')
+    .map((segment) => {
+      if (segment === '**') return `(?:${pchar}|/)*`;
+      if (segment === '*') return `${pchar}+`;
+      if (segment.includes('*') || segment.includes('{')) throw new Error(`uri_template segment ${segment} is not modeled`);
+      return segment.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    });
   return new RegExp(`^/${segments.join('/')}$`).test(path);
 }

@@ -1,4 +1,13 @@
-import { type AuthorizationOperation, type AuthorizationPolicy, type AuthorizationSource, envoyPathTemplate, isPathTemplate, namespaceRegexSource, quoteRegex, stringMatchKind } from '@meshmart/mesh/tools';
+import {
+  type AuthorizationOperation,
+  type AuthorizationPolicy,
+  type AuthorizationSource,
+  envoyPathTemplate,
+  isPathTemplate,
+  namespaceRegexSource,
+  quoteRegex,
+  stringMatchKind,
+} from '@meshmart/mesh/tools';
 
 /**
  * The library's AuthorizationPolicies as the Envoy RBAC filters Istio generates from them
@@ -32,18 +41,31 @@ function rbacFilter(action: 'ALLOW' | 'DENY', policies: readonly AuthorizationPo
 }
 
 function permissionOf(operation: AuthorizationOperation): object {
-  const conditions = [...field(operation.methods, operation.notMethods, methodMatcher, 'or_rules', 'not_rule'), ...field(operation.paths, operation.notPaths, pathMatcher, 'or_rules', 'not_rule')];
+  const conditions = [
+    ...field(operation.methods, operation.notMethods, methodMatcher, 'or_rules', 'not_rule'),
+    ...field(operation.paths, operation.notPaths, pathMatcher, 'or_rules', 'not_rule'),
+  ];
   return all(conditions, 'and_rules');
 }
 
 function principalOf(source: AuthorizationSource): object {
-  const conditions = [...field(source.principals, source.notPrincipals, principalMatcher, 'or_ids', 'not_id'), ...field(source.namespaces, source.notNamespaces, namespaceMatcher, 'or_ids', 'not_id')];
+  const conditions = [
+    ...field(source.principals, source.notPrincipals, principalMatcher, 'or_ids', 'not_id'),
+    ...field(source.namespaces, source.notNamespaces, namespaceMatcher, 'or_ids', 'not_id'),
+  ];
   return all(conditions, 'and_ids');
 }
 
 /** One field: an OR of its values, and NOT(an OR of its `not*` values); empty lists are not given. */
-function field(values: readonly string[] | undefined, notValues: readonly string[] | undefined, matcher: (value: string) => object, or: 'or_rules' | 'or_ids', not: 'not_rule' | 'not_id'): object[] {
-  const some = (list: readonly string[]) => (list.length === 1 ? matcher(list[0] as string) : { [or]: { [or === 'or_rules' ? 'rules' : 'ids']: list.map(matcher) } });
+function field(
+  values: readonly string[] | undefined,
+  notValues: readonly string[] | undefined,
+  matcher: (value: string) => object,
+  or: 'or_rules' | 'or_ids',
+  not: 'not_rule' | 'not_id',
+): object[] {
+  const some = (list: readonly string[]) =>
+    list.length === 1 ? matcher(list[0] as string) : { [or]: { [or === 'or_rules' ? 'rules' : 'ids']: list.map(matcher) } };
   return [...(values?.length ? [some(values)] : []), ...(notValues?.length ? [{ [not]: some(notValues) }] : [])];
 }
 
@@ -73,7 +95,15 @@ function methodMatcher(method: string): object {
 
 function pathMatcher(path: string): object {
   if (isPathTemplate(path)) {
-    return { uri_template: { name: 'uri-template', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig', path_template: envoyPathTemplate(path) } } };
+    return {
+      uri_template: {
+        name: 'uri-template',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig',
+          path_template: envoyPathTemplate(path),
+        },
+      },
+    };
   }
   return { url_path: { path: stringMatcher(path) } };
 }

@@ -23,7 +23,9 @@ export function istioDestinationRuleParts(policy: TrafficPolicy | undefined, fil
   if (!policy) return {};
   const locality = policy.spec.trafficPolicy?.locality;
   if (locality?.enabled && locality.overprovisioningFactor !== ISTIO_OVERPROVISIONING_FACTOR) {
-    throw new Error(`${file}: spec.trafficPolicy.locality.overprovisioningFactor: Istio keeps Envoy's ${ISTIO_OVERPROVISIONING_FACTOR} (no DestinationRule field sets it); ${locality.overprovisioningFactor} cannot be rendered for Istio`);
+    throw new Error(
+      `${file}: spec.trafficPolicy.locality.overprovisioningFactor: Istio keeps Envoy's ${ISTIO_OVERPROVISIONING_FACTOR} (no DestinationRule field sets it); ${locality.overprovisioningFactor} cannot be rendered for Istio`,
+    );
   }
   return {
     ...(policy.spec.subsets.length > 0 ? { subsets: policy.spec.subsets.map((subset) => ({ name: subset.name, labels: subset.labels })) } : {}),
@@ -31,7 +33,8 @@ export function istioDestinationRuleParts(policy: TrafficPolicy | undefined, fil
   };
 }
 
-const stringMatch = (match: StringMatch): Json => (match.exact !== undefined ? { exact: match.exact } : match.prefix !== undefined ? { prefix: match.prefix } : { regex: match.regex });
+const stringMatch = (match: StringMatch): Json =>
+  match.exact !== undefined ? { exact: match.exact } : match.prefix !== undefined ? { prefix: match.prefix } : { regex: match.regex };
 
 function istioMatch(match: HttpMatch): Json {
   return {
@@ -46,11 +49,16 @@ function istioMatch(match: HttpMatch): Json {
 function routeAction(route: HttpRoute, destinationOf: (subset?: string) => Json): Json {
   const several = route.route.length > 1;
   return {
-    route: route.route.map((target) => ({ destination: destinationOf(target.destination.subset), ...(several || target.weight !== undefined ? { weight: target.weight ?? 100 } : {}) })),
+    route: route.route.map((target) => ({
+      destination: destinationOf(target.destination.subset),
+      ...(several || target.weight !== undefined ? { weight: target.weight ?? 100 } : {}),
+    })),
     ...(route.fault
       ? {
           fault: {
-            ...(route.fault.delay ? { delay: { fixedDelay: protoDuration(route.fault.delay.fixedDelay), percentage: { value: route.fault.delay.percentage.value } } } : {}),
+            ...(route.fault.delay
+              ? { delay: { fixedDelay: protoDuration(route.fault.delay.fixedDelay), percentage: { value: route.fault.delay.percentage.value } } }
+              : {}),
             ...(route.fault.abort ? { abort: { httpStatus: route.fault.abort.httpStatus, percentage: { value: route.fault.abort.percentage.value } } } : {}),
           },
         }

@@ -8,7 +8,10 @@ const policy = toIstioAuthorizationPolicy(
     workload: 'payment-service',
     rules: [
       { from: [{ source: { principals: ['cluster.local/ns/meshmart/sa/order-service'] } }], to: [{ operation: { methods: ['POST'], paths: ['/payments'] } }] },
-      { from: [{ source: { principals: ['cluster.local/ns/meshmart/sa/order-service', 'cluster.local/ns/meshmart/sa/operator'] } }], to: [{ operation: { methods: ['GET'], paths: ['/payments/{*}'] } }] },
+      {
+        from: [{ source: { principals: ['cluster.local/ns/meshmart/sa/order-service', 'cluster.local/ns/meshmart/sa/operator'] } }],
+        to: [{ operation: { methods: ['GET'], paths: ['/payments/{*}'] } }],
+      },
     ],
   },
   'meshmart',
@@ -47,8 +50,14 @@ describe("the routes' @AllowFrom as Linkerd policy resources", () => {
       'AuthorizationPolicy/payment-service-probes-and-metrics',
     ]);
     expect(objects[2]?.spec).toEqual({ identities: ['order-service.meshmart.serviceaccount.identity.linkerd.cluster.local'] });
-    expect(objects[4]?.spec).toEqual({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payment-service' }], rules: [{ matches: [{ path: { type: 'RegularExpression', value: '^/payments/[^/]+$' }, method: 'GET' }] }] });
-    expect(objects[6]?.spec).toEqual({ targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'payment-service-allow-1' }, requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'payment-service-allow-1' }] });
+    expect(objects[4]?.spec).toEqual({
+      parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payment-service' }],
+      rules: [{ matches: [{ path: { type: 'RegularExpression', value: '^/payments/[^/]+$' }, method: 'GET' }] }],
+    });
+    expect(objects[6]?.spec).toEqual({
+      targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'payment-service-allow-1' },
+      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'payment-service-allow-1' }],
+    });
     expect((await Promise.all(objects.map(schemaProblems))).flat()).toEqual([]);
   });
 

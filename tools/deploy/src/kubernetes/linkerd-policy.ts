@@ -25,7 +25,14 @@ export function linkerdIdentity(principal: string): string {
 
 /** An Istio operation path (exact, `/docs/*` prefix, `/orders/{*}` template) as a Gateway API path match. */
 export function gatewayPath(path: string): Json {
-  if (path.includes('{')) return { type: 'RegularExpression', value: `^${path.split(/\{\*\*?\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$` };
+  if (path.includes('{'))
+    return {
+      type: 'RegularExpression',
+      value: `^${path
+        .split(/\{\*\*?\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]+')}$`,
+    };
   if (path.endsWith('*')) return { type: 'RegularExpression', value: `^${path.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*$` };
   return { type: 'Exact', value: path };
 }
@@ -57,9 +64,15 @@ function matchesOf(rule: Rule, where: string): Json[] {
  * unauthenticated clients. Reference: https://linkerd.io/2/reference/authorization-policy/
  */
 export function linkerdPolicyManifests(policy: IstioAuthorizationPolicy, workload: string): object[] {
-  if (policy.spec.action !== 'ALLOW') throw new Error(`AuthorizationPolicy ${policy.metadata.name}: Linkerd authorizes, it has no ${policy.spec.action} policies`);
+  if (policy.spec.action !== 'ALLOW')
+    throw new Error(`AuthorizationPolicy ${policy.metadata.name}: Linkerd authorizes, it has no ${policy.spec.action} policies`);
   const metadata = (name: string) => ({ name, namespace: NAMESPACE, labels: labels(workload) });
-  const server = { apiVersion: `${LINKERD_POLICY}/v1beta3`, kind: 'Server', metadata: metadata(workload), spec: { podSelector: { matchLabels: { app: workload } }, port: 'http', proxyProtocol: 'HTTP/1' } };
+  const server = {
+    apiVersion: `${LINKERD_POLICY}/v1beta3`,
+    kind: 'Server',
+    metadata: metadata(workload),
+    spec: { podSelector: { matchLabels: { app: workload } }, port: 'http', proxyProtocol: 'HTTP/1' },
+  };
   const inboundRoute = (name: string, matches: Json[]) => ({
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -70,7 +83,10 @@ export function linkerdPolicyManifests(policy: IstioAuthorizationPolicy, workloa
     apiVersion: `${LINKERD_POLICY}/v1alpha1`,
     kind: 'AuthorizationPolicy',
     metadata: metadata(name),
-    spec: { targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }, requiredAuthenticationRefs: [{ group: LINKERD_POLICY, ...authentication }] },
+    spec: {
+      targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name },
+      requiredAuthenticationRefs: [{ group: LINKERD_POLICY, ...authentication }],
+    },
   });
   const objects: object[] = [server];
   policy.spec.rules.forEach((rule, index) => {
@@ -78,14 +94,27 @@ export function linkerdPolicyManifests(policy: IstioAuthorizationPolicy, workloa
     const where = `AuthorizationPolicy ${policy.metadata.name} rule ${index}`;
     objects.push(
       inboundRoute(name, matchesOf(rule, where)),
-      { apiVersion: `${LINKERD_POLICY}/v1alpha1`, kind: 'MeshTLSAuthentication', metadata: metadata(name), spec: { identities: [...new Set(principalsOf(rule, where).map(linkerdIdentity))] } },
+      {
+        apiVersion: `${LINKERD_POLICY}/v1alpha1`,
+        kind: 'MeshTLSAuthentication',
+        metadata: metadata(name),
+        spec: { identities: [...new Set(principalsOf(rule, where).map(linkerdIdentity))] },
+      },
       authorization(name, { kind: 'MeshTLSAuthentication', name }),
     );
   });
   const probes = `${workload}-probes-and-metrics`;
   objects.push(
-    inboundRoute(probes, UNMESHED_READ_PATHS.map((path) => ({ path: { type: 'Exact', value: path }, method: 'GET' }))),
-    { apiVersion: `${LINKERD_POLICY}/v1alpha1`, kind: 'NetworkAuthentication', metadata: metadata(probes), spec: { networks: [{ cidr: '0.0.0.0/0' }, { cidr: '::/0' }] } },
+    inboundRoute(
+      probes,
+      UNMESHED_READ_PATHS.map((path) => ({ path: { type: 'Exact', value: path }, method: 'GET' })),
+    ),
+    {
+      apiVersion: `${LINKERD_POLICY}/v1alpha1`,
+      kind: 'NetworkAuthentication',
+      metadata: metadata(probes),
+      spec: { networks: [{ cidr: '0.0.0.0/0' }, { cidr: '::/0' }] },
+    },
     authorization(probes, { kind: 'NetworkAuthentication', name: probes }),
   );
   return objects;

@@ -1,6 +1,16 @@
 import type { HttpMatch, HttpRoute, StringMatch, TrafficPolicy } from '@meshmart/mesh/tools';
 import { NAMESPACE, callPolicy, type WorkloadDeployment } from '../platform/platform';
-import { catchAllRoute, gatewayDuration, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_METHOD_MATCH, IDEMPOTENT_METHODS, matchedRoutes, retryClasses, routeName, subsetHostName } from '../traffic/policy-units';
+import {
+  catchAllRoute,
+  gatewayDuration,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_METHOD_MATCH,
+  IDEMPOTENT_METHODS,
+  matchedRoutes,
+  retryClasses,
+  routeName,
+  subsetHostName,
+} from '../traffic/policy-units';
 import { SERVICE_PORT } from './workload-manifests';
 
 type Json = Record<string, unknown>;
@@ -8,17 +18,30 @@ const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
 /** What the Linkerd variant cannot say of a policy: Linkerd injects no faults, mirrors nothing and has no zone failover of its own. */
 export function linkerdUnsupported(policy: TrafficPolicy | undefined, file: string): string[] {
-  const locality = policy?.spec.trafficPolicy?.locality?.enabled ? [`${file}: spec.trafficPolicy.locality: Linkerd balances by latency (EWMA), with no zone priorities; the Linkerd variant leaves it out`] : [];
-  return [...locality, ...(policy?.spec.http ?? []).flatMap((route, index) => [
-    ...(route.fault ? [`${file}: spec.http[${index}].fault: Linkerd injects no faults; the Linkerd variant leaves it out`] : []),
-    ...(route.mirror ? [`${file}: spec.http[${index}].mirror: Linkerd mirrors nothing; the Linkerd variant leaves it out`] : []),
-  ])];
+  const locality = policy?.spec.trafficPolicy?.locality?.enabled
+    ? [`${file}: spec.trafficPolicy.locality: Linkerd balances by latency (EWMA), with no zone priorities; the Linkerd variant leaves it out`]
+    : [];
+  return [
+    ...locality,
+    ...(policy?.spec.http ?? []).flatMap((route, index) => [
+      ...(route.fault ? [`${file}: spec.http[${index}].fault: Linkerd injects no faults; the Linkerd variant leaves it out`] : []),
+      ...(route.mirror ? [`${file}: spec.http[${index}].mirror: Linkerd mirrors nothing; the Linkerd variant leaves it out`] : []),
+    ]),
+  ];
 }
 
 /** Gateway API's header/path matches have Exact and RegularExpression: a prefix becomes an anchored regex. */
 const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const headerMatch = (name: string, match: StringMatch) => (match.exact !== undefined ? { type: 'Exact', name, value: match.exact } : { type: 'RegularExpression', name, value: match.prefix !== undefined ? `^${quote(match.prefix)}.*` : `^(?:${match.regex ?? ''})$` });
-const pathMatch = (match: StringMatch) => (match.exact !== undefined ? { type: 'Exact', value: match.exact } : match.prefix !== undefined ? { type: 'PathPrefix', value: match.prefix } : { type: 'RegularExpression', value: `^(?:${match.regex ?? ''})$` });
+const headerMatch = (name: string, match: StringMatch) =>
+  match.exact !== undefined
+    ? { type: 'Exact', name, value: match.exact }
+    : { type: 'RegularExpression', name, value: match.prefix !== undefined ? `^${quote(match.prefix)}.*` : `^(?:${match.regex ?? ''})$` };
+const pathMatch = (match: StringMatch) =>
+  match.exact !== undefined
+    ? { type: 'Exact', value: match.exact }
+    : match.prefix !== undefined
+      ? { type: 'PathPrefix', value: match.prefix }
+      : { type: 'RegularExpression', value: `^(?:${match.regex ?? ''})$` };
 
 /**
  * One policy match as HTTPRouteMatches: Gateway API names one exact method per match, so the
@@ -58,7 +81,13 @@ export function linkerdTrafficManifests(workload: WorkloadDeployment, policy: Tr
   const name = workload.name;
   const labels = { app: name, 'app.kubernetes.io/part-of': 'meshmart' };
   const backends = (route: HttpRoute | undefined) =>
-    route ? route.route.map((target) => ({ name: target.destination.subset ? subsetHostName(name, target.destination.subset) : name, port: SERVICE_PORT, weight: target.weight ?? 100 })) : [{ name, port: SERVICE_PORT }];
+    route
+      ? route.route.map((target) => ({
+          name: target.destination.subset ? subsetHostName(name, target.destination.subset) : name,
+          port: SERVICE_PORT,
+          weight: target.weight ?? 100,
+        }))
+      : [{ name, port: SERVICE_PORT }];
   const httpRoute = (routeName: string, matches: Json[], route: HttpRoute | undefined, retry5xx: boolean) => ({
     apiVersion: GATEWAY_API,
     kind: 'HTTPRoute',
@@ -69,7 +98,10 @@ export function linkerdTrafficManifests(workload: WorkloadDeployment, policy: Tr
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: subsetHostName(name, subset.name), namespace: NAMESPACE, labels },
-    spec: { selector: { app: name, ...subset.labels }, ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+    spec: {
+      selector: { app: name, ...subset.labels },
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
+    },
   }));
   const matched = policy
     ? matchedRoutes(policy).flatMap((route) => {
@@ -77,15 +109,30 @@ export function linkerdTrafficManifests(workload: WorkloadDeployment, policy: Tr
         // Checked on the policy's own matches, so an error names the field the file has.
         (route.match ?? []).forEach((match, at) => gatewayMatches(match, file, `spec.http[${index}].match[${at}]`));
         return retryClasses(route.match ?? []).map((retryClass) =>
-          httpRoute(`${routeName(policy, route)}${retryClass.suffix}`, retryClass.match.flatMap((match) => gatewayMatches(match, file, `spec.http[${index}].match`)), route, retryClass.retryOn === 'idempotent'),
+          httpRoute(
+            `${routeName(policy, route)}${retryClass.suffix}`,
+            retryClass.match.flatMap((match) => gatewayMatches(match, file, `spec.http[${index}].match`)),
+            route,
+            retryClass.retryOn === 'idempotent',
+          ),
         );
       })
     : [];
   const catchAll = catchAllRoute(policy);
   const prefix = catchAll && policy ? `${routeName(policy, catchAll)}-` : '';
   const defaults = [
-    httpRoute(`${prefix}idempotent-method`, IDEMPOTENT_METHODS.map((method) => ({ path: { type: 'PathPrefix', value: '/' }, method })), catchAll, true),
-    httpRoute(`${prefix}idempotency-key`, [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: IDEMPOTENCY_KEY_HEADER, value: '.+' }] }], catchAll, true),
+    httpRoute(
+      `${prefix}idempotent-method`,
+      IDEMPOTENT_METHODS.map((method) => ({ path: { type: 'PathPrefix', value: '/' }, method })),
+      catchAll,
+      true,
+    ),
+    httpRoute(
+      `${prefix}idempotency-key`,
+      [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: IDEMPOTENCY_KEY_HEADER, value: '.+' }] }],
+      catchAll,
+      true,
+    ),
     httpRoute(`${prefix}other`, [{ path: { type: 'PathPrefix', value: '/' } }], catchAll, false),
   ];
   return [...subsets, ...matched, ...defaults];

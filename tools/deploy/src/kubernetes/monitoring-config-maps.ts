@@ -18,7 +18,12 @@ export const monitoringSources = [
 export function monitoringConfigMaps(workspaceRoot: string): object[] {
   return monitoringSources.map(({ name, dir, pattern }) => {
     const folder = join(workspaceRoot, dir);
-    const files = existsSync(folder) ? readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isFile() && pattern.test(entry.name)).map((entry) => entry.name).sort() : [];
+    const files = existsSync(folder)
+      ? readdirSync(folder, { withFileTypes: true })
+          .filter((entry) => entry.isFile() && pattern.test(entry.name))
+          .map((entry) => entry.name)
+          .sort()
+      : [];
     return {
       apiVersion: 'v1',
       kind: 'ConfigMap',

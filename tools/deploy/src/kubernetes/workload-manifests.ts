@@ -73,59 +73,66 @@ interface DeploymentShape {
 
 function deploymentOf(workload: WorkloadDeployment, version: string, deployment: DeploymentShape): object {
   const name = workload.name;
-  const secretEnv = [...(workload.persistence ? (['DATABASE_URL'] as const) : []), ...(workload.edge ? (['GATEWAY_JWT_SECRET'] as const) : [])].map((variable) => ({
-    name: variable,
-    valueFrom: { secretKeyRef: secretRefs[variable] },
-  }));
+  const secretEnv = [...(workload.persistence ? (['DATABASE_URL'] as const) : []), ...(workload.edge ? (['GATEWAY_JWT_SECRET'] as const) : [])].map(
+    (variable) => ({
+      name: variable,
+      valueFrom: { secretKeyRef: secretRefs[variable] },
+    }),
+  );
   const env = [...secretEnv, ...(deployment.podVersion !== version ? [{ name: 'MESH_VERSION', value: deployment.podVersion }] : [])];
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: 'http' }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+    httpGet: { path, port: 'http' },
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds: 2,
+  });
   return {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: deployment.name, namespace: NAMESPACE, labels: labels(name) },
-      spec: {
-        replicas: deployment.replicas,
-        selector: { matchLabels: { app: name, version: deployment.podVersion } },
-        template: {
-          metadata: {
-            labels: { ...labels(name), version: deployment.podVersion },
-            // Under STRICT mTLS and allow-nothing, neither the kubelet nor Prometheus (no mesh
-            // identity) may pass the sidecar: Istio's agent serves both on 15020, a port its
-            // iptables never send to the sidecar. It answers the probes, rewritten to
-            // /app-health/<container>/*, by calling the app on loopback, and merges the app's
-            // /metrics (prometheus.io/*) with the sidecar's stats. Said here, not left to the
-            // mesh's install options. check:deploy proves both stay reachable.
-            annotations: {
-              ...workloadAccessAnnotations,
-              'prometheus.io/scrape': 'true',
-              'prometheus.io/port': String(workload.port),
-              'prometheus.io/path': '/metrics',
-            },
-          },
-          spec: {
-            serviceAccountName: name,
-            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-            terminationGracePeriodSeconds: 30,
-            containers: [
-              {
-                name,
-                image: imageOf(name, version),
-                ports: [{ name: 'http', containerPort: workload.port, protocol: 'TCP' }],
-                envFrom: [{ configMapRef: { name: `${name}-config` } }, ...(workload.persistence ? [{ configMapRef: { name: PLATFORM_CONFIG_MAP } }] : [])],
-                ...(env.length > 0 ? { env } : {}),
-                startupProbe: probe('/health', 2, 30),
-                livenessProbe: probe('/health', 10, 3),
-                readinessProbe: probe('/health/ready', 5, 3),
-                resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: deployment.name, namespace: NAMESPACE, labels: labels(name) },
+    spec: {
+      replicas: deployment.replicas,
+      selector: { matchLabels: { app: name, version: deployment.podVersion } },
+      template: {
+        metadata: {
+          labels: { ...labels(name), version: deployment.podVersion },
+          // Under STRICT mTLS and allow-nothing, neither the kubelet nor Prometheus (no mesh
+          // identity) may pass the sidecar: Istio's agent serves both on 15020, a port its
+          // iptables never send to the sidecar. It answers the probes, rewritten to
+          // /app-health/<container>/*, by calling the app on loopback, and merges the app's
+          // /metrics (prometheus.io/*) with the sidecar's stats. Said here, not left to the
+          // mesh's install options. check:deploy proves both stay reachable.
+          annotations: {
+            ...workloadAccessAnnotations,
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(workload.port),
+            'prometheus.io/path': '/metrics',
           },
         },
+        spec: {
+          serviceAccountName: name,
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name,
+              image: imageOf(name, version),
+              ports: [{ name: 'http', containerPort: workload.port, protocol: 'TCP' }],
+              envFrom: [{ configMapRef: { name: `${name}-config` } }, ...(workload.persistence ? [{ configMapRef: { name: PLATFORM_CONFIG_MAP } }] : [])],
+              ...(env.length > 0 ? { env } : {}),
+              startupProbe: probe('/health', 2, 30),
+              livenessProbe: probe('/health', 10, 3),
+              readinessProbe: probe('/health/ready', 5, 3),
+              resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
       },
-    };
+    },
+  };
 }
 
 /**
@@ -171,7 +178,12 @@ export function trafficManifests(workload: WorkloadDeployment, policy?: TrafficP
           loadBalancer: { simple: workload.balancer, ...(localityLbSetting ? { localityLbSetting } : {}) },
           connectionPool: {
             tcp: { maxConnections: connectionPolicy.maxConnections, connectTimeout: `${connectionPolicy.connectTimeoutSeconds}s` },
-            http: { http1MaxPendingRequests: connectionPolicy.maxPendingRequests, http2MaxRequests: connectionPolicy.maxRequests, maxRequestsPerConnection: 0, maxRetries: connectionPolicy.maxRetries },
+            http: {
+              http1MaxPendingRequests: connectionPolicy.maxPendingRequests,
+              http2MaxRequests: connectionPolicy.maxRequests,
+              maxRequestsPerConnection: 0,
+              maxRetries: connectionPolicy.maxRetries,
+            },
           },
           outlierDetection: {
             consecutive5xxErrors: outlierPolicy.consecutiveErrors,

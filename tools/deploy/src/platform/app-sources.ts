@@ -30,7 +30,10 @@ export class AppSources {
    */
   async workloadDescriptors(): Promise<WorkloadDescriptor[]> {
     const appsDir = join(this.workspaceRoot, 'apps');
-    const apps = readdirSync(appsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    const apps = readdirSync(appsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
     const descriptors: WorkloadDescriptor[] = [];
     for (const app of apps) {
       const file = join(this.sourceDir(app), WORKLOAD_FILE);
@@ -56,7 +59,9 @@ export class AppSources {
   async configSchemas(app: string): Promise<Map<string, z.ZodType>> {
     const dir = this.sourceDir(app);
     const schemas = new Map<string, z.ZodType>();
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('-config.ts')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((name) => name.endsWith('-config.ts'))
+      .sort()) {
       const module = (await import(join(dir, file))) as Record<string, unknown>;
       for (const [name, value] of Object.entries(module)) if (name.endsWith('ConfigSchema') && isZodSchema(value)) schemas.set(name, value);
     }

@@ -10,7 +10,7 @@ export interface ModuleGraph {
 export function readModuleGraph(root: object): ModuleGraph {
   const graph: ModuleGraph = { modules: new Set(), controllers: new Set() };
   const visit = (entry: unknown): void => {
-    if (!entry || typeof entry !== 'object' && typeof entry !== 'function') return;
+    if (!entry || (typeof entry !== 'object' && typeof entry !== 'function')) return;
     const dynamic = entry as Partial<DynamicModule>;
     const moduleClass = typeof entry === 'function' ? entry : dynamic.module;
     if (!moduleClass || graph.modules.has(entry)) return;

@@ -22,7 +22,11 @@ const { timeouts, retries, outlierDetection, connections } = resilienceDefaults;
 const seconds = (ms: number) => ms / 1_000;
 
 /** Per upstream call: the route timeout and the retries of idempotent calls, the library's `resilienceDefaults`. */
-export const callPolicy = { timeoutSeconds: seconds(timeouts.callMs), idempotentAttempts: retries.attempts, perTryTimeoutSeconds: seconds(timeouts.perTryMs) } as const;
+export const callPolicy = {
+  timeoutSeconds: seconds(timeouts.callMs),
+  idempotentAttempts: retries.attempts,
+  perTryTimeoutSeconds: seconds(timeouts.perTryMs),
+} as const;
 
 /** Outlier detection as the library does it (`resilienceDefaults.outlierDetection`). */
 export const outlierPolicy = {
@@ -94,9 +98,11 @@ export function deploymentOf(descriptor: WorkloadDescriptor): WorkloadDeployment
 
 /** The descriptor's database must be the one the app's PersistenceModule opens (DATABASE_NAME unset): the deployments set none. */
 export function persistenceProblem(descriptor: WorkloadDescriptor, persistence: boolean): string | undefined {
-  if (persistence && descriptor.database === undefined) return `its AppModule imports PersistenceModule, so the descriptor names its database (${defaultDatabaseName(descriptor.name)})`;
+  if (persistence && descriptor.database === undefined)
+    return `its AppModule imports PersistenceModule, so the descriptor names its database (${defaultDatabaseName(descriptor.name)})`;
   if (!persistence && descriptor.database !== undefined) return `database ${descriptor.database}, but its AppModule imports no PersistenceModule`;
-  if (persistence && descriptor.database !== defaultDatabaseName(descriptor.name)) return `database ${String(descriptor.database)}, but PersistenceModule opens ${defaultDatabaseName(descriptor.name)}`;
+  if (persistence && descriptor.database !== defaultDatabaseName(descriptor.name))
+    return `database ${String(descriptor.database)}, but PersistenceModule opens ${defaultDatabaseName(descriptor.name)}`;
   return undefined;
 }
 

@@ -38,10 +38,18 @@ function composeView(): ProxyView {
 
 /** payment-service's DestinationRule as the Envoy cluster Istio makes of it, and its VirtualService's default route. */
 function istioView(): ProxyView {
-  const [rule, service] = trafficManifests(paymentService) as [{ spec: { trafficPolicy: Json } }, { spec: { http: { name: string; timeout: string; retries: Json }[] } }];
+  const [rule, service] = trafficManifests(paymentService) as [
+    { spec: { trafficPolicy: Json } },
+    { spec: { http: { name: string; timeout: string; retries: Json }[] } },
+  ];
   const route = service.spec.http.find((candidate) => candidate.name === 'idempotent-method');
   if (!route) throw new Error('no idempotent-method route');
-  return { cluster: istioClusterOf(rule.spec.trafficPolicy), routeTimeout: route.timeout, retries: Number(route.retries['attempts']), perTryTimeout: route.retries['perTryTimeout'] };
+  return {
+    cluster: istioClusterOf(rule.spec.trafficPolicy),
+    routeTimeout: route.timeout,
+    retries: Number(route.retries['attempts']),
+    perTryTimeout: route.retries['perTryTimeout'],
+  };
 }
 
 describe.each([

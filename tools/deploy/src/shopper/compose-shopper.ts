@@ -10,7 +10,8 @@ import { MeshHttpsClient, runDemoShopper, seedDemoCatalogue } from '@meshmart/pl
 export async function runComposeShopper(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { gateway: { type: 'string' }, inventory: { type: 'string' }, certs: { type: 'string' } } });
   const jwtSecret = env['GATEWAY_JWT_SECRET'];
-  if (!values.gateway || !values.inventory || !values.certs || !jwtSecret) throw new Error('usage: shop --gateway URL --inventory URL --certs DIR, with GATEWAY_JWT_SECRET set');
+  if (!values.gateway || !values.inventory || !values.certs || !jwtSecret)
+    throw new Error('usage: shop --gateway URL --inventory URL --certs DIR, with GATEWAY_JWT_SECRET set');
   const operator = new MeshHttpsClient(values.certs, operatorIdentity);
   try {
     await seedDemoCatalogue(operator, values.inventory, (line) => console.log(`shopper: ${line}`));

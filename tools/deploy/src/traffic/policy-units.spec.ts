@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fractionalPercent, gatewayDuration, protoDuration, retryClasses } from './policy-units';
 
 describe("a policy's percentages and durations in Envoy's and Gateway API's words", () => {
-  it("maps a percentage onto the coarsest FractionalPercent that holds it exactly", () => {
+  it('maps a percentage onto the coarsest FractionalPercent that holds it exactly', () => {
     expect(fractionalPercent(20)).toEqual({ numerator: 20, denominator: 'HUNDRED' });
     expect(fractionalPercent(0)).toEqual({ numerator: 0, denominator: 'HUNDRED' });
     expect(fractionalPercent(100)).toEqual({ numerator: 100, denominator: 'HUNDRED' });
@@ -22,7 +22,9 @@ describe("a policy's percentages and durations in Envoy's and Gateway API's word
 
 describe("a matched route split into the library's retry classes", () => {
   it('is one class when its matches name idempotent methods only', () => {
-    expect(retryClasses([{ method: { exact: 'GET' } }, { method: { exact: 'DELETE' } }])).toEqual([{ suffix: '', match: [{ method: { exact: 'GET' } }, { method: { exact: 'DELETE' } }], retryOn: 'idempotent' }]);
+    expect(retryClasses([{ method: { exact: 'GET' } }, { method: { exact: 'DELETE' } }])).toEqual([
+      { suffix: '', match: [{ method: { exact: 'GET' } }, { method: { exact: 'DELETE' } }], retryOn: 'idempotent' },
+    ]);
   });
 
   it('narrows a match without a method to the idempotent methods and to keyed calls, then leaves the rest to the safe retries', () => {

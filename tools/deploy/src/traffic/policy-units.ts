@@ -59,8 +59,12 @@ export interface RetryClass {
  */
 export function retryClasses(match: readonly HttpMatch[]): RetryClass[] {
   if (match.length > 0 && match.every(isIdempotentMethod)) return [{ suffix: '', match: [...match], retryOn: 'idempotent' }];
-  const byMethod = match.flatMap((candidate) => (candidate.method === undefined ? [{ ...candidate, method: { ...IDEMPOTENT_METHOD_MATCH } }] : isIdempotentMethod(candidate) ? [candidate] : []));
-  const byKey = match.filter((candidate) => candidate.headers?.[IDEMPOTENCY_KEY_HEADER] === undefined).map((candidate) => ({ ...candidate, headers: { ...candidate.headers, [IDEMPOTENCY_KEY_HEADER]: { regex: '.+' } } }));
+  const byMethod = match.flatMap((candidate) =>
+    candidate.method === undefined ? [{ ...candidate, method: { ...IDEMPOTENT_METHOD_MATCH } }] : isIdempotentMethod(candidate) ? [candidate] : [],
+  );
+  const byKey = match
+    .filter((candidate) => candidate.headers?.[IDEMPOTENCY_KEY_HEADER] === undefined)
+    .map((candidate) => ({ ...candidate, headers: { ...candidate.headers, [IDEMPOTENCY_KEY_HEADER]: { regex: '.+' } } }));
   return [
     ...(byMethod.length > 0 ? [{ suffix: '-idempotent-method', match: byMethod, retryOn: 'idempotent' as const }] : []),
     ...(byKey.length > 0 ? [{ suffix: '-idempotency-key', match: byKey, retryOn: 'idempotent' as const }] : []),

@@ -21,12 +21,22 @@ describe('infra/traffic policy files', () => {
   it("loads the repo's own scenarios: the payment canary and inventory's zones", () => {
     const policies = loadTrafficPolicies(workspaceRoot);
     expect([...policies.keys()].sort()).toEqual(['inventory-service', 'payment-service']);
-    expect(policies.get('payment-service')?.spec.subsets).toEqual([{ name: 'v1', labels: { version: '0.1.0' } }, { name: 'v2', labels: { version: '0.2.0' } }]);
+    expect(policies.get('payment-service')?.spec.subsets).toEqual([
+      { name: 'v1', labels: { version: '0.1.0' } },
+      { name: 'v2', labels: { version: '0.2.0' } },
+    ]);
     expect(policies.get('inventory-service')?.spec.trafficPolicy?.locality).toEqual({ enabled: true, overprovisioningFactor: 140 });
   });
 
   it('names the file and the field of a bad policy', () => {
-    const error = refusal(() => parseTrafficPolicyFile('infra/traffic/payment-service.yaml', policy('  host: payment-service\n  subsets: [{ name: v1, labels: { version: a } }]\n  http:\n    - route: [{ destination: { subset: v1 }, weight: 90 }, { destination: { subset: v1 }, weight: 20 }]\n')));
+    const error = refusal(() =>
+      parseTrafficPolicyFile(
+        'infra/traffic/payment-service.yaml',
+        policy(
+          '  host: payment-service\n  subsets: [{ name: v1, labels: { version: a } }]\n  http:\n    - route: [{ destination: { subset: v1 }, weight: 90 }, { destination: { subset: v1 }, weight: 20 }]\n',
+        ),
+      ),
+    );
     expect(error.message).toContain('infra/traffic/payment-service.yaml');
     expect(error.problems).toEqual(['spec.http[0].route: weights must add up to 100 (they add up to 110)']);
   });
@@ -37,7 +47,9 @@ describe('infra/traffic policy files', () => {
   });
 
   it('refuses a host that is no workload, and broken YAML', () => {
-    expect(refusal(() => parseTrafficPolicyFile('x.yaml', policy('  host: billing\n'))).problems).toEqual([expect.stringMatching(/^spec\.host: "billing" is no MeshMart workload/)]);
+    expect(refusal(() => parseTrafficPolicyFile('x.yaml', policy('  host: billing\n'))).problems).toEqual([
+      expect.stringMatching(/^spec\.host: "billing" is no MeshMart workload/),
+    ]);
     expect(refusal(() => parseTrafficPolicyFile('x.yaml', 'spec: [')).problems[0]).toMatch(/^\(yaml\): /);
   });
 

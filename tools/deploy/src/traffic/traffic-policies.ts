@@ -10,7 +10,10 @@ export const TRAFFIC_POLICY_DIR = 'infra/traffic';
 /** A policy file that cannot be rendered: the file and every field at fault. */
 export class InvalidTrafficPolicyFile extends Error {
   override readonly name = 'InvalidTrafficPolicyFile';
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}: invalid traffic policy:\n  ${problems.join('\n  ')}`);
   }
 }
@@ -45,7 +48,9 @@ export function loadTrafficPolicies(workspaceRoot: string, known: readonly strin
   const dir = join(workspaceRoot, TRAFFIC_POLICY_DIR);
   const policies = new Map<string, TrafficPolicy>();
   if (!existsSync(dir)) return policies;
-  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((entry) => entry.endsWith('.yaml'))
+    .sort()) {
     const file = `${TRAFFIC_POLICY_DIR}/${name}`;
     const policy = parseTrafficPolicyFile(file, readFileSync(join(dir, name), 'utf8'), known);
     const host = policy.spec.host;

@@ -20,7 +20,9 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
 async function main(): Promise<void> {
   const certDir = process.env['BARE_CERT_DIR'];
   const identity = certDir ? await WorkloadIdentity.load(workloadFiles(certDir, 'echo-service')) : undefined;
-  const server = identity ? createHttpsServer({ ...mtlsServerOptions(identity), keepAliveTimeout: 60_000 }, answer) : createHttpServer({ keepAliveTimeout: 60_000 }, answer);
+  const server = identity
+    ? createHttpsServer({ ...mtlsServerOptions(identity), keepAliveTimeout: 60_000 }, answer)
+    : createHttpServer({ keepAliveTimeout: 60_000 }, answer);
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;

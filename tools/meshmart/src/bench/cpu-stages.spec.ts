@@ -28,16 +28,54 @@ describe('stageShares', () => {
     const shares = stageShares(
       profileOf([
         // undici below the mesh client is transport, not the mesh's glue
-        { frames: [['call', bench], ['attempt', client], ['request', 'file:///w/node_modules/undici/lib/dispatcher/pool.js']], micros: 40 },
+        {
+          frames: [
+            ['call', bench],
+            ['attempt', client],
+            ['request', 'file:///w/node_modules/undici/lib/dispatcher/pool.js'],
+          ],
+          micros: 40,
+        },
         // a native write on a socket is TLS (every socket of a meshed call is mTLS)
-        { frames: [['attempt', client], ['writeGeneric', 'node:internal/stream_base_commons'], ['writeLatin1String', '']], micros: 20 },
-        { frames: [['execute', client], ['execute', 'file:///w/node_modules/cockatiel/dist/RetryPolicy.js']], micros: 10 },
-        { frames: [['attempt', client], ['record', 'file:///w/libs/mesh/src/telemetry/istio-metrics.ts']], micros: 10 },
+        {
+          frames: [
+            ['attempt', client],
+            ['writeGeneric', 'node:internal/stream_base_commons'],
+            ['writeLatin1String', ''],
+          ],
+          micros: 20,
+        },
+        {
+          frames: [
+            ['execute', client],
+            ['execute', 'file:///w/node_modules/cockatiel/dist/RetryPolicy.js'],
+          ],
+          micros: 10,
+        },
+        {
+          frames: [
+            ['attempt', client],
+            ['record', 'file:///w/libs/mesh/src/telemetry/istio-metrics.ts'],
+          ],
+          micros: 10,
+        },
         // the bench's own loop counts as load only where it runs itself, not where it awaits
         { frames: [['runLoad', 'file:///w/tools/meshmart/src/bench/load.ts']], micros: 10 },
-        { frames: [['runLoad', 'file:///w/tools/meshmart/src/bench/load.ts'], ['runMicrotasks', '']], micros: 10 },
+        {
+          frames: [
+            ['runLoad', 'file:///w/tools/meshmart/src/bench/load.ts'],
+            ['runMicrotasks', ''],
+          ],
+          micros: 10,
+        },
         { frames: [['(idle)', '']], micros: 500 },
-        { frames: [['require', 'node:internal/modules/cjs/loader'], ['compile', client]], micros: 300 },
+        {
+          frames: [
+            ['require', 'node:internal/modules/cjs/loader'],
+            ['compile', client],
+          ],
+          micros: 300,
+        },
       ]),
     );
     expect(shares.transport).toBeCloseTo(0.4);

@@ -8,7 +8,18 @@ export interface CpuProfile {
 }
 
 /** Where a mesh call's CPU goes, in the words of the request's path through a process. */
-export const STAGES = ['TLS', 'transport', 'framework', 'authorization', 'balancing', 'resilience', 'telemetry', 'mesh glue', 'runtime', 'load generator'] as const;
+export const STAGES = [
+  'TLS',
+  'transport',
+  'framework',
+  'authorization',
+  'balancing',
+  'resilience',
+  'telemetry',
+  'mesh glue',
+  'runtime',
+  'load generator',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**

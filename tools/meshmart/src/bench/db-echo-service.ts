@@ -37,7 +37,11 @@ const databaseUrl = process.env['DATABASE_URL'];
 if (!databaseUrl) throw new Error('DATABASE_URL is required: the Postgres the real-work route reads from');
 const mesh = { service: 'db-echo-service' };
 
-@Module({ imports: [MeshModule.forRoot(mesh)], controllers: [DbEchoController], providers: [{ provide: POOL, useValue: new Pool({ connectionString: databaseUrl, max: 8 }) }, PoolLifecycle] })
+@Module({
+  imports: [MeshModule.forRoot(mesh)],
+  controllers: [DbEchoController],
+  providers: [{ provide: POOL, useValue: new Pool({ connectionString: databaseUrl, max: 8 }) }, PoolLifecycle],
+})
 class DbEchoModule {}
 
 runService({ mesh, module: DbEchoModule, defaultPort: 0 }).catch((error: unknown) => {

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const certDir = process.env['BARE_CERT_DIR'];
   if (!certDir) throw new Error('BARE_CERT_DIR is required: the folder of `meshmart certs` with the echo service certificate');
   const identity = await WorkloadIdentity.load(workloadFiles(certDir, 'echo-service'));
-  const app = await NestFactory.create<NestFastifyApplication>(FrameworkEchoModule, new FastifyAdapter({ https: mtlsServerOptions(identity) }), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(FrameworkEchoModule, new FastifyAdapter({ https: mtlsServerOptions(identity) }), {
+    logger: false,
+  });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   console.log(`framework-echo listening on https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);

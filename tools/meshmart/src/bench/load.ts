@@ -49,7 +49,10 @@ export async function runLoad(call: () => Promise<unknown>, options: { concurren
  * latency is measured without the client saturating (what a per-hop cost is about). At most
  * `maxInFlight` calls run at once; a start that would exceed it counts as an error.
  */
-export async function runAtRate(call: () => Promise<unknown>, options: { ratePerSecond: number; durationMs: number; maxInFlight?: number }): Promise<LoadResult> {
+export async function runAtRate(
+  call: () => Promise<unknown>,
+  options: { ratePerSecond: number; durationMs: number; maxInFlight?: number },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const maxInFlight = options.maxInFlight ?? 256;
   let errors = 0;
@@ -68,14 +71,23 @@ export async function runAtRate(call: () => Promise<unknown>, options: { ratePer
     inFlight += 1;
     const t0 = performance.now();
     pending.push(
-      call().then(
-        () => void latencies.push(performance.now() - t0),
-        () => void (errors += 1),
-      ).finally(() => void (inFlight -= 1)),
+      call()
+        .then(
+          () => void latencies.push(performance.now() - t0),
+          () => void (errors += 1),
+        )
+        .finally(() => void (inFlight -= 1)),
     );
   }
   await Promise.all(pending);
   const durationMs = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, durationMs, requestsPerSecond: (latencies.length / durationMs) * 1000, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return {
+    requests: latencies.length,
+    errors,
+    durationMs,
+    requestsPerSecond: (latencies.length / durationMs) * 1000,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
 }

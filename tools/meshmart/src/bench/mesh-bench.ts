@@ -5,7 +5,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { MeshRuntime, spiffeId, workloadFiles, WorkloadIdentity } from '@meshmart/mesh';
-import { createMeshCa, issueWorkloadCertificate, loadMeshConfig, MtlsAgent, MtlsConnector, UpstreamTraffic, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh/tools';
+import {
+  createMeshCa,
+  issueWorkloadCertificate,
+  loadMeshConfig,
+  MtlsAgent,
+  MtlsConnector,
+  UpstreamTraffic,
+  writeMeshCa,
+  writeWorkloadCertificate,
+} from '@meshmart/mesh/tools';
 import { type AppProcess, type StackEndpoints, type StartedWhen, startService } from '@meshmart/platform';
 import { type CpuProfile, profileWhile, stageShares } from './cpu-stages';
 import { type LoadResult, runAtRate, runLoad } from './load';
@@ -50,7 +59,8 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
   try {
     const ca = await createMeshCa();
     await writeMeshCa(certDir, ca);
-    for (const service of ['echo-service', 'db-echo-service', 'mesh-test-client']) await writeWorkloadCertificate(certDir, service, await issueWorkloadCertificate(ca, { namespace, service }));
+    for (const service of ['echo-service', 'db-echo-service', 'mesh-test-client'])
+      await writeWorkloadCertificate(certDir, service, await issueWorkloadCertificate(ca, { namespace, service }));
     const etcd = options.stack.etcd.endpoints.join(',');
     const common = { PORT: '0', MESH_NAMESPACE: namespace };
     const meshEnv = { ETCD_ENDPOINTS: etcd, MESH_CERT_DIR: certDir };
@@ -78,9 +88,24 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
     const echoId = spiffeId({ namespace, serviceAccount: 'echo-service' });
     const mtlsAgent = new MtlsAgent(clientIdentity, { expectedSpiffeId: echoId, maxSockets: options.concurrency });
     const connector = new MtlsConnector(clientIdentity, echoId);
-    const undiciPool = new Pool(servers.bareMtls.url, { connections: options.concurrency, connect: (o, done) => void connector.connect(o.hostname, Number(o.port), (error, socket) => (socket ? done(null, socket) : done(error ?? new Error('mTLS connection failed'), null))) });
-    closers.push(() => plainAgent.destroy(), () => mtlsAgent.destroy(), () => undiciPool.destroy(), () => clientIdentity.close());
-    const runtime = await MeshRuntime.start({ service: 'mesh-test-client', upstreams: ['echo-service', 'db-echo-service'], config: loadMeshConfig({ HOST: '127.0.0.1', PORT: '0', MESH_NAMESPACE: namespace, ...meshEnv }) });
+    const undiciPool = new Pool(servers.bareMtls.url, {
+      connections: options.concurrency,
+      connect: (o, done) =>
+        void connector.connect(o.hostname, Number(o.port), (error, socket) =>
+          socket ? done(null, socket) : done(error ?? new Error('mTLS connection failed'), null),
+        ),
+    });
+    closers.push(
+      () => plainAgent.destroy(),
+      () => mtlsAgent.destroy(),
+      () => undiciPool.destroy(),
+      () => clientIdentity.close(),
+    );
+    const runtime = await MeshRuntime.start({
+      service: 'mesh-test-client',
+      upstreams: ['echo-service', 'db-echo-service'],
+      config: loadMeshConfig({ HOST: '127.0.0.1', PORT: '0', MESH_NAMESPACE: namespace, ...meshEnv }),
+    });
     closers.push(() => runtime.close());
     const meshGet = (service: string, path: string) => async () => {
       const answer = await runtime.client(service).get(path);
@@ -115,7 +140,9 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
     for (let round = 1; round <= options.rounds; round++) {
       rateRuns.direct.push(await runAtRate(variants.direct.call, rate));
       rateRuns.mesh.push(await runAtRate(variants.mesh.call, rate));
-      console.log(`  at ${options.ratePerSecond} req/s, round ${round}/${options.rounds}: direct ${fmt(rateRuns.direct.at(-1))} p99 ${rateRuns.direct.at(-1)?.p99Ms.toFixed(2)} ms | mesh ${fmt(rateRuns.mesh.at(-1))} p99 ${rateRuns.mesh.at(-1)?.p99Ms.toFixed(2)} ms`);
+      console.log(
+        `  at ${options.ratePerSecond} req/s, round ${round}/${options.rounds}: direct ${fmt(rateRuns.direct.at(-1))} p99 ${rateRuns.direct.at(-1)?.p99Ms.toFixed(2)} ms | mesh ${fmt(rateRuns.mesh.at(-1))} p99 ${rateRuns.mesh.at(-1)?.p99Ms.toFixed(2)} ms`,
+      );
     }
     const atRate = { direct: medianBy(rateRuns.direct, (r) => r.p99Ms), mesh: medianBy(rateRuns.mesh, (r) => r.p99Ms) };
     const routingStepNs = measureRoutingStep();
@@ -129,7 +156,15 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
     };
     if (options.profile !== false) {
       console.log('  profiling (b) on both sides…');
-      measurement.stages = await profileMeshCall({ runtime, meshed: servers.meshed, start: () => start('echo-service', echoScript, { ...meshEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-interval 100 --cpu-prof-dir=${join(certDir, 'profile')}` }), profileDir: join(certDir, 'profile'), call: variants.mesh.call, load });
+      measurement.stages = await profileMeshCall({
+        runtime,
+        meshed: servers.meshed,
+        start: () =>
+          start('echo-service', echoScript, { ...meshEnv, NODE_OPTIONS: `--cpu-prof --cpu-prof-interval 100 --cpu-prof-dir=${join(certDir, 'profile')}` }),
+        profileDir: join(certDir, 'profile'),
+        call: variants.mesh.call,
+        load,
+      });
     }
     const markdown = writeMeshReport(options.outDir ?? join(options.root, 'bench', 'results'), measurement);
     console.log(`\n${markdown}`);
@@ -146,7 +181,14 @@ export async function runMeshBench(options: MeshBenchOptions): Promise<ReturnTyp
  * `--cpu-prof` in a fresh echo service that takes the measured one's place in discovery for the
  * server (its profile is written when it exits, start-up samples are left out when it is read).
  */
-async function profileMeshCall(p: { runtime: MeshRuntime; meshed: AppProcess; start: () => Promise<AppProcess>; profileDir: string; call: () => Promise<void>; load: { concurrency: number; durationMs: number } }) {
+async function profileMeshCall(p: {
+  runtime: MeshRuntime;
+  meshed: AppProcess;
+  start: () => Promise<AppProcess>;
+  profileDir: string;
+  call: () => Promise<void>;
+  load: { concurrency: number; durationMs: number };
+}) {
   const profiled = await p.start();
   await p.meshed.stop();
   await waitUntil(() => p.runtime.registryView('echo-service').length === 1, 10_000, 'the profiled echo service to be the only one in discovery');

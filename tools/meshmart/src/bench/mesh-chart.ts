@@ -31,7 +31,10 @@ export function meshStagesChart(stagesUs: { client: Record<Stage, number>; serve
     const parts = STAGES.filter((stage) => split[stage] > 0).map((stage) => {
       const width = split[stage] * scale;
       const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${BAR}" fill="${COLOURS[stage]}"><title>${stage}: ${split[stage].toFixed(1)} µs</title></rect>`;
-      const text = width > 28 ? `<text x="${(x + width / 2).toFixed(1)}" y="${y + BAR / 2 + 4}" text-anchor="middle" font-size="10">${split[stage].toFixed(0)}</text>` : '';
+      const text =
+        width > 28
+          ? `<text x="${(x + width / 2).toFixed(1)}" y="${y + BAR / 2 + 4}" text-anchor="middle" font-size="10">${split[stage].toFixed(0)}</text>`
+          : '';
       x += width;
       return rect + text;
     });

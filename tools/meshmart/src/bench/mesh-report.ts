@@ -38,7 +38,16 @@ export const ISTIO = {
 } as const;
 
 /** The mesh hop's targets (issue 16). CPU in µs per call beyond the bare mTLS pair. */
-export const TARGETS = { clientOwnUs: 40, serverOwnUs: 25, pairVcpuPer1000: 0.065, throughputRatio: 0.8, p50DeltaMs: 0.15, p99DeltaMs: 0.3, realWorkRatio: 0.9, routingStepNs: 5_000 } as const;
+export const TARGETS = {
+  clientOwnUs: 40,
+  serverOwnUs: 25,
+  pairVcpuPer1000: 0.065,
+  throughputRatio: 0.8,
+  p50DeltaMs: 0.15,
+  p99DeltaMs: 0.3,
+  realWorkRatio: 0.9,
+  routingStepNs: 5_000,
+} as const;
 
 export interface MeshBenchMeasurement {
   settings: { concurrency: number; durationMs: number; rounds: number; ratePerSecond: number };
@@ -93,7 +102,19 @@ export function writeMeshReport(dir: string, m: MeshBenchMeasurement): string {
   const date = new Date().toISOString();
   const cpus = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null;
   const stagesUs = m.stages ? stageMicros(m) : undefined;
-  const report = { benchmark: 'mesh', date, machine: { cpus, node: process.version, loadAverage: m.loadAverage }, settings: m.settings, saturated: m.saturated, atFixedRate: m.atRate, derived, stagesUs, targets: TARGETS, verdict, istio: ISTIO };
+  const report = {
+    benchmark: 'mesh',
+    date,
+    machine: { cpus, node: process.version, loadAverage: m.loadAverage },
+    settings: m.settings,
+    saturated: m.saturated,
+    atFixedRate: m.atRate,
+    derived,
+    stagesUs,
+    targets: TARGETS,
+    verdict,
+    istio: ISTIO,
+  };
   writeFileSync(join(dir, 'mesh.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (stagesUs) writeFileSync(join(dir, 'mesh.svg'), meshStagesChart(stagesUs));
   const markdown = meshMarkdown(m, derived, verdict, stagesUs, date, cpus);
@@ -103,12 +124,20 @@ export function writeMeshReport(dir: string, m: MeshBenchMeasurement): string {
 
 /** (b)'s measured CPU per call on each side, split by the profiled shares. */
 function stageMicros(m: MeshBenchMeasurement): { client: Record<Stage, number>; server: Record<Stage, number> } {
-  const split = (shares: Record<Stage, number>, total: number | null) => Object.fromEntries(STAGES.map((stage) => [stage, shares[stage] * (total ?? 0)])) as Record<Stage, number>;
+  const split = (shares: Record<Stage, number>, total: number | null) =>
+    Object.fromEntries(STAGES.map((stage) => [stage, shares[stage] * (total ?? 0)])) as Record<Stage, number>;
   const stages = m.stages as NonNullable<MeshBenchMeasurement['stages']>;
   return { client: split(stages.client, m.saturated.mesh.clientCpuUsPerCall), server: split(stages.server, m.saturated.mesh.serverCpuUsPerCall) };
 }
 
-function meshMarkdown(m: MeshBenchMeasurement, d: ReturnType<typeof deriveMeshCost>['derived'], v: ReturnType<typeof deriveMeshCost>['verdict'], stagesUs: ReturnType<typeof stageMicros> | undefined, date: string, cpus: number | null): string {
+function meshMarkdown(
+  m: MeshBenchMeasurement,
+  d: ReturnType<typeof deriveMeshCost>['derived'],
+  v: ReturnType<typeof deriveMeshCost>['verdict'],
+  stagesUs: ReturnType<typeof stageMicros> | undefined,
+  date: string,
+  cpus: number | null,
+): string {
   const { settings: s, saturated: run } = m;
   const us = (value: number | null) => (value === null || Number.isNaN(value) ? '-' : value.toFixed(0));
   const mark = (ok: boolean) => (ok ? 'met' : 'missed');

@@ -45,10 +45,17 @@ export class CpuSampler {
   constructor(private readonly groups: readonly ProcessGroup[]) {}
 
   sample(): Map<string, Map<number, number>> {
-    return new Map(this.groups.map((group) => [group.name, new Map(group.pids().flatMap((pid) => {
-      const ms = processCpuMs(pid);
-      return ms === null ? [] : [[pid, ms] as const];
-    }))]));
+    return new Map(
+      this.groups.map((group) => [
+        group.name,
+        new Map(
+          group.pids().flatMap((pid) => {
+            const ms = processCpuMs(pid);
+            return ms === null ? [] : [[pid, ms] as const];
+          }),
+        ),
+      ]),
+    );
   }
 
   static delta(before: Map<string, Map<number, number>>, after: Map<string, Map<number, number>>): Record<string, number> {

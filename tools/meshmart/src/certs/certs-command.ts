@@ -1,7 +1,16 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { workloads } from '@meshmart/contracts';
-import { createMeshCa, isDnsLabel, issueWorkloadCertificate, type MeshCa, meshCaFiles, readMeshCa, writeMeshCa, writeWorkloadCertificate } from '@meshmart/mesh/tools';
+import {
+  createMeshCa,
+  isDnsLabel,
+  issueWorkloadCertificate,
+  type MeshCa,
+  meshCaFiles,
+  readMeshCa,
+  writeMeshCa,
+  writeWorkloadCertificate,
+} from '@meshmart/mesh/tools';
 
 export const certsUsage = `usage: meshmart certs --out <dir> [--services a,b] [--namespace meshmart] [--ttl-hours 24] [--ca-days 365]
 
@@ -115,7 +124,8 @@ async function loadOrCreateCa(settings: CertsSettings, output: CertsCommandOutpu
   }
   const cert = new X509Certificate(existing.certPem);
   if (!cert.checkPrivateKey(createPrivateKey(existing.keyPem))) throw new Error(`${files.keyFile} does not belong to ${files.certFile}`);
-  if (cert.validToDate.getTime() <= Date.now()) throw new Error(`the CA in ${files.certFile} expired on ${cert.validToDate.toISOString()}; delete ca.crt and ca.key to make a new one`);
+  if (cert.validToDate.getTime() <= Date.now())
+    throw new Error(`the CA in ${files.certFile} expired on ${cert.validToDate.toISOString()}; delete ca.crt and ca.key to make a new one`);
   output.info(`kept  ${files.certFile} (existing CA, valid until ${cert.validToDate.toISOString()})`);
   return existing;
 }

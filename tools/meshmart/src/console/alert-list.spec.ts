@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { readAlerts } from './alert-list';
 import type { PromAlertRule, PrometheusClient } from './prometheus-client';
 
-const rule = (name: string, alerts: PromAlertRule['alerts'], summary = '{{ $labels.destination_workload }} answers {{ $value | humanizePercentage }} 5xx'): PromAlertRule => ({ name, state: 'inactive', query: 'x', labels: { severity: 'warning' }, annotations: { summary }, alerts });
+const rule = (
+  name: string,
+  alerts: PromAlertRule['alerts'],
+  summary = '{{ $labels.destination_workload }} answers {{ $value | humanizePercentage }} 5xx',
+): PromAlertRule => ({ name, state: 'inactive', query: 'x', labels: { severity: 'warning' }, annotations: { summary }, alerts });
 const prometheusWith = (rules: PromAlertRule[]) => ({ alertRules: () => Promise.resolve(rules) }) as unknown as PrometheusClient;
-const alert = (labels: Record<string, string>, state: string, summary: string) => ({ labels, annotations: { summary }, state, activeAt: '2026-11-29T22:00:00Z', value: '1' });
+const alert = (labels: Record<string, string>, state: string, summary: string) => ({
+  labels,
+  annotations: { summary },
+  state,
+  activeAt: '2026-11-29T22:00:00Z',
+  value: '1',
+});
 
 describe('readAlerts', () => {
   it('puts firing rules first with their rendered summary, and names the placeholders of quiet ones', async () => {
@@ -24,7 +34,16 @@ describe('readAlerts', () => {
   });
 
   it('leaves out the alerts of other namespaces, keeping those without one', async () => {
-    const [row] = await readAlerts(prometheusWith([rule('Mixed', [alert({ namespace: 'e2e-1' }, 'firing', 'theirs'), alert({ source_workload_namespace: 'meshmart' }, 'pending', 'ours'), alert({}, 'pending', 'global')])]), 'meshmart');
+    const [row] = await readAlerts(
+      prometheusWith([
+        rule('Mixed', [
+          alert({ namespace: 'e2e-1' }, 'firing', 'theirs'),
+          alert({ source_workload_namespace: 'meshmart' }, 'pending', 'ours'),
+          alert({}, 'pending', 'global'),
+        ]),
+      ]),
+      'meshmart',
+    );
     expect(row?.state).toBe('pending');
     expect(row?.active.map((a) => a.summary)).toEqual(['ours', 'global']);
   });

@@ -21,7 +21,13 @@ export async function readAlerts(prometheus: PrometheusClient, namespace: string
     .map((rule) => {
       const active = rule.alerts
         .filter((alert) => NAMESPACE_LABELS.every((label) => alert.labels[label] === undefined || alert.labels[label] === namespace))
-        .map((alert) => ({ labels: alert.labels, state: alert.state, since: alert.activeAt, value: alert.value, summary: alert.annotations?.['summary'] ?? '' }));
+        .map((alert) => ({
+          labels: alert.labels,
+          state: alert.state,
+          since: alert.activeAt,
+          value: alert.value,
+          summary: alert.annotations?.['summary'] ?? '',
+        }));
       const state: AlertRow['state'] = active.some((alert) => alert.state === 'firing') ? 'firing' : active.length > 0 ? 'pending' : 'inactive';
       const template = rule.annotations['summary'] ?? rule.annotations['description'] ?? '';
       return { name: rule.name, state, severity: rule.labels['severity'] ?? '', summary: active[0]?.summary || namePlaceholders(template), active };
@@ -31,5 +37,8 @@ export async function readAlerts(prometheus: PrometheusClient, namespace: string
 
 /** `{{ $labels.destination_workload }}` → `<destination_workload>`, `{{ $value | … }}` → `<value>`: a rule's summary readable before it fires. */
 function namePlaceholders(template: string): string {
-  return template.replace(/\{\{\s*\$labels\.([a-zA-Z_]+)\s*\}\}/g, '<$1>').replace(/\{\{\s*\$value[^}]*\}\}/g, '<value>').replace(/\{\{[^}]*\}\}/g, '…');
+  return template
+    .replace(/\{\{\s*\$labels\.([a-zA-Z_]+)\s*\}\}/g, '<$1>')
+    .replace(/\{\{\s*\$value[^}]*\}\}/g, '<value>')
+    .replace(/\{\{[^}]*\}\}/g, '…');
 }

@@ -30,7 +30,16 @@ export async function answerApi(sources: ConsoleSources, url: URL): Promise<unkn
   if (path === '/api') {
     return {
       namespace,
-      endpoints: ['/api/status', '/api/graph', '/api/instances', '/api/traffic', '/api/alerts', '/api/traces?service=&status=ok|error&minMs=&maxMs=&q=&limit=', '/api/traces/{traceId}', '/api/series?workload='],
+      endpoints: [
+        '/api/status',
+        '/api/graph',
+        '/api/instances',
+        '/api/traffic',
+        '/api/alerts',
+        '/api/traces?service=&status=ok|error&minMs=&maxMs=&q=&limit=',
+        '/api/traces/{traceId}',
+        '/api/series?workload=',
+      ],
     };
   }
   if (path === '/api/status') return { namespace, prometheus: prometheus.url, traces: traces.size, otlpEndpoint: sources.otlpEndpoint };
@@ -61,7 +70,12 @@ export async function answerApi(sources: ConsoleSources, url: URL): Promise<unkn
     const selector = `reporter="destination",namespace="${namespace}",destination_workload="${workload}"`;
     const [rate, p99] = await Promise.all([
       prometheus.queryRange(`sum(rate(istio_requests_total{${selector}}[${RATE_WINDOW}]))`, end - 900, end, 15),
-      prometheus.queryRange(`histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${RATE_WINDOW}])))`, end - 900, end, 15),
+      prometheus.queryRange(
+        `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${RATE_WINDOW}])))`,
+        end - 900,
+        end,
+        15,
+      ),
     ]);
     return { workload, window: RATE_WINDOW, rate: rate[0]?.values ?? [], p99: p99[0]?.values ?? [] };
   }
@@ -69,7 +83,12 @@ export async function answerApi(sources: ConsoleSources, url: URL): Promise<unkn
 }
 
 function emptyPlatform(namespace: string): ConsoleProblem {
-  return new ConsoleProblem(404, 'empty-platform', 'No workloads', `no workload is registered in namespace "${namespace}" and Prometheus has no traffic for it: start the platform with \`npm run demo\``);
+  return new ConsoleProblem(
+    404,
+    'empty-platform',
+    'No workloads',
+    `no workload is registered in namespace "${namespace}" and Prometheus has no traffic for it: start the platform with \`npm run demo\``,
+  );
 }
 
 function traceFilterOf(params: URLSearchParams): TraceFilter {
@@ -88,5 +107,12 @@ function traceFilterOf(params: URLSearchParams): TraceFilter {
   const minDurationMs = number('minMs');
   const maxDurationMs = number('maxMs');
   const text = params.get('q')?.trim() || undefined;
-  return { ...(service ? { service } : {}), ...(status ? { status } : {}), ...(minDurationMs !== undefined ? { minDurationMs } : {}), ...(maxDurationMs !== undefined ? { maxDurationMs } : {}), ...(text ? { text } : {}), limit: Math.min(limit ?? 100, 500) };
+  return {
+    ...(service ? { service } : {}),
+    ...(status ? { status } : {}),
+    ...(minDurationMs !== undefined ? { minDurationMs } : {}),
+    ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
+    ...(text ? { text } : {}),
+    limit: Math.min(limit ?? 100, 500),
+  };
 }

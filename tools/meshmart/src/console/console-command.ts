@@ -12,7 +12,11 @@ export const consoleUsage = `usage: meshmart console [--port ${DEFAULT_CONSOLE_P
 export async function runConsoleCommand(argv: readonly string[], stateDir: string): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, options: { port: { type: 'string' }, namespace: { type: 'string' }, prometheus: { type: 'string' }, etcd: { type: 'string' }, help: { type: 'boolean' } } }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: { port: { type: 'string' }, namespace: { type: 'string' }, prometheus: { type: 'string' }, etcd: { type: 'string' }, help: { type: 'boolean' } },
+    }));
   } catch (error) {
     console.error(`meshmart console: ${error instanceof Error ? error.message : String(error)}\n${consoleUsage}`);
     return 2;
@@ -38,7 +42,13 @@ export async function runConsoleCommand(argv: readonly string[], stateDir: strin
     console.error('meshmart console: no local stack found (.meshmart/stack.json): run `npm run stack:up`, or give --prometheus and --etcd');
     return 2;
   }
-  const running = await startConsole({ prometheusUrl, etcdEndpoints, port, tracesDir: consoleTracesDir(stateDir), ...(values.namespace ? { namespace: values.namespace } : {}) });
+  const running = await startConsole({
+    prometheusUrl,
+    etcdEndpoints,
+    port,
+    tracesDir: consoleTracesDir(stateDir),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+  });
   console.log(`console: ${running.url} (traces: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${running.otlpEndpoint})`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());

@@ -17,13 +17,28 @@ export class ConsoleProblem extends Error {
 }
 
 export const prometheusUnavailable = (url: string, cause: string) =>
-  new ConsoleProblem(503, 'prometheus-unavailable', 'Prometheus is unavailable', `Prometheus at ${url} did not answer (${cause}); is the stack up? \`npm run stack:up\` starts it.`);
+  new ConsoleProblem(
+    503,
+    'prometheus-unavailable',
+    'Prometheus is unavailable',
+    `Prometheus at ${url} did not answer (${cause}); is the stack up? \`npm run stack:up\` starts it.`,
+  );
 
 export const etcdUnavailable = (endpoints: readonly string[], cause: string) =>
-  new ConsoleProblem(503, 'registry-unavailable', 'The registry (etcd) is unavailable', `etcd at ${endpoints.join(', ')} did not answer (${cause}); is the stack up? \`npm run stack:up\` starts it.`);
+  new ConsoleProblem(
+    503,
+    'registry-unavailable',
+    'The registry (etcd) is unavailable',
+    `etcd at ${endpoints.join(', ')} did not answer (${cause}); is the stack up? \`npm run stack:up\` starts it.`,
+  );
 
 export const traceNotFound = (traceId: string) =>
-  new ConsoleProblem(404, 'trace-not-found', 'No such trace', `no trace ${traceId} in the console's store (it keeps the most recent traces only; is the service exporting to this console?)`);
+  new ConsoleProblem(
+    404,
+    'trace-not-found',
+    'No such trace',
+    `no trace ${traceId} in the console's store (it keeps the most recent traces only; is the service exporting to this console?)`,
+  );
 
 export const invalidQuery = (detail: string) => new ConsoleProblem(400, 'invalid-query', 'Invalid query', detail);
 

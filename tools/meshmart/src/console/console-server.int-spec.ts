@@ -13,14 +13,32 @@ let stack: StackEndpoints;
 let dir: string;
 let running: RunningConsole | undefined;
 
-const start = async () => (running = await startConsole({ prometheusUrl: stack.prometheus.url, etcdEndpoints: stack.etcd.endpoints, namespace: `int-${randomBytes(3).toString('hex')}`, port: 0, tracesDir: dir }));
+const start = async () =>
+  (running = await startConsole({
+    prometheusUrl: stack.prometheus.url,
+    etcdEndpoints: stack.etcd.endpoints,
+    namespace: `int-${randomBytes(3).toString('hex')}`,
+    port: 0,
+    tracesDir: dir,
+  }));
 
 function exportOf(traceId: string, service: string): object {
-  const span = { traceId, spanId: randomBytes(8).toString('hex'), name: 'POST gateway', kind: 2, startTimeUnixNano: `${Date.now()}000000`, endTimeUnixNano: `${Date.now() + 5}000000`, attributes: [{ key: 'url.path', value: { stringValue: '/orders/order-77' } }] };
+  const span = {
+    traceId,
+    spanId: randomBytes(8).toString('hex'),
+    name: 'POST gateway',
+    kind: 2,
+    startTimeUnixNano: `${Date.now()}000000`,
+    endTimeUnixNano: `${Date.now() + 5}000000`,
+    attributes: [{ key: 'url.path', value: { stringValue: '/orders/order-77' } }],
+  };
   return { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans: [span] }] }] };
 }
 
-async function post(body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; type: string | null; body: { type?: string; detail?: string } }> {
+async function post(
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string | null; body: { type?: string; detail?: string } }> {
   const response = await fetch(`${running?.otlpEndpoint}`, { method: 'POST', body, headers });
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { type?: string } };
 }
@@ -39,7 +57,9 @@ describe('the console server', () => {
   it('receives OTLP/HTTP JSON exports, plain and gzipped, and keeps the traces across a restart', async () => {
     const traceId = randomBytes(16).toString('hex');
     expect((await post(JSON.stringify(exportOf(traceId, 'gateway')), { 'content-type': 'application/json' })).status).toBe(200);
-    expect((await post(gzipSync(JSON.stringify(exportOf(traceId, 'order-service'))), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).toBe(200);
+    expect(
+      (await post(gzipSync(JSON.stringify(exportOf(traceId, 'order-service'))), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status,
+    ).toBe(200);
     const read = async () => (await fetch(`${running?.url}/api/traces/${traceId}`)).json() as Promise<{ services: string[]; spanCount: number }>;
     expect(await read()).toMatchObject({ services: ['gateway', 'order-service'], spanCount: 2 });
 
@@ -52,9 +72,14 @@ describe('the console server', () => {
 
   it('refuses what is not an OTLP JSON export with a problem, keeping nothing of it', async () => {
     const before = ((await (await fetch(`${running?.url}/api/status`)).json()) as { traces: number }).traces;
-    expect(await post('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz", "spanId": "01"}]}]}]}', { 'content-type': 'application/json' })).toMatchObject({ status: 400, type: 'application/problem+json', body: { type: expect.stringMatching(/invalid-otlp-export$/) } });
+    expect(
+      await post('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz", "spanId": "01"}]}]}]}', { 'content-type': 'application/json' }),
+    ).toMatchObject({ status: 400, type: 'application/problem+json', body: { type: expect.stringMatching(/invalid-otlp-export$/) } });
     expect(await post('not json', { 'content-type': 'application/json' })).toMatchObject({ status: 400 });
-    expect(await post(Buffer.from([1, 2, 3]), { 'content-type': 'application/x-protobuf' })).toMatchObject({ status: 415, body: { detail: expect.stringContaining('JSON encoding') } });
+    expect(await post(Buffer.from([1, 2, 3]), { 'content-type': 'application/x-protobuf' })).toMatchObject({
+      status: 415,
+      body: { detail: expect.stringContaining('JSON encoding') },
+    });
     expect(((await (await fetch(`${running?.url}/api/status`)).json()) as { traces: number }).traces).toBe(before);
   });
 
@@ -68,13 +93,24 @@ describe('the console server', () => {
       request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'evil.example:80' } }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(status).toBe(403);
   });
 
   it('serves the page and the libraries it draws with from node_modules', async () => {
-    for (const path of ['/', '/console.js', '/graph-view.js', '/trace-view.js', '/console.css', '/vendor/cytoscape.min.js', '/vendor/uPlot.iife.min.js', '/vendor/uPlot.min.css']) {
+    for (const path of [
+      '/',
+      '/console.js',
+      '/graph-view.js',
+      '/trace-view.js',
+      '/console.css',
+      '/vendor/cytoscape.min.js',
+      '/vendor/uPlot.iife.min.js',
+      '/vendor/uPlot.min.css',
+    ]) {
       const response = await fetch(`${running?.url}${path}`);
       expect(response.status, path).toBe(200);
       expect((await response.text()).length, path).toBeGreaterThan(100);

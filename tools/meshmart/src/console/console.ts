@@ -31,11 +31,18 @@ export type { RunningConsole } from './console-server';
  * exactly when there is a page to show them.
  */
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
-  const traces = TraceStore.open({ dir: options.tracesDir, ...(options.maxTraces ? { maxTraces: options.maxTraces } : {}), ...(options.maxTraceBytes ? { maxBytes: options.maxTraceBytes } : {}) });
+  const traces = TraceStore.open({
+    dir: options.tracesDir,
+    ...(options.maxTraces ? { maxTraces: options.maxTraces } : {}),
+    ...(options.maxTraceBytes ? { maxBytes: options.maxTraceBytes } : {}),
+  });
   const registry = new RegistryReader(options.etcdEndpoints);
   const prometheus = new PrometheusClient(options.prometheusUrl);
   try {
-    const running = await startConsoleServer({ namespace: options.namespace ?? 'meshmart', prometheus, registry, traces, serviceEnv: options.serviceEnv ?? {} }, options.port);
+    const running = await startConsoleServer(
+      { namespace: options.namespace ?? 'meshmart', prometheus, registry, traces, serviceEnv: options.serviceEnv ?? {} },
+      options.port,
+    );
     return {
       ...running,
       close: async () => {

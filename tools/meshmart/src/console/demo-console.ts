@@ -22,7 +22,12 @@ export async function startDemoConsole(stateDir: string, stack: StackEndpoints, 
   if (!runningPid(daemon.pidFile, daemon.commandMarker)) {
     mkdirSync(join(stateDir, 'console'), { recursive: true });
     const cli = join(__dirname, '..', '..', 'bin', 'meshmart.cjs');
-    const pid = spawnDaemon(daemon, process.execPath, [cli, 'console', '--port', String(port), '--prometheus', stack.prometheus.url, '--etcd', stack.etcd.endpoints.join(',')], { ...process.env, MESHMART_STATE_DIR: stateDir });
+    const pid = spawnDaemon(
+      daemon,
+      process.execPath,
+      [cli, 'console', '--port', String(port), '--prometheus', stack.prometheus.url, '--etcd', stack.etcd.endpoints.join(',')],
+      { ...process.env, MESHMART_STATE_DIR: stateDir },
+    );
     await waitUntilReady(
       async () => {
         const response = await fetch(`${url}/api/status`);

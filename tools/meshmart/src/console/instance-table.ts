@@ -33,7 +33,9 @@ export async function readInstanceTable(prometheus: PrometheusClient, namespace:
     prometheus.query(`up{${ns}}`),
     prometheus.query(`sum by (instance_id) (rate(${requests}[${RATE_WINDOW}]))`),
     prometheus.query(`sum by (instance_id) (rate(istio_requests_total{reporter="destination",${ns},response_code=~"5..|0"}[${RATE_WINDOW}]))`),
-    prometheus.query(`histogram_quantile(0.99, sum by (instance_id, le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",${ns}}[${RATE_WINDOW}])))`),
+    prometheus.query(
+      `histogram_quantile(0.99, sum by (instance_id, le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",${ns}}[${RATE_WINDOW}])))`,
+    ),
     prometheus.query(`max by (instance_id) (meshmart_certificate_expiry_timestamp_seconds{${ns}})`),
     // The callers count ejections by the ejected endpoint (`address:port`); Prometheus keeps
     // that label as `exported_instance`, beside its own `instance` (the scraped target).
@@ -41,7 +43,15 @@ export async function readInstanceTable(prometheus: PrometheusClient, namespace:
     prometheus.query(`sum by (instance_id) (meshmart_requests_in_flight{${ns}})`),
   ]);
   const byId = (list: readonly PromSample[], label = 'instance_id') => new Map(list.map((sample) => [sample.metric[label] ?? '', sample.value]));
-  const [upOf, rateOf, errorOf, p99Of, expiryOf, ejectedOf, inFlightOf] = [byId(up), byId(rates), byId(errors), byId(p99), byId(expiry), byId(ejections, 'exported_instance'), byId(inFlight)];
+  const [upOf, rateOf, errorOf, p99Of, expiryOf, ejectedOf, inFlightOf] = [
+    byId(up),
+    byId(rates),
+    byId(errors),
+    byId(p99),
+    byId(expiry),
+    byId(ejections, 'exported_instance'),
+    byId(inFlight),
+  ];
   return instances.map((instance) => {
     const address = `${instance.address}:${instance.port}`;
     const rate = rateOf.get(instance.instanceId) ?? 0;

@@ -123,7 +123,8 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
   }
 
   const edgeKey = (metric: Record<string, string>) => `${metric['source_workload'] ?? OUTSIDE}→${metric['destination_workload'] ?? OUTSIDE}`;
-  const valueBy = (list: readonly PromSample[], key: (metric: Record<string, string>) => string) => new Map(list.map((sample) => [key(sample.metric), sample.value]));
+  const valueBy = (list: readonly PromSample[], key: (metric: Record<string, string>) => string) =>
+    new Map(list.map((sample) => [key(sample.metric), sample.value]));
   const rates = valueBy(samples.requestRates, edgeKey);
   const errors = valueBy(samples.errorRates, edgeKey);
   const p99 = valueBy(samples.p99, edgeKey);
@@ -144,7 +145,18 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
     const errorPercent = rate > 0 ? (100 * (errors.get(key) ?? 0)) / rate : 0;
     const latency = p99.get(key);
     const recent = recentOf(edge.total, before.get(key));
-    edges.push({ source: edge.source, target: edge.target, kind: 'http', rate, total: edge.total, recent, errorPercent, p99Ms: latency !== undefined && Number.isFinite(latency) ? latency : null, mtls: edge.plain === 0, health: healthOf(rate, errorPercent, recent) });
+    edges.push({
+      source: edge.source,
+      target: edge.target,
+      kind: 'http',
+      rate,
+      total: edge.total,
+      recent,
+      errorPercent,
+      p99Ms: latency !== undefined && Number.isFinite(latency) ? latency : null,
+      mtls: edge.plain === 0,
+      health: healthOf(rate, errorPercent, recent),
+    });
   }
 
   const topics = new Map<string, TopicNode>();
@@ -154,7 +166,10 @@ export function buildMeshGraph(namespace: string, samples: GraphSamples): MeshGr
     return node;
   };
   const kafkaKey = (metric: Record<string, string>) => `${metric['workload'] ?? OUTSIDE}|${metric['topic'] ?? ''}`;
-  for (const [list, rateList, beforeList, kind] of [[samples.produced, samples.producedRates, samples.producedBefore, 'produce'], [samples.consumed, samples.consumedRates, samples.consumedBefore, 'consume']] as const) {
+  for (const [list, rateList, beforeList, kind] of [
+    [samples.produced, samples.producedRates, samples.producedBefore, 'produce'],
+    [samples.consumed, samples.consumedRates, samples.consumedBefore, 'consume'],
+  ] as const) {
     const kafkaRates = valueBy(rateList, kafkaKey);
     const kafkaBefore = valueBy(beforeList, kafkaKey);
     for (const { metric, value } of list) {

@@ -36,7 +36,12 @@ export class PrometheusClient {
 
   /** Series over `[start, end]` (seconds) at `stepSeconds`, as `[time, value][]` per series. */
   async queryRange(expr: string, start: number, end: number, stepSeconds: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
-    const data = await this.get<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(stepSeconds) });
+    const data = await this.get<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', {
+      query: expr,
+      start: String(start),
+      end: String(end),
+      step: String(stepSeconds),
+    });
     return data.result.map((series) => ({ metric: series.metric, values: series.values.map(([time, value]) => [time, Number(value)]) }));
   }
 

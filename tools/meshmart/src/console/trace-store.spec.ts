@@ -13,17 +13,44 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const traceId = (n: number) => n.toString(16).padStart(32, '0');
 function span(trace: number, id: string, overrides: Partial<OtlpSpan> = {}): OtlpSpan {
-  return { service: 'gateway', instance: undefined, traceId: traceId(trace), spanId: id, parentSpanId: undefined, name: 'POST gateway', kind: 2, startMs: 1_000 * trace, endMs: 1_000 * trace + 50, status: 0, statusMessage: undefined, attributes: {}, links: [], ...overrides };
+  return {
+    service: 'gateway',
+    instance: undefined,
+    traceId: traceId(trace),
+    spanId: id,
+    parentSpanId: undefined,
+    name: 'POST gateway',
+    kind: 2,
+    startMs: 1_000 * trace,
+    endMs: 1_000 * trace + 50,
+    status: 0,
+    statusMessage: undefined,
+    attributes: {},
+    links: [],
+    ...overrides,
+  };
 }
 
 describe('TraceStore', () => {
   it('puts a trace together from spans that arrive in separate exports, and summarizes it', () => {
     const store = TraceStore.open({ dir });
     store.add([span(1, 'a1', { service: 'order-service', parentSpanId: 'a0', kind: 4, name: 'send orders.v1', startMs: 1_010, endMs: 1_020 })]);
-    store.add([span(1, 'a0', { attributes: { 'url.path': '/cart/checkout' } }), span(1, 'a2', { service: 'order-service', parentSpanId: 'a1', kind: 5, startMs: 1_030, endMs: 1_090, status: 2 })]);
+    store.add([
+      span(1, 'a0', { attributes: { 'url.path': '/cart/checkout' } }),
+      span(1, 'a2', { service: 'order-service', parentSpanId: 'a1', kind: 5, startMs: 1_030, endMs: 1_090, status: 2 }),
+    ]);
     const trace = store.get(traceId(1));
     expect(trace?.spans.map((s) => s.spanId)).toEqual(['a0', 'a1', 'a2']);
-    expect(trace?.summary).toMatchObject({ rootService: 'gateway', rootName: 'POST gateway /cart/checkout', spanCount: 3, durationMs: 90, services: ['gateway', 'order-service'], status: 'error', errorCount: 1, kafka: true });
+    expect(trace?.summary).toMatchObject({
+      rootService: 'gateway',
+      rootName: 'POST gateway /cart/checkout',
+      spanCount: 3,
+      durationMs: 90,
+      services: ['gateway', 'order-service'],
+      status: 'error',
+      errorCount: 1,
+      kafka: true,
+    });
   });
 
   it('keeps the newest traces within the count and the byte caps', () => {
@@ -49,7 +76,10 @@ describe('TraceStore', () => {
 
   it('filters by service, status, duration and text found in an attribute (an order id)', () => {
     const store = TraceStore.open({ dir });
-    store.add([span(1, 'aa', { attributes: { 'url.path': '/reservations/order-42/commit' } }), span(1, 'ab', { service: 'inventory-service', parentSpanId: 'aa' })]);
+    store.add([
+      span(1, 'aa', { attributes: { 'url.path': '/reservations/order-42/commit' } }),
+      span(1, 'ab', { service: 'inventory-service', parentSpanId: 'aa' }),
+    ]);
     store.add([span(2, 'bb', { status: 2, endMs: 2_900 })]);
     const ids = (filter: Parameters<TraceStore['list']>[0]) => store.list(filter).map((t) => t.traceId);
     expect(ids({ service: 'inventory-service' })).toEqual([traceId(1)]);

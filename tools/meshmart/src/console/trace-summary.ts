@@ -63,7 +63,11 @@ export function matchesFilter(summary: TraceSummary, spans: readonly OtlpSpan[],
   if (filter.maxDurationMs !== undefined && summary.durationMs > filter.maxDurationMs) return false;
   if (filter.text) {
     const needle = filter.text.toLowerCase();
-    const found = summary.traceId === needle || spans.some((span) => span.name.toLowerCase().includes(needle) || Object.values(span.attributes).some((value) => String(value).toLowerCase().includes(needle)));
+    const found =
+      summary.traceId === needle ||
+      spans.some(
+        (span) => span.name.toLowerCase().includes(needle) || Object.values(span.attributes).some((value) => String(value).toLowerCase().includes(needle)),
+      );
     if (!found) return false;
   }
   return true;

@@ -68,5 +68,9 @@ export async function readTrafficView(prometheus: PrometheusClient, namespace: s
   for (const sample of breakers) upstream(sample).breaker = BREAKER_STATES[sample.value] ?? 'unknown';
   for (const sample of ejected) upstream(sample).ejectedInstances = sample.value;
   for (const sample of retries) upstream(sample).retries[sample.metric['outcome'] ?? 'unknown'] = sample.value;
-  return { policies: [], settings: meshSettings(env), upstreams: [...upstreams.values()].sort((a, b) => `${a.source}→${a.upstream}`.localeCompare(`${b.source}→${b.upstream}`)) };
+  return {
+    policies: [],
+    settings: meshSettings(env),
+    upstreams: [...upstreams.values()].sort((a, b) => `${a.source}→${a.upstream}`.localeCompare(`${b.source}→${b.upstream}`)),
+  };
 }

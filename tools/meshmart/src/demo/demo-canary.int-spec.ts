@@ -25,7 +25,14 @@ const lines: string[] = [];
 beforeAll(async () => {
   const stack = await useStack();
   // One instance of each workload is enough here: the canary is the second payment-service.
-  platform = await startPlatform({ stack, certDir: join(stateDir, 'certs'), namespace, databaseSuffix: namespace, replicas: { 'inventory-service': 1, 'payment-service': 1 }, env: stableVersionEnv });
+  platform = await startPlatform({
+    stack,
+    certDir: join(stateDir, 'certs'),
+    namespace,
+    databaseSuffix: namespace,
+    replicas: { 'inventory-service': 1, 'payment-service': 1 },
+    env: stableVersionEnv,
+  });
   registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });
   payments = await registry.watch(demoCanary.workload);
 }, 180_000);
@@ -47,7 +54,10 @@ async function registeredVersion(instanceId: string): Promise<string | undefined
   return undefined;
 }
 
-const recordAll = () => writeDemoServices(stateDir, { services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 }, platform.versionOf(app))) });
+const recordAll = () =>
+  writeDemoServices(stateDir, {
+    services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 }, platform.versionOf(app))),
+  });
 
 describe('the demo with --canary', () => {
   it('starts a payment-service at 0.2.0 beside the 0.1.0 one, and both register with their version', async () => {
@@ -59,14 +69,21 @@ describe('the demo with --canary', () => {
     expect(platform.versionOf(stable)).toBe('0.1.0');
     expect(await registeredVersion(canary.instanceId)).toBe('0.2.0');
     expect(await registeredVersion(stable.instanceId)).toBe('0.1.0');
-    expect(lines).toEqual([`canary payment-service-2: ${canary.url} as ${canary.instanceId}, version 0.2.0 beside 0.1.0 (the README's "Canary walk-through" splits traffic between them)`]);
+    expect(lines).toEqual([
+      `canary payment-service-2: ${canary.url} as ${canary.instanceId}, version 0.2.0 beside 0.1.0 (the README's "Canary walk-through" splits traffic between them)`,
+    ]);
   });
 
   it('shows the canary with its version in stack status', () => {
     recordAll();
-    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], { encoding: 'utf8', env: { ...process.env, MESHMART_STATE_DIR: stateDir } });
+    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], {
+      encoding: 'utf8',
+      env: { ...process.env, MESHMART_STATE_DIR: stateDir },
+    });
     expect(status.stdout).toContain('demo services (not supervised):');
-    expect(status.stdout).toMatch(new RegExp(`payment-service-2\\s+running\\s+pid ${canary.process.pid}\\s+${canary.url.replaceAll('.', '\\.')}\\s+version 0\\.2\\.0\\s+restarts 0`));
+    expect(status.stdout).toMatch(
+      new RegExp(`payment-service-2\\s+running\\s+pid ${canary.process.pid}\\s+${canary.url.replaceAll('.', '\\.')}\\s+version 0\\.2\\.0\\s+restarts 0`),
+    );
     expect(status.stdout).toMatch(/payment-service-1\s+running\s+pid \d+\s+\S+\s+version 0\.1\.0\s+restarts 0/);
   });
 

@@ -19,6 +19,8 @@ export const stableVersionEnv: Readonly<Record<string, string>> = { MESH_VERSION
  */
 export async function startDemoCanary(platform: Pick<Platform, 'startInstance' | 'slotOf'>, log: (line: string) => void): Promise<AppProcess> {
   const canary = await platform.startInstance(demoCanary.workload, 'ready', { MESH_VERSION: demoCanary.canaryVersion });
-  log(`canary ${platform.slotOf(canary)}: ${canary.url} as ${canary.instanceId}, version ${demoCanary.canaryVersion} beside ${demoCanary.stableVersion} (the README's "Canary walk-through" splits traffic between them)`);
+  log(
+    `canary ${platform.slotOf(canary)}: ${canary.url} as ${canary.instanceId}, version ${demoCanary.canaryVersion} beside ${demoCanary.stableVersion} (the README's "Canary walk-through" splits traffic between them)`,
+  );
   return canary;
 }

@@ -21,7 +21,20 @@ export function startDemoLoad(stateDir: string, gatewayUrl: string, ratePerSecon
   mkdirSync(join(stateDir, 'load'), { recursive: true });
   const cli = join(__dirname, '..', '..', 'bin', 'meshmart.cjs');
   // Errors are counted, never fatal: the stream is for watching, not for judging.
-  const args = [cli, 'load', '--url', gatewayUrl, '--scenario', 'mix', '--rate', String(ratePerSecond), '--duration', String(DEMO_LOAD_SECONDS), '--max-error-rate', '1'];
+  const args = [
+    cli,
+    'load',
+    '--url',
+    gatewayUrl,
+    '--scenario',
+    'mix',
+    '--rate',
+    String(ratePerSecond),
+    '--duration',
+    String(DEMO_LOAD_SECONDS),
+    '--max-error-rate',
+    '1',
+  ];
   spawnDaemon(daemon, process.execPath, args, { ...process.env, MESHMART_STATE_DIR: stateDir });
   return daemon.logFile;
 }

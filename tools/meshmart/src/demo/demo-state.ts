@@ -52,7 +52,15 @@ export function forgetDemoServices(stateDir: string): void {
 
 /** The record of a supervised instance, with the version it was started with when one was set. */
 export function serviceRecord({ slot, app, restarts, lastExit, lastExitAt }: SupervisedInstance, version?: string): DemoServiceRecord {
-  return { name: slot, instanceId: app.instanceId, pid: app.process.pid, url: app.url, ...(version ? { version } : {}), restarts, ...(lastExit ? { lastExit, lastExitAt } : {}) };
+  return {
+    name: slot,
+    instanceId: app.instanceId,
+    pid: app.process.pid,
+    url: app.url,
+    ...(version ? { version } : {}),
+    restarts,
+    ...(lastExit ? { lastExit, lastExitAt } : {}),
+  };
 }
 
 export function alive(pid: number | undefined): boolean {
@@ -80,7 +88,10 @@ export async function stopDetachedServices(stateDir: string, log: (line: string)
   }
   const running = state.services.filter((service) => alive(service.pid));
   for (const service of running) process.kill(service.pid as number, 'SIGTERM');
-  await waitUntilGone(running.map((service) => service.pid as number), 15_000);
+  await waitUntilGone(
+    running.map((service) => service.pid as number),
+    15_000,
+  );
   for (const service of running.filter((s) => alive(s.pid))) {
     log(`${service.name} did not stop within 15s: killing it`);
     process.kill(service.pid as number, 'SIGKILL');

@@ -9,7 +9,8 @@ export function demoServiceLines(services: readonly DemoServiceRecord[], isAlive
   const nameWidth = Math.max(0, ...services.map((s) => s.name.length));
   const urlWidth = Math.max(0, ...services.map((s) => s.url.length));
   const versionWidth = Math.max(0, ...services.map((s) => s.version?.length ?? 0));
-  const versionOf = (s: DemoServiceRecord) => (versionWidth === 0 ? '' : `  ${s.version ? `version ${s.version.padEnd(versionWidth)}` : ' '.repeat(versionWidth + 8)}`);
+  const versionOf = (s: DemoServiceRecord) =>
+    versionWidth === 0 ? '' : `  ${s.version ? `version ${s.version.padEnd(versionWidth)}` : ' '.repeat(versionWidth + 8)}`;
   return services.map((s) => {
     const state = isAlive(s.pid) ? 'running' : 'stopped';
     const last = s.lastExit ? ` (last: ${s.lastExit}${s.lastExitAt ? ` at ${s.lastExitAt.slice(11, 19)}` : ''})` : '';

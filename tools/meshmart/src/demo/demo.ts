@@ -37,8 +37,19 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   const webConsole = options.console ? await startDemoConsole(stateDir, endpoints, options.detach) : undefined;
   // The demo's gateway listens on 127.0.0.1 only, and `meshmart load` sends all its shoppers from
   // there: the per-address limit meant for the internet would only throttle the demo itself.
-  const env: Record<string, string> = { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...(webConsole ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } : {}), ...(options.canary ? stableVersionEnv : {}) };
-  const platform = await startPlatform({ stack: endpoints, certDir, jwtSecret, ...(options.detach ? { logDir } : {}), env, onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`) });
+  const env: Record<string, string> = {
+    GATEWAY_ADDRESS_RATE_LIMIT: '1000000',
+    ...(webConsole ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: webConsole.otlpEndpoint } : {}),
+    ...(options.canary ? stableVersionEnv : {}),
+  };
+  const platform = await startPlatform({
+    stack: endpoints,
+    certDir,
+    jwtSecret,
+    ...(options.detach ? { logDir } : {}),
+    env,
+    onStarted: (app) => console.log(`  ${app.name.padEnd(18)} ${app.url.padEnd(26)} ${app.instanceId}`),
+  });
   try {
     if (options.canary) await startDemoCanary(platform, (line) => console.log(`demo: ${line}`));
   } catch (error) {
@@ -48,7 +59,10 @@ export async function runDemo(stack: LocalStack, stateDir: string, options: Demo
   }
   // In the foreground the demo supervises its instances: a crashed one is restarted with back-off.
   const supervisor = options.detach ? undefined : superviseDemo(platform, stateDir);
-  if (options.detach) writeDemoServices(stateDir, { services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 }, platform.versionOf(app))) });
+  if (options.detach)
+    writeDemoServices(stateDir, {
+      services: platform.apps.map((app) => serviceRecord({ slot: platform.slotOf(app), app, restarts: 0 }, platform.versionOf(app))),
+    });
   try {
     const [inventory] = platform.instancesOf('inventory-service') as [AppProcess];
     await seedDemoCatalogue(platform.operator, inventory.url, (line) => console.log(`demo: ${line}`));
@@ -69,8 +83,12 @@ Open:${webConsole ? `\n  console       ${webConsole.url}   (the mesh graph, inst
   load          npx meshmart load --scenario mix --shoppers 8 --duration 60   (finds this gateway and key by itself)
   Prometheus    ${endpoints.prometheus.url}
   a query       ${endpoints.prometheus.url}/graph?g0.expr=${encodeURIComponent('sum by (source_workload, destination_workload, response_code) (istio_requests_total{reporter="destination"})')}
-  metrics       each instance's /metrics (mTLS; the gateway's at ${gateway.url}/metrics)${options.canary ? `
-  canary        ${demoCanary.workload} ${demoCanary.canaryVersion} beside ${demoCanary.stableVersion}: README.md, "Canary walk-through"` : ''}
+  metrics       each instance's /metrics (mTLS; the gateway's at ${gateway.url}/metrics)${
+    options.canary
+      ? `
+  canary        ${demoCanary.workload} ${demoCanary.canaryVersion} beside ${demoCanary.stableVersion}: README.md, "Canary walk-through"`
+      : ''
+  }
 Sign in as a shopper with a token signed by the demo key in ${join(stateDir, 'demo-jwt-secret')} (HS256, iss meshmart-demo, aud meshmart).`);
   if (options.loadRate !== undefined) {
     const log = startDemoLoad(stateDir, gateway.url, options.loadRate);
@@ -101,7 +119,11 @@ function superviseDemo(platform: Platform, stateDir: string): InstanceSupervisor
   const supervisor = new InstanceSupervisor({
     restart: (_slot, previous) => platform.restartInstance(previous),
     log: (line) => console.log(`demo: ${line}`),
-    onChange: (instances) => writeDemoServices(stateDir, { supervisorPid: process.pid, services: instances.map((instance) => serviceRecord(instance, platform.versionOf(instance.app))) }),
+    onChange: (instances) =>
+      writeDemoServices(stateDir, {
+        supervisorPid: process.pid,
+        services: instances.map((instance) => serviceRecord(instance, platform.versionOf(instance.app))),
+      }),
   });
   for (const app of platform.apps) supervisor.watch(platform.slotOf(app), app);
   return supervisor;

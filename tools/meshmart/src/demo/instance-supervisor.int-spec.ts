@@ -64,9 +64,18 @@ describe('the demo supervisor', () => {
     expect(lines[1]).toBe(`gateway-1 restarted: ${back.url} as ${back.instanceId}`);
 
     const recorded = readDemoServices(stateDir);
-    expect(recorded?.services).toEqual([expect.objectContaining({ name: 'gateway-1', instanceId: back.instanceId, pid: back.process.pid, restarts: 1, lastExit: 'killed by SIGKILL' })]);
-    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], { encoding: 'utf8', env: { ...process.env, MESHMART_STATE_DIR: stateDir } });
+    expect(recorded?.services).toEqual([
+      expect.objectContaining({ name: 'gateway-1', instanceId: back.instanceId, pid: back.process.pid, restarts: 1, lastExit: 'killed by SIGKILL' }),
+    ]);
+    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], {
+      encoding: 'utf8',
+      env: { ...process.env, MESHMART_STATE_DIR: stateDir },
+    });
     expect(status.stdout).toContain(`demo services (supervised by pid ${process.pid}):`);
-    expect(status.stdout).toMatch(new RegExp(`gateway-1\\s+running\\s+pid ${back.process.pid}\\s+${back.url.replaceAll('.', '\\.')}\\s+restarts 1 \\(last: killed by SIGKILL at \\d\\d:\\d\\d:\\d\\d\\)`));
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `gateway-1\\s+running\\s+pid ${back.process.pid}\\s+${back.url.replaceAll('.', '\\.')}\\s+restarts 1 \\(last: killed by SIGKILL at \\d\\d:\\d\\d:\\d\\d\\)`,
+      ),
+    );
   });
 });

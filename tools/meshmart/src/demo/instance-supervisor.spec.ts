@@ -61,7 +61,9 @@ describe('InstanceSupervisor', () => {
 
   it('backs off more while a slot keeps crashing, up to the maximum, and retries a restart that fails to start', async () => {
     const apps = Array.from({ length: 8 }, (_, i) => fakeApp(`order-service-1-${i}`));
-    const starts = apps.slice(1).map((app, i) => (i === 2 ? () => Promise.reject(new Error('order-service exited with 1 before it was ready:\nstack')) : () => Promise.resolve(app)));
+    const starts = apps
+      .slice(1)
+      .map((app, i) => (i === 2 ? () => Promise.reject(new Error('order-service exited with 1 before it was ready:\nstack')) : () => Promise.resolve(app)));
     const { supervisor, lines, sleeps } = supervise(starts);
     supervisor.watch('order-service-1', apps[0] as AppProcess);
     // Each started process crashes at once; the third start fails before it is ready.
@@ -69,7 +71,9 @@ describe('InstanceSupervisor', () => {
       app.end(1);
       await settle();
     }
-    expect(lines.filter((line) => line.includes('did not start'))).toEqual([expect.stringMatching(/^order-service-1 did not start \(order-service exited with 1 before it was ready:\); restarting in \d+\.\ds \(restart #4\)$/)]);
+    expect(lines.filter((line) => line.includes('did not start'))).toEqual([
+      expect.stringMatching(/^order-service-1 did not start \(order-service exited with 1 before it was ready:\); restarting in \d+\.\ds \(restart #4\)$/),
+    ]);
     expect(sleeps.length).toBeGreaterThanOrEqual(6);
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(1_000);
     // Growing: later pauses are on the whole longer than the first ones.
@@ -79,7 +83,10 @@ describe('InstanceSupervisor', () => {
 
   it('starts the back-off afresh for an instance that had run long enough', async () => {
     const apps = Array.from({ length: 12 }, (_, i) => fakeApp(`cart-service-1-${i}`));
-    const { supervisor, sleeps } = supervise(apps.slice(1).map((app) => () => Promise.resolve(app)), { stableAfterMs: 0 });
+    const { supervisor, sleeps } = supervise(
+      apps.slice(1).map((app) => () => Promise.resolve(app)),
+      { stableAfterMs: 0 },
+    );
     supervisor.watch('cart-service-1', apps[0] as AppProcess);
     for (const app of apps.slice(0, 10)) {
       app.end(1);

@@ -60,7 +60,12 @@ export class InstanceSupervisor {
   }
 
   list(): SupervisedInstance[] {
-    return [...this.slots.values()].map(({ slot, app, restarts, lastExit, lastExitAt }) => ({ slot, app, restarts, ...(lastExit ? { lastExit, lastExitAt } : {}) }));
+    return [...this.slots.values()].map(({ slot, app, restarts, lastExit, lastExitAt }) => ({
+      slot,
+      app,
+      restarts,
+      ...(lastExit ? { lastExit, lastExitAt } : {}),
+    }));
   }
 
   /** No more restarts; waits for a restart in progress to finish (its process is then stopped by the caller). */
@@ -72,7 +77,11 @@ export class InstanceSupervisor {
   private follow(entry: Slot, app: AppProcess): void {
     const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.stopped || entry.app !== app) return;
-      const task = this.restartAfterExit(entry, code === null ? `killed by ${signal ?? 'a signal'}` : `exited with code ${code}`, code === null ? `signal ${signal ?? '?'}` : `code ${code}`);
+      const task = this.restartAfterExit(
+        entry,
+        code === null ? `killed by ${signal ?? 'a signal'}` : `exited with code ${code}`,
+        code === null ? `signal ${signal ?? '?'}` : `code ${code}`,
+      );
       this.pending.add(task);
       void task.finally(() => this.pending.delete(task));
     };

@@ -27,7 +27,8 @@ export async function readDeadLetters(kafka: Kafka, topic: string): Promise<Park
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
-    if (!(await admin.listTopics()).includes(dlq)) throw new DeadLetterTopicMissing(`there is no topic ${dlq}: nothing of ${topic} was ever parked (or the name is wrong)`);
+    if (!(await admin.listTopics()).includes(dlq))
+      throw new DeadLetterTopicMissing(`there is no topic ${dlq}: nothing of ${topic} was ever parked (or the name is wrong)`);
     const offsets = await admin.fetchTopicOffsets(dlq);
     ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
   } finally {
@@ -40,7 +41,14 @@ export async function readDeadLetters(kafka: Kafka, topic: string): Promise<Park
     const headers = headersAsText(message.headers);
     const replayOf = headers[deadLetterHeader.replayOf];
     if (replayOf !== undefined) replays.set(replayOf, new Date(Number(message.timestamp)));
-    else parked.push({ offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers, timestamp: new Date(Number(message.timestamp)) });
+    else
+      parked.push({
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        headers,
+        timestamp: new Date(Number(message.timestamp)),
+      });
   }
   for (const message of parked) {
     const replayedAt = replays.get(message.offset);

@@ -28,7 +28,11 @@ export async function replayDeadLetters(kafka: Kafka, topic: string, messages: r
       }
       const target = message.headers[deadLetterHeader.sourceTopic] ?? topic;
       await producer.send({ topic: target, acks: -1, messages: [{ key: message.key, value: message.value, headers: originalHeaders(message, topic) }] });
-      await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: null, headers: { [deadLetterHeader.replayOf]: message.offset } }] });
+      await producer.send({
+        topic: deadLetterTopic(topic),
+        acks: -1,
+        messages: [{ key: message.key, value: null, headers: { [deadLetterHeader.replayOf]: message.offset } }],
+      });
       message.replayedAt = new Date();
       result.replayed.push(message);
     }

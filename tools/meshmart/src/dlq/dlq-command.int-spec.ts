@@ -28,7 +28,12 @@ describe('meshmart dlq (real broker)', () => {
   const ids = { refused: randomUUID(), secret: randomUUID() };
 
   function meshmart(...args: string[]) {
-    const result = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], { cwd: root, env: { ...process.env, KAFKA_BROKERS: brokers.join(',') }, encoding: 'utf8', timeout: 90_000 });
+    const result = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], {
+      cwd: root,
+      env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -47,7 +52,8 @@ describe('meshmart dlq (real broker)', () => {
     });
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
-    const event = (id: string, data: unknown) => JSON.stringify({ id, type: 'Counted', version: 1, occurredAt: new Date().toISOString(), aggregateId: 'agg-1', data });
+    const event = (id: string, data: unknown) =>
+      JSON.stringify({ id, type: 'Counted', version: 1, occurredAt: new Date().toISOString(), aggregateId: 'agg-1', data });
     // One partition key, so the three are parked in this order: offsets 0, 1, 2.
     await producer.send({
       topic,
@@ -70,54 +76,66 @@ describe('meshmart dlq (real broker)', () => {
     await admin.disconnect();
   });
 
-  it('list: the parked messages with offset, key, reason and time', () => {
-    const { code, stdout } = meshmart('list', topic);
-    expect(code).toBe(0);
-    const lines = stdout.trim().split('\n');
-    expect(lines[0]).toBe(`${deadLetterTopic(topic)}: 2 parked, 0 replayed`);
-    expect(lines[1]).toMatch(/^OFFSET\s+KEY\s+REASON\s+ERROR CODE\s+PARKED AT\s+REPLAYED AT$/);
-    expect(lines[2]).toMatch(/^0\s+agg-1\s+invalid_envelope\s+SyntaxError\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
-    expect(lines[3]).toMatch(/^1\s+agg-1\s+not_retryable\s+Error\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
-    expect(lines).toHaveLength(4);
-  }, CLI_TEST_MS);
+  it(
+    'list: the parked messages with offset, key, reason and time',
+    () => {
+      const { code, stdout } = meshmart('list', topic);
+      expect(code).toBe(0);
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toBe(`${deadLetterTopic(topic)}: 2 parked, 0 replayed`);
+      expect(lines[1]).toMatch(/^OFFSET\s+KEY\s+REASON\s+ERROR CODE\s+PARKED AT\s+REPLAYED AT$/);
+      expect(lines[2]).toMatch(/^0\s+agg-1\s+invalid_envelope\s+SyntaxError\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
+      expect(lines[3]).toMatch(/^1\s+agg-1\s+not_retryable\s+Error\s+\d{4}-\d\d-\d\dT\S+Z\s+-$/);
+      expect(lines).toHaveLength(4);
+    },
+    CLI_TEST_MS,
+  );
 
-  it('show: the headers and the payload, secrets never printed', () => {
-    const garbage = meshmart('show', topic, '0');
-    expect(garbage.code).toBe(0);
-    expect(garbage.stdout).toContain('authorization: [Redacted]');
-    expect(garbage.stdout).toContain('dlq-reason: invalid_envelope');
-    expect(garbage.stdout).toContain(`dlq-source-topic: ${topic}`);
-    expect(garbage.stdout).toContain('(not JSON) "not json at all"');
-    expect(garbage.stdout).not.toContain('super-secret');
+  it(
+    'show: the headers and the payload, secrets never printed',
+    () => {
+      const garbage = meshmart('show', topic, '0');
+      expect(garbage.code).toBe(0);
+      expect(garbage.stdout).toContain('authorization: [Redacted]');
+      expect(garbage.stdout).toContain('dlq-reason: invalid_envelope');
+      expect(garbage.stdout).toContain(`dlq-source-topic: ${topic}`);
+      expect(garbage.stdout).toContain('(not JSON) "not json at all"');
+      expect(garbage.stdout).not.toContain('super-secret');
 
-    const refused = meshmart('show', topic, '1');
-    expect(refused.stdout).toContain('dlq-error: Error: no such product');
-    expect(refused.stdout).toContain(`"id": "${ids.refused}"`);
-  }, CLI_TEST_MS);
+      const refused = meshmart('show', topic, '1');
+      expect(refused.stdout).toContain('dlq-error: Error: no such product');
+      expect(refused.stdout).toContain(`"id": "${ids.refused}"`);
+    },
+    CLI_TEST_MS,
+  );
 
-  it('replay: re-drives to the original topic once, records it, and a second replay re-drives nothing', async () => {
-    healed = true;
-    const first = meshmart('replay', topic, '--offset', '1');
-    expect(first.stdout).toContain(`replayed ${deadLetterTopic(topic)}@1 to ${topic}`);
-    expect(first.code).toBe(0);
-    await eventually(() => expect(applied).toEqual([ids.secret, ids.refused]), 30_000);
+  it(
+    'replay: re-drives to the original topic once, records it, and a second replay re-drives nothing',
+    async () => {
+      healed = true;
+      const first = meshmart('replay', topic, '--offset', '1');
+      expect(first.stdout).toContain(`replayed ${deadLetterTopic(topic)}@1 to ${topic}`);
+      expect(first.code).toBe(0);
+      await eventually(() => expect(applied).toEqual([ids.secret, ids.refused]), 30_000);
 
-    const again = meshmart('replay', topic, '--all');
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`skipped ${deadLetterTopic(topic)}@1: already replayed`);
-    expect(again.stdout).toContain(`replayed ${deadLetterTopic(topic)}@0 to ${topic}`);
-    expect(again.stdout).toContain('replay: 1 re-driven, 1 already replayed');
-    // The garbage comes back as garbage and is parked again (offset 3 or 4, beside the marker of 0; 2 is the marker of 1); the refused event is not applied twice.
-    const list = await eventuallyListed(3);
-    expect(list).toMatch(/^0\s.*\s\d{4}-\S+Z$/m);
-    expect(list).toMatch(/^1\s.*\s\d{4}-\S+Z$/m);
-    expect(list).toMatch(/^[34]\s+agg-1\s+invalid_envelope\s.*\s-$/m);
-    expect(applied).toEqual([ids.secret, ids.refused]);
+      const again = meshmart('replay', topic, '--all');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`skipped ${deadLetterTopic(topic)}@1: already replayed`);
+      expect(again.stdout).toContain(`replayed ${deadLetterTopic(topic)}@0 to ${topic}`);
+      expect(again.stdout).toContain('replay: 1 re-driven, 1 already replayed');
+      // The garbage comes back as garbage and is parked again (offset 3 or 4, beside the marker of 0; 2 is the marker of 1); the refused event is not applied twice.
+      const list = await eventuallyListed(3);
+      expect(list).toMatch(/^0\s.*\s\d{4}-\S+Z$/m);
+      expect(list).toMatch(/^1\s.*\s\d{4}-\S+Z$/m);
+      expect(list).toMatch(/^[34]\s+agg-1\s+invalid_envelope\s.*\s-$/m);
+      expect(applied).toEqual([ids.secret, ids.refused]);
 
-    const replayedMessage = await lastMessageOf(topic);
-    expect(replayedMessage.headers?.['dlq-replayed-from']?.toString()).toBe(`${deadLetterTopic(topic)}/0/0`);
-    expect(Object.keys(replayedMessage.headers ?? {}).filter((name) => name.startsWith('dlq-') && name !== 'dlq-replayed-from')).toEqual([]);
-  }, 4 * CLI_TEST_MS);
+      const replayedMessage = await lastMessageOf(topic);
+      expect(replayedMessage.headers?.['dlq-replayed-from']?.toString()).toBe(`${deadLetterTopic(topic)}/0/0`);
+      expect(Object.keys(replayedMessage.headers ?? {}).filter((name) => name.startsWith('dlq-') && name !== 'dlq-replayed-from')).toEqual([]);
+    },
+    4 * CLI_TEST_MS,
+  );
 
   async function eventuallyListed(parked: number): Promise<string> {
     let stdout = '';
@@ -138,7 +156,12 @@ describe('meshmart dlq (real broker)', () => {
     await reader.connect();
     await reader.subscribe({ topics: [name], fromBeginning: true });
     const message = await new Promise<KafkaMessage>((resolve, reject) => {
-      reader.run({ eachMessage: async ({ partition, message: each }) => void (partition === newest.partition && BigInt(each.offset) === BigInt(newest.high) - 1n && resolve(each)) }).catch(reject);
+      reader
+        .run({
+          eachMessage: async ({ partition, message: each }) =>
+            void (partition === newest.partition && BigInt(each.offset) === BigInt(newest.high) - 1n && resolve(each)),
+        })
+        .catch(reject);
     });
     await reader.disconnect();
     return message;
@@ -146,7 +169,11 @@ describe('meshmart dlq (real broker)', () => {
 
   it('bad arguments: one clear line on stderr, exit 2 (every case: dlq-command.spec.ts)', () => {
     const { code, stdout, stderr } = meshmart('show', topic, 'abc');
-    expect({ code, stdout, stderr: stderr.trim() }).toEqual({ code: 2, stdout: '', stderr: 'meshmart dlq: "abc" is not an offset (a whole number, 0 or more) (meshmart dlq --help)' });
+    expect({ code, stdout, stderr: stderr.trim() }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'meshmart dlq: "abc" is not an offset (a whole number, 0 or more) (meshmart dlq --help)',
+    });
   });
 
   it('a topic with nothing parked: says so, exit 1', () => {

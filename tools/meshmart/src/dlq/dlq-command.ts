@@ -23,7 +23,10 @@ export interface DlqCommandOutput {
 /** A mistake in the command line: one line saying what is wrong, exit code 2. */
 class DlqUsageError extends Error {}
 
-type DlqRequest = { action: 'list'; topic: string } | { action: 'show'; topic: string; offset: string } | { action: 'replay'; topic: string; offsets: readonly string[] | 'all' };
+type DlqRequest =
+  | { action: 'list'; topic: string }
+  | { action: 'show'; topic: string; offset: string }
+  | { action: 'replay'; topic: string; offsets: readonly string[] | 'all' };
 
 const consoleOutput: DlqCommandOutput = { info: (line) => console.log(line), error: (line) => console.error(line) };
 
@@ -78,15 +81,22 @@ async function run(kafka: Kafka, request: DlqRequest, output: DlqCommandOutput):
   }
   const result = await replayDeadLetters(kafka, request.topic, wanted as ParkedMessage[]);
   for (const message of result.replayed) output.info(`replayed ${deadLetterTopic(request.topic)}@${message.offset} to ${sourceTopic(message, request.topic)}`);
-  for (const message of result.skipped) output.info(`skipped ${deadLetterTopic(request.topic)}@${message.offset}: already replayed at ${message.replayedAt?.toISOString() ?? '?'}`);
+  for (const message of result.skipped)
+    output.info(`skipped ${deadLetterTopic(request.topic)}@${message.offset}: already replayed at ${message.replayedAt?.toISOString() ?? '?'}`);
   output.info(`replay: ${result.replayed.length} re-driven, ${result.skipped.length} already replayed`);
   return 0;
 }
 
 export function parseDlqArgs(argv: readonly string[]): DlqRequest {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { offset: { type: 'string', multiple: true }, all: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { offset: { type: 'string', multiple: true }, all: { type: 'boolean' } },
+  });
   const [action, topic, offset, ...extra] = positionals;
-  if (action !== 'list' && action !== 'show' && action !== 'replay') throw new DlqUsageError(action === undefined ? 'say what to do: list, show or replay' : `unknown action "${action}": use list, show or replay`);
+  if (action !== 'list' && action !== 'show' && action !== 'replay')
+    throw new DlqUsageError(action === undefined ? 'say what to do: list, show or replay' : `unknown action "${action}": use list, show or replay`);
   if (topic === undefined) throw new DlqUsageError(`${action} needs a topic, e.g. orders.v1`);
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new DlqUsageError(`"${topic}" is not a Kafka topic name`);
   if (topic.endsWith('.dlq')) throw new DlqUsageError(`give the original topic (${topic.slice(0, -'.dlq'.length)}), not its dead-letter topic`);
@@ -111,9 +121,26 @@ function checkedOffset(text: string): string {
 
 function table(parked: readonly ParkedMessage[]): string {
   const header = ['OFFSET', 'KEY', 'REASON', 'ERROR CODE', 'PARKED AT', 'REPLAYED AT'];
-  const rows = [header, ...parked.map((m) => [m.offset, m.key ?? '-', m.headers[deadLetterHeader.reason] ?? '-', m.headers[deadLetterHeader.errorCode] ?? '-', m.timestamp.toISOString(), m.replayedAt?.toISOString() ?? '-'])];
+  const rows = [
+    header,
+    ...parked.map((m) => [
+      m.offset,
+      m.key ?? '-',
+      m.headers[deadLetterHeader.reason] ?? '-',
+      m.headers[deadLetterHeader.errorCode] ?? '-',
+      m.timestamp.toISOString(),
+      m.replayedAt?.toISOString() ?? '-',
+    ]),
+  ];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function describe(message: ParkedMessage): string[] {

@@ -3,10 +3,18 @@ import { redactedPayload } from './redacted-payload';
 
 describe('redactedPayload', () => {
   it('redacts secret fields at any depth and secret headers, and keeps the rest', () => {
-    const value = Buffer.from(JSON.stringify({ type: 'OrderPlaced', data: { orderId: 'o-1', payment: { token: 'tok_visa', card: { Password: 'p' } }, lines: [{ apiKey: 'k', sku: 'A' }] } }));
+    const value = Buffer.from(
+      JSON.stringify({
+        type: 'OrderPlaced',
+        data: { orderId: 'o-1', payment: { token: 'tok_visa', card: { Password: 'p' } }, lines: [{ apiKey: 'k', sku: 'A' }] },
+      }),
+    );
     const { headers, payload } = redactedPayload({ headers: { authorization: 'Bearer abc', 'dlq-reason': 'invalid_payload' }, value });
     expect(headers).toEqual({ authorization: '[Redacted]', 'dlq-reason': 'invalid_payload' });
-    expect(JSON.parse(payload)).toEqual({ type: 'OrderPlaced', data: { orderId: 'o-1', payment: { token: '[Redacted]', card: { Password: '[Redacted]' } }, lines: [{ apiKey: '[Redacted]', sku: 'A' }] } });
+    expect(JSON.parse(payload)).toEqual({
+      type: 'OrderPlaced',
+      data: { orderId: 'o-1', payment: { token: '[Redacted]', card: { Password: '[Redacted]' } }, lines: [{ apiKey: '[Redacted]', sku: 'A' }] },
+    });
     expect(payload).not.toMatch(/tok_visa|Bearer/);
   });
 

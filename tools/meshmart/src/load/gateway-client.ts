@@ -18,13 +18,23 @@ export class GatewayClient {
     private readonly recorder: LoadRecorder,
   ) {}
 
-  async call<T>(operation: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; expect: readonly number[] }): Promise<GatewayAnswer<T>> {
+  async call<T>(
+    operation: string,
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; expect: readonly number[] },
+  ): Promise<GatewayAnswer<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const started = performance.now();
     try {
-      const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       const text = await response.text();
       this.recorder.request(operation, response.status, performance.now() - started, options.expect.includes(response.status));
       return { status: response.status, body: parseJson<T>(text) };

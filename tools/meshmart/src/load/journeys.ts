@@ -49,12 +49,22 @@ export const cart: Journey = async ({ api, skus, token, random }, userId) => {
 export const checkout: Journey = async ({ api, skus, token, recorder, random, declinedShare, timeoutShare }, userId) => {
   const bearer = await token(userId);
   // A product sold out by earlier checkouts is the shop's answer, not the platform failing.
-  const line = await api.call('PUT /cart/lines/{sku}', 'PUT', `/cart/lines/${pick(skus, random)}`, { token: bearer, body: { quantity: 1 }, expect: [200, 409] });
+  const line = await api.call('PUT /cart/lines/{sku}', 'PUT', `/cart/lines/${pick(skus, random)}`, {
+    token: bearer,
+    body: { quantity: 1 },
+    expect: [200, 409],
+  });
   if (line.status === 409) recorder.checkoutOutcome('sold out');
   if (line.status !== 200) return;
   const draw = random();
-  const paymentToken = draw < declinedShare ? testPaymentTokens.decline : draw < declinedShare + timeoutShare ? testPaymentTokens.timeout : testPaymentTokens.approve;
-  const placed = await api.call<CheckoutResult>('POST /cart/checkout', 'POST', '/cart/checkout', { token: bearer, body: { paymentToken }, headers: { 'idempotency-key': randomUUID() }, expect: [201] });
+  const paymentToken =
+    draw < declinedShare ? testPaymentTokens.decline : draw < declinedShare + timeoutShare ? testPaymentTokens.timeout : testPaymentTokens.approve;
+  const placed = await api.call<CheckoutResult>('POST /cart/checkout', 'POST', '/cart/checkout', {
+    token: bearer,
+    body: { paymentToken },
+    headers: { 'idempotency-key': randomUUID() },
+    expect: [201],
+  });
   if (placed.status !== 201 || !placed.body) return;
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (let wait = ORDER_POLL_MS; Date.now() < deadline; wait = Math.min(1_000, wait * 1.5)) {

@@ -52,7 +52,11 @@ export async function runLoadCommand(argv: readonly string[], stateDir: string):
       return 0;
     }
     const defaults = demoDefaults(stateDir);
-    options = parseLoadOptions({ ...flags, url: flags['url'] ?? defaults.url ?? 'http://localhost:8080', 'jwt-secret': flags['jwt-secret'] ?? (flags['jwt-key'] === undefined ? defaults.jwtSecret : undefined) });
+    options = parseLoadOptions({
+      ...flags,
+      url: flags['url'] ?? defaults.url ?? 'http://localhost:8080',
+      'jwt-secret': flags['jwt-secret'] ?? (flags['jwt-key'] === undefined ? defaults.jwtSecret : undefined),
+    });
     if (!options.allowRemote && !isLoopbackHost(new URL(options.url).hostname)) {
       throw new LoadUsageError(`${options.url} is not this machine: give --allow-remote to send load there`);
     }
@@ -87,7 +91,9 @@ export async function runLoadCommand(argv: readonly string[], stateDir: string):
   }
 
   const summary: LoadSummary = recorder.summary(options.loop.kind === 'open');
-  console.log(options.json ? JSON.stringify({ target: options.url, scenario: options.scenario, loop: options.loop, ...summary }, null, 2) : summaryTable(summary, shape));
+  console.log(
+    options.json ? JSON.stringify({ target: options.url, scenario: options.scenario, loop: options.loop, ...summary }, null, 2) : summaryTable(summary, shape),
+  );
   if (summary.errorRate > options.maxErrorRate) {
     console.error(`meshmart load: error rate ${(summary.errorRate * 100).toFixed(2)} % is above --max-error-rate ${(options.maxErrorRate * 100).toFixed(2)} %`);
     return 1;
@@ -95,7 +101,21 @@ export async function runLoadCommand(argv: readonly string[], stateDir: string):
   return 0;
 }
 
-const stringFlags = ['url', 'scenario', 'shoppers', 'rate', 'duration', 'count', 'declined', 'timeouts', 'max-error-rate', 'jwt-secret', 'jwt-key', 'jwt-issuer', 'jwt-audience'] as const;
+const stringFlags = [
+  'url',
+  'scenario',
+  'shoppers',
+  'rate',
+  'duration',
+  'count',
+  'declined',
+  'timeouts',
+  'max-error-rate',
+  'jwt-secret',
+  'jwt-key',
+  'jwt-issuer',
+  'jwt-audience',
+] as const;
 
 /** The flags, strictly: an unknown flag or a stray argument is a usage error, not something ignored. */
 function loadFlags(argv: readonly string[]): LoadFlags {
@@ -104,7 +124,12 @@ function loadFlags(argv: readonly string[]): LoadFlags {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: { ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])), json: { type: 'boolean' }, 'allow-remote': { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
+        json: { type: 'boolean' },
+        'allow-remote': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     });
     return values as LoadFlags;
   } catch (error) {
@@ -126,10 +151,16 @@ async function preflight(options: LoadOptions, recorder: LoadRecorder): Promise<
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new LoadUsageError(`cannot reach ${options.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
-  if (!Array.isArray(products) || products.length === 0) throw new LoadUsageError(`the catalogue at ${options.url} is empty: seed it first (npm run demo does)`);
-  const probe = await fetch(`${options.url}/cart`, { headers: { authorization: `Bearer ${await signer.sign(`load-probe-${randomBytes(3).toString('hex')}`)}` }, signal: AbortSignal.timeout(5_000) });
+  if (!Array.isArray(products) || products.length === 0)
+    throw new LoadUsageError(`the catalogue at ${options.url} is empty: seed it first (npm run demo does)`);
+  const probe = await fetch(`${options.url}/cart`, {
+    headers: { authorization: `Bearer ${await signer.sign(`load-probe-${randomBytes(3).toString('hex')}`)}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   if (probe.status === 401) {
-    throw new LoadUsageError(`the gateway refused a token signed with ${options.jwt.keyFile ? `--jwt-key (${signer.alg})` : '--jwt-secret (HS256)'}: check the key, --jwt-issuer ${options.jwt.issuer} and --jwt-audience ${options.jwt.audience}`);
+    throw new LoadUsageError(
+      `the gateway refused a token signed with ${options.jwt.keyFile ? `--jwt-key (${signer.alg})` : '--jwt-secret (HS256)'}: check the key, --jwt-issuer ${options.jwt.issuer} and --jwt-audience ${options.jwt.audience}`,
+    );
   }
   return {
     api: new GatewayClient(options.url, recorder),

@@ -15,7 +15,12 @@ export interface LoopBounds {
  * number passed in), as a shop's visitors are: one user hammering would meet the gateway's
  * per-user rate limit, which is not what a load run measures.
  */
-export async function runClosedLoop(shoppers: number, bounds: LoopBounds, recorder: LoadRecorder, journey: (journeyNumber: number) => Promise<void>): Promise<void> {
+export async function runClosedLoop(
+  shoppers: number,
+  bounds: LoopBounds,
+  recorder: LoadRecorder,
+  journey: (journeyNumber: number) => Promise<void>,
+): Promise<void> {
   const until = performance.now() + bounds.durationMs;
   let started = 0;
   const more = () => performance.now() < until && (bounds.count === undefined || started < bounds.count) && !bounds.signal?.aborted;
@@ -36,7 +41,12 @@ export async function runClosedLoop(shoppers: number, bounds: LoopBounds, record
  * start was against its schedule is recorded: the generator's own lag. Waits for the journeys
  * in flight at the end.
  */
-export async function runOpenLoop(ratePerSecond: number, bounds: LoopBounds, recorder: LoadRecorder, journey: (journeyNumber: number) => Promise<void>): Promise<void> {
+export async function runOpenLoop(
+  ratePerSecond: number,
+  bounds: LoopBounds,
+  recorder: LoadRecorder,
+  journey: (journeyNumber: number) => Promise<void>,
+): Promise<void> {
   const intervalMs = 1000 / ratePerSecond;
   const begin = performance.now();
   const inFlight = new Set<Promise<void>>();

@@ -14,11 +14,24 @@ const refusal = (flags: Record<string, string | boolean | undefined>) => {
 
 describe('parseLoadOptions', () => {
   it('defaults to a 30 s mixed closed loop of 4 shoppers, 10 % declined cards, 1 % error budget', () => {
-    expect(parseLoadOptions(base)).toMatchObject({ scenario: 'mix', loop: { kind: 'closed', shoppers: 4 }, durationMs: 30_000, count: undefined, declinedShare: 0.1, timeoutShare: 0, maxErrorRate: 0.01 });
+    expect(parseLoadOptions(base)).toMatchObject({
+      scenario: 'mix',
+      loop: { kind: 'closed', shoppers: 4 },
+      durationMs: 30_000,
+      count: undefined,
+      declinedShare: 0.1,
+      timeoutShare: 0,
+      maxErrorRate: 0.01,
+    });
   });
 
   it('takes an open loop from --rate, bounded by duration and count', () => {
-    expect(parseLoadOptions({ ...base, rate: '12.5', duration: '3', count: '40', scenario: 'checkout' })).toMatchObject({ scenario: 'checkout', loop: { kind: 'open', ratePerSecond: 12.5 }, durationMs: 3_000, count: 40 });
+    expect(parseLoadOptions({ ...base, rate: '12.5', duration: '3', count: '40', scenario: 'checkout' })).toMatchObject({
+      scenario: 'checkout',
+      loop: { kind: 'open', ratePerSecond: 12.5 },
+      durationMs: 3_000,
+      count: 40,
+    });
   });
 
   it('drops a trailing slash from the URL', () => {

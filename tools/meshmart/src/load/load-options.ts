@@ -7,12 +7,19 @@ export type ScenarioName = (typeof scenarios)[number];
 /** A bad option or an unusable target: `meshmart load` prints its message alone and exits 2. */
 export class LoadUsageError extends Error {}
 
-const share = (flag: string) => z.coerce.number({ error: `${flag} takes a share between 0 and 1` }).min(0, `${flag} takes a share between 0 and 1`).max(1, `${flag} takes a share between 0 and 1`);
-const positive = (flag: string, what: string) => z.coerce.number({ error: `${flag} takes ${what}` }).refine((n) => Number.isFinite(n) && n > 0, `${flag} takes ${what}`);
+const share = (flag: string) =>
+  z.coerce
+    .number({ error: `${flag} takes a share between 0 and 1` })
+    .min(0, `${flag} takes a share between 0 and 1`)
+    .max(1, `${flag} takes a share between 0 and 1`);
+const positive = (flag: string, what: string) =>
+  z.coerce.number({ error: `${flag} takes ${what}` }).refine((n) => Number.isFinite(n) && n > 0, `${flag} takes ${what}`);
 
 const optionsSchema = z
   .object({
-    url: z.string({ error: '--url is required (the gateway, e.g. http://localhost:8080)' }).refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), '--url takes an http(s) URL, e.g. http://localhost:8080'),
+    url: z
+      .string({ error: '--url is required (the gateway, e.g. http://localhost:8080)' })
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), '--url takes an http(s) URL, e.g. http://localhost:8080'),
     scenario: z.enum(scenarios, { error: `--scenario takes one of ${scenarios.join(', ')}` }).default('mix'),
     shoppers: positive('--shoppers', 'a whole number of shoppers ≥ 1').refine(Number.isInteger, '--shoppers takes a whole number of shoppers ≥ 1').optional(),
     rate: positive('--rate', 'a rate > 0 (journeys per second)').optional(),
@@ -30,7 +37,9 @@ const optionsSchema = z
   })
   .refine((o) => !(o.shoppers !== undefined && o.rate !== undefined), { message: 'give --shoppers (closed loop) or --rate (open loop), not both' })
   .refine((o) => o.declined + o.timeouts <= 1, { message: '--declined and --timeouts together cannot exceed 1' })
-  .refine((o) => o.jwtSecret !== undefined || o.jwtKeyFile !== undefined, { message: 'no JWT key: give --jwt-secret or --jwt-key (a PEM private key file); the demo keeps its key in .meshmart/demo-jwt-secret' });
+  .refine((o) => o.jwtSecret !== undefined || o.jwtKeyFile !== undefined, {
+    message: 'no JWT key: give --jwt-secret or --jwt-key (a PEM private key file); the demo keeps its key in .meshmart/demo-jwt-secret',
+  });
 
 /** How a load run is shaped, validated: one of closed loop (N shoppers) or open loop (a fixed arrival rate). */
 export interface LoadOptions {

@@ -15,7 +15,14 @@ describe('LoadRecorder', () => {
     recorder.journeyDone();
 
     const summary = recorder.summary(false);
-    expect(summary).toMatchObject({ journeys: 1, requests: 103, errors: 2, byStatus: { '0': 1, '200': 100, '201': 1, '503': 1 }, checkoutOutcomes: { CONFIRMED: 1, 'FAILED payment_declined': 1, 'sold out': 1 }, startLag: undefined });
+    expect(summary).toMatchObject({
+      journeys: 1,
+      requests: 103,
+      errors: 2,
+      byStatus: { '0': 1, '200': 100, '201': 1, '503': 1 },
+      checkoutOutcomes: { CONFIRMED: 1, 'FAILED payment_declined': 1, 'sold out': 1 },
+      startLag: undefined,
+    });
     expect(summary.errorRate).toBeCloseTo(2 / 103);
     expect(summary.operations['GET /products']).toEqual({ requests: 100, errors: 0, p50Ms: 50, p99Ms: 99 });
     expect(summary.operations['POST /cart/checkout']).toMatchObject({ requests: 2, errors: 1 });
@@ -41,7 +48,9 @@ describe('LoadRecorder', () => {
 
 describe('the report', () => {
   it('puts errors by status on the progress line, a no-answer named as such', () => {
-    expect(progressLine(12_400, { requestsPerSecond: 80.04, p50Ms: 12.34, p99Ms: 99 }, 37, { '0': 2, '503': 1 })).toBe('load   12s     80.0 req/s  journeys 37  errors no-answer×2 503×1  p50 12.3 ms  p99 99.0 ms');
+    expect(progressLine(12_400, { requestsPerSecond: 80.04, p50Ms: 12.34, p99Ms: 99 }, 37, { '0': 2, '503': 1 })).toBe(
+      'load   12s     80.0 req/s  journeys 37  errors no-answer×2 503×1  p50 12.3 ms  p99 99.0 ms',
+    );
   });
 
   it('prints a table per operation and the checkout outcomes', () => {

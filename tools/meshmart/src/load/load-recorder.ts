@@ -100,7 +100,10 @@ export class LoadRecorder {
     const operations = Object.fromEntries(
       [...this.latencies].map(([operation, list]) => {
         const sorted = [...list].sort((a, b) => a - b);
-        return [operation, { requests: sorted.length, errors: this.errorsByOperation.get(operation) ?? 0, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) }];
+        return [
+          operation,
+          { requests: sorted.length, errors: this.errorsByOperation.get(operation) ?? 0, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) },
+        ];
       }),
     );
     const settle = [...this.settleMs].sort((a, b) => a - b);

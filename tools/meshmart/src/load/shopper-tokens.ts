@@ -15,10 +15,19 @@ export interface ShopperTokenSigner {
  * `LoadUsageError` naming the flag.
  */
 export function shopperTokenSigner(jwt: { secret: string | undefined; keyFile: string | undefined; issuer: string; audience: string }): ShopperTokenSigner {
-  const { key, alg } = jwt.keyFile !== undefined ? privateKey(jwt.keyFile) : { key: createSecretKey(Buffer.from(jwt.secret ?? '', 'utf8')), alg: 'HS256' as const };
+  const { key, alg } =
+    jwt.keyFile !== undefined ? privateKey(jwt.keyFile) : { key: createSecretKey(Buffer.from(jwt.secret ?? '', 'utf8')), alg: 'HS256' as const };
   return {
     alg,
-    sign: (userId) => new SignJWT({}).setProtectedHeader({ alg }).setSubject(userId).setIssuer(jwt.issuer).setAudience(jwt.audience).setIssuedAt().setExpirationTime('15m').sign(key),
+    sign: (userId) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg })
+        .setSubject(userId)
+        .setIssuer(jwt.issuer)
+        .setAudience(jwt.audience)
+        .setIssuedAt()
+        .setExpirationTime('15m')
+        .sign(key),
   };
 }
 

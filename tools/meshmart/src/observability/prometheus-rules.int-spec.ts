@@ -32,7 +32,10 @@ interface RuleTestFile {
   }[];
 }
 
-const yamlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.yml')).map((name) => join(dir, name));
+const yamlFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.yml'))
+    .map((name) => join(dir, name));
 const readYaml = <T>(file: string) => parse(readFileSync(file, 'utf8')) as T;
 
 // Prometheus loads `rules/*.yml`: the rule files, never the tests beside them in tests/.
@@ -53,7 +56,8 @@ describe('Prometheus rules (infra/prometheus/rules)', () => {
   beforeAll(() => {
     // The rules are only as good as the real promtool says: never skip for want of it.
     const version = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-    if (version.error || version.status !== 0) throw new Error(`promtool is required to check the Prometheus rules but was not found on PATH: install it with \`${install}\``);
+    if (version.error || version.status !== 0)
+      throw new Error(`promtool is required to check the Prometheus rules but was not found on PATH: install it with \`${install}\``);
   });
 
   it('has rule files and tests to check', () => {
@@ -99,8 +103,14 @@ describe('Prometheus rules (infra/prometheus/rules)', () => {
       }
     }
     const names = alerts.map((alert) => alert.alert);
-    expect(names.filter((name) => !firing.has(name)), 'alerts without a firing case').toEqual([]);
-    expect(names.filter((name) => !quiet.has(name)), 'alerts without a quiet case').toEqual([]);
+    expect(
+      names.filter((name) => !firing.has(name)),
+      'alerts without a firing case',
+    ).toEqual([]);
+    expect(
+      names.filter((name) => !quiet.has(name)),
+      'alerts without a quiet case',
+    ).toEqual([]);
   });
 
   it('tests every recording rule with a PromQL expression test', () => {

@@ -15,8 +15,16 @@ export const prometheusSdUsage = `usage: meshmart prometheus-sd --etcd <url>[,<u
  * Runs until SIGTERM/SIGINT; waits for etcd if it is not up yet.
  */
 export async function runPrometheusSdCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], strict: true, options: { etcd: { type: 'string' }, out: { type: 'string' }, prefix: { type: 'string' }, 'renew-cert': { type: 'string' } } });
-  const endpoints = values.etcd?.split(',').map((url) => url.trim()).filter(Boolean) ?? [];
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { etcd: { type: 'string' }, out: { type: 'string' }, prefix: { type: 'string' }, 'renew-cert': { type: 'string' } },
+  });
+  const endpoints =
+    values.etcd
+      ?.split(',')
+      .map((url) => url.trim())
+      .filter(Boolean) ?? [];
   if (endpoints.length === 0 || !values.out) {
     console.error(`meshmart prometheus-sd: --etcd and --out are required\n${prometheusSdUsage}`);
     return 2;

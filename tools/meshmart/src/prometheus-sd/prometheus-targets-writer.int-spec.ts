@@ -35,7 +35,17 @@ describe('PrometheusTargetsWriter (real etcd)', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const instance = (id: string, port: number): ServiceInstance => ({ id, service: 'inventory-service', address: '127.0.0.1', port, zone: 'local', version: '0.1.0', weight: 1, healthy: true, scheme: 'https' });
+  const instance = (id: string, port: number): ServiceInstance => ({
+    id,
+    service: 'inventory-service',
+    address: '127.0.0.1',
+    port,
+    zone: 'local',
+    version: '0.1.0',
+    weight: 1,
+    healthy: true,
+    scheme: 'https',
+  });
 
   it('follows the registry: instances registered before and after it starts, a graceful leave and an expired lease', async () => {
     const file = join(dir, 'meshmart.json');

@@ -48,10 +48,7 @@ export class PrometheusTargetsWriter {
     const writer = new PrometheusTargetsWriter(options);
     writer.written = await readFile(options.file, 'utf8').catch(() => undefined);
     await writer.sync();
-    writer.watcher = await writer.client
-      .watch()
-      .prefix(writer.prefix)
-      .create();
+    writer.watcher = await writer.client.watch().prefix(writer.prefix).create();
     writer.watcher.on('data', () => writer.schedule());
     // After a reconnect the watch resumes, but a re-read costs little and settles any doubt.
     writer.watcher.on('connected', () => writer.schedule());

@@ -46,7 +46,12 @@ describe('ScrapeCertificateRenewer', () => {
   });
 
   it('replaces a certificate past half its life with a fresh one from the same CA and the same identity', async () => {
-    const old = await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'prometheus', notBefore: new Date(Date.now() - 20 * HOUR_MS), notAfter: new Date(Date.now() + 4 * HOUR_MS) });
+    const old = await issueWorkloadCertificate(ca, {
+      namespace: 'meshmart',
+      service: 'prometheus',
+      notBefore: new Date(Date.now() - 20 * HOUR_MS),
+      notAfter: new Date(Date.now() + 4 * HOUR_MS),
+    });
     await writeWorkloadCertificate(dir, 'prometheus', old);
     const before = await readWorkloadCertificate(dir, 'prometheus');
 
@@ -73,11 +78,22 @@ describe('ScrapeCertificateRenewer', () => {
   it('renews again when the renewed certificate reaches half its life', async () => {
     // A 4 s lifetime: the first renewal happens at once (the old one is expired), the next 1-2 s later
     // (half the lifetime, less what the whole-second validity of X.509 cuts off).
-    await writeWorkloadCertificate(dir, 'prometheus', await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'prometheus', notBefore: new Date(Date.now() - 2 * HOUR_MS), notAfter: new Date(Date.now() - HOUR_MS) }));
+    await writeWorkloadCertificate(
+      dir,
+      'prometheus',
+      await issueWorkloadCertificate(ca, {
+        namespace: 'meshmart',
+        service: 'prometheus',
+        notBefore: new Date(Date.now() - 2 * HOUR_MS),
+        notAfter: new Date(Date.now() - HOUR_MS),
+      }),
+    );
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log, ttlHours: 4 / 3600 });
     const first = await readWorkloadCertificate(dir, 'prometheus');
 
-    await expect.poll(async () => (await readWorkloadCertificate(dir, 'prometheus')).serialNumber, { timeout: 6_000, interval: 100 }).not.toBe(first.serialNumber);
+    await expect
+      .poll(async () => (await readWorkloadCertificate(dir, 'prometheus')).serialNumber, { timeout: 6_000, interval: 100 })
+      .not.toBe(first.serialNumber);
     expect(lines.filter((line) => line.startsWith('renewed '))).toHaveLength(2);
   });
 
@@ -85,7 +101,16 @@ describe('ScrapeCertificateRenewer', () => {
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log, retryMs: 100 });
     expect(lines).toEqual([`no prometheus certificate in ${dir} yet; looking again in 0.1s`]);
 
-    await writeWorkloadCertificate(dir, 'prometheus', await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'prometheus', notBefore: new Date(Date.now() - 20 * HOUR_MS), notAfter: new Date(Date.now() + HOUR_MS) }));
+    await writeWorkloadCertificate(
+      dir,
+      'prometheus',
+      await issueWorkloadCertificate(ca, {
+        namespace: 'meshmart',
+        service: 'prometheus',
+        notBefore: new Date(Date.now() - 20 * HOUR_MS),
+        notAfter: new Date(Date.now() + HOUR_MS),
+      }),
+    );
     await expect.poll(() => lines.some((line) => line.startsWith('renewed ')), { timeout: 5_000, interval: 50 }).toBe(true);
   });
 });

@@ -70,7 +70,11 @@ export class ScrapeCertificateRenewer {
       if (delay > 0) return this.plan(delay);
       const ca = await readMeshCa(caDir);
       if (!ca) throw new Error(`no mesh CA in ${caDir}`);
-      const certificate = await issueWorkloadCertificate(ca, { namespace: this.options.namespace ?? 'meshmart', service: this.service, ttlHours: this.ttlMs / HOUR_MS });
+      const certificate = await issueWorkloadCertificate(ca, {
+        namespace: this.options.namespace ?? 'meshmart',
+        service: this.service,
+        ttlHours: this.ttlMs / HOUR_MS,
+      });
       await writeWorkloadCertificate(caDir, this.service, certificate);
       log(`renewed ${certificate.spiffeId}, valid until ${certificate.notAfter.toISOString()}`);
       this.plan(renewalDelayMs(certificate.notAfter, this.ttlMs));

@@ -12,8 +12,21 @@ describe('targetGroupsOf', () => {
     });
 
     expect(groups).toEqual([
-      { targets: ['127.0.0.1:7001'], labels: { __scheme__: 'https', namespace: 'meshmart', workload: 'inventory-service', instance_id: 'inventory-service-2', zone: 'eu-1', version: '0.2.0' } },
-      { targets: ['127.0.0.1:7002'], labels: { __scheme__: 'https', namespace: 'shop', workload: 'payment-service', instance_id: 'payment-service-1', zone: 'local', version: '0.1.0' } },
+      {
+        targets: ['127.0.0.1:7001'],
+        labels: {
+          __scheme__: 'https',
+          namespace: 'meshmart',
+          workload: 'inventory-service',
+          instance_id: 'inventory-service-2',
+          zone: 'eu-1',
+          version: '0.2.0',
+        },
+      },
+      {
+        targets: ['127.0.0.1:7002'],
+        labels: { __scheme__: 'https', namespace: 'shop', workload: 'payment-service', instance_id: 'payment-service-1', zone: 'local', version: '0.1.0' },
+      },
     ]);
   });
 

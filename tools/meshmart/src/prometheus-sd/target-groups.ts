@@ -16,6 +16,13 @@ export interface TargetGroup {
 export function targetGroupsOf(entries: Readonly<Record<string, string>>): TargetGroup[] {
   return registeredInstancesOf(entries).map((instance) => ({
     targets: [`${instance.address}:${instance.port}`],
-    labels: { __scheme__: instance.scheme, namespace: instance.namespace, workload: instance.workload, instance_id: instance.instanceId, zone: instance.zone, version: instance.version },
+    labels: {
+      __scheme__: instance.scheme,
+      namespace: instance.namespace,
+      workload: instance.workload,
+      instance_id: instance.instanceId,
+      zone: instance.zone,
+      version: instance.version,
+    },
   }));
 }

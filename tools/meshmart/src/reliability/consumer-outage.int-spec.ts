@@ -45,7 +45,14 @@ function freePort(): Promise<number> {
   });
 }
 
-const envelope = (type: string, data: unknown = {}) => ({ id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: randomUUID(), data });
+const envelope = (type: string, data: unknown = {}) => ({
+  id: randomUUID(),
+  type,
+  version: 1,
+  occurredAt: new Date().toISOString(),
+  aggregateId: randomUUID(),
+  data,
+});
 
 describe('an event consumer through a Postgres outage (private Postgres, real broker)', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'meshmart-outage-'));
@@ -66,7 +73,12 @@ describe('an event consumer through a Postgres outage (private Postgres, real br
   beforeAll(async () => {
     const port = await freePort();
     // DATABASE_URL at a closed port: the component starts its embedded server, as the stack does without one.
-    const settings = { workspaceRoot: findWorkspaceRoot(__dirname), stateDir, ports: { kafka: 0, kafkaController: 0, etcd: 0, etcdPeer: 0, prometheus: 0, embeddedPostgres: port }, postgresServerUrl: 'postgres://postgres@127.0.0.1:1/postgres' };
+    const settings = {
+      workspaceRoot: findWorkspaceRoot(__dirname),
+      stateDir,
+      ports: { kafka: 0, kafkaController: 0, etcd: 0, etcdPeer: 0, prometheus: 0, embeddedPostgres: port },
+      postgresServerUrl: 'postgres://postgres@127.0.0.1:1/postgres',
+    };
     postgres = new PostgresComponent({ settings, progress: () => undefined });
     const { endpoint, state } = await postgres.up();
     expect(state).toBe('running');
@@ -112,7 +124,10 @@ describe('an event consumer through a Postgres outage (private Postgres, real br
   }, 60_000);
 
   const appliedCount = async () => {
-    const [counts] = (await db.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct_n FROM applied_events')) as { n: number; distinct_n: number }[];
+    const [counts] = (await db.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct_n FROM applied_events')) as {
+      n: number;
+      distinct_n: number;
+    }[];
     return counts;
   };
 
@@ -160,7 +175,14 @@ describe('an event consumer through a Postgres outage (private Postgres, real br
     const badPayload = envelope('OrderPlaced', { orderId: 'not-a-uuid' });
     const refused = envelope('Refused');
     const sentAt = Date.now();
-    await producer.send({ topic, messages: [{ key: 'bad', value: JSON.stringify(badPayload) }, { key: 'refused', value: JSON.stringify(refused) }, { key: 'garbage', value: 'not json' }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'bad', value: JSON.stringify(badPayload) },
+        { key: 'refused', value: JSON.stringify(refused) },
+        { key: 'garbage', value: 'not json' },
+      ],
+    });
 
     let parked: Awaited<ReturnType<typeof readDeadLetters>> = [];
     await eventually(async () => {
@@ -168,8 +190,17 @@ describe('an event consumer through a Postgres outage (private Postgres, real br
       expect(parked).toHaveLength(3);
     }, 20_000);
     const byKey = Object.fromEntries(parked.map((message) => [message.key, message.headers]));
-    expect(byKey['bad']).toMatchObject({ [deadLetterHeader.reason]: 'invalid_payload', [deadLetterHeader.errorCode]: 'ZodError', [deadLetterHeader.sourceTopic]: topic, [deadLetterHeader.consumerGroup]: groupId });
-    expect(byKey['refused']).toMatchObject({ [deadLetterHeader.reason]: 'not_retryable', [deadLetterHeader.errorCode]: 'Error', [deadLetterHeader.error]: 'Error: this order cannot be applied' });
+    expect(byKey['bad']).toMatchObject({
+      [deadLetterHeader.reason]: 'invalid_payload',
+      [deadLetterHeader.errorCode]: 'ZodError',
+      [deadLetterHeader.sourceTopic]: topic,
+      [deadLetterHeader.consumerGroup]: groupId,
+    });
+    expect(byKey['refused']).toMatchObject({
+      [deadLetterHeader.reason]: 'not_retryable',
+      [deadLetterHeader.errorCode]: 'Error',
+      [deadLetterHeader.error]: 'Error: this order cannot be applied',
+    });
     expect(byKey['garbage']).toMatchObject({ [deadLetterHeader.reason]: 'invalid_envelope' });
     for (const headers of Object.values(byKey) as Record<string, string>[]) {
       expect(headers[deadLetterHeader.sourcePartition]).toMatch(/^[0-2]$/);

@@ -54,7 +54,10 @@ beforeAll(async () => {
   const port = await freePort();
   const settings = loadStackSettings(findWorkspaceRoot());
   postgresUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  postgres = new PostgresComponent({ settings: { ...settings, stateDir, ports: { ...settings.ports, embeddedPostgres: port }, postgresServerUrl: postgresUrl }, progress: () => undefined });
+  postgres = new PostgresComponent({
+    settings: { ...settings, stateDir, ports: { ...settings.ports, embeddedPostgres: port }, postgresServerUrl: postgresUrl },
+    progress: () => undefined,
+  });
   // Initialise it once (initdb), then stop it: the service starts against a server that is down.
   await postgres.up();
   await postgres.down();
@@ -74,7 +77,13 @@ afterAll(async () => {
 describe('a service whose Postgres is down at start', () => {
   it('waits with readiness false and one log line per window, then becomes ready without a restart', async () => {
     const view = await registry.watch(service);
-    app = await startApp(service, { ...serviceEnv(stack, { certDir, namespace }), DATABASE_URL: postgresUrl, DATABASE_NAME: 'meshmart_payment_pgdown' }, 60_000, undefined, 'listening');
+    app = await startApp(
+      service,
+      { ...serviceEnv(stack, { certDir, namespace }), DATABASE_URL: postgresUrl, DATABASE_NAME: 'meshmart_payment_pgdown' },
+      60_000,
+      undefined,
+      'listening',
+    );
     const { url } = app;
     const pid = app.process.pid;
 

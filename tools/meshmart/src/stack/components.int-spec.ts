@@ -68,7 +68,9 @@ describe('Kafka', () => {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
-      await expect(producer.send({ topic: `meshmart.test.missing.${randomUUID()}`, messages: [{ value: 'x' }] })).rejects.toThrow(/does not host this topic-partition|unknown topic/i);
+      await expect(producer.send({ topic: `meshmart.test.missing.${randomUUID()}`, messages: [{ value: 'x' }] })).rejects.toThrow(
+        /does not host this topic-partition|unknown topic/i,
+      );
     } finally {
       await producer.disconnect();
     }

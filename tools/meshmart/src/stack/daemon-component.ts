@@ -16,7 +16,10 @@ export abstract class DaemonComponent implements StackComponent {
   /** How long a clean shutdown may take before SIGKILL. */
   protected readonly stopGraceMs: number = 20_000;
 
-  constructor(protected readonly ctx: ComponentContext, folder: string) {
+  constructor(
+    protected readonly ctx: ComponentContext,
+    folder: string,
+  ) {
     this.dir = join(ctx.settings.stateDir, folder);
     this.daemon = { pidFile: join(this.dir, `${folder}.pid`), logFile: join(this.dir, `${folder}.log`), commandMarker: this.dir };
   }

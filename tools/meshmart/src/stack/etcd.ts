@@ -31,15 +31,24 @@ export class EtcdComponent extends DaemonComponent {
     mkdirSync(this.dir, { recursive: true });
     const peer = `http://127.0.0.1:${this.ctx.settings.ports.etcdPeer}`;
     return spawnDaemon(this.daemon, 'etcd', [
-      '--name', 'meshmart',
-      '--data-dir', join(this.dir, 'data'),
-      '--listen-client-urls', this.endpoint,
-      '--advertise-client-urls', this.endpoint,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `meshmart=${peer}`,
-      '--logger', 'zap',
-      '--log-outputs', 'stderr',
+      '--name',
+      'meshmart',
+      '--data-dir',
+      join(this.dir, 'data'),
+      '--listen-client-urls',
+      this.endpoint,
+      '--advertise-client-urls',
+      this.endpoint,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `meshmart=${peer}`,
+      '--logger',
+      'zap',
+      '--log-outputs',
+      'stderr',
     ]);
   }
 

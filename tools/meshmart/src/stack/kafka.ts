@@ -62,7 +62,11 @@ export class KafkaComponent extends DaemonComponent {
     this.ctx.progress('fetching the Kafka broker jars from Maven Central (once)…');
     // Start from an empty folder: jars of an older version left beside new ones break the classpath.
     rmSync(libs, { recursive: true, force: true });
-    const result = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime', '-Dmdep.overWriteReleases=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = spawnSync(
+      'mvn',
+      ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime', '-Dmdep.overWriteReleases=true'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     if (result.status !== 0) throw new Error(`mvn could not fetch the Kafka jars:\n${result.stdout}${result.stderr}`);
     writeFileSync(marker, digest);
   }
@@ -98,12 +102,23 @@ export class KafkaComponent extends DaemonComponent {
     const clusterId = randomBytes(16).toString('base64url');
     // `--cluster-id=<id>`, one argument: a base64url id may start with '-', which the tool's
     // parser would take for an option if the id came as an argument of its own.
-    const result = spawnSync('java', [...this.jvmArgs(), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties, '--ignore-formatted'], { encoding: 'utf8' });
+    const result = spawnSync(
+      'java',
+      [...this.jvmArgs(), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties, '--ignore-formatted'],
+      { encoding: 'utf8' },
+    );
     if (result.status !== 0) throw new Error(`formatting Kafka storage failed:\n${result.stdout}${result.stderr}`);
   }
 
   private jvmArgs(): string[] {
-    return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${join(this.infraDir, 'log4j2.properties')}`, '-cp', join(this.infraDir, 'libs', '*')];
+    return [
+      '-Xms256m',
+      '-Xmx768m',
+      '-XX:+UseG1GC',
+      `-Dlog4j2.configurationFile=${join(this.infraDir, 'log4j2.properties')}`,
+      '-cp',
+      join(this.infraDir, 'libs', '*'),
+    ];
   }
 
   /** Ready means a topic exists and a message makes the whole trip, producer to consumer. */

@@ -16,11 +16,25 @@ const root = findWorkspaceRoot(__dirname);
 const stateDir = mkdtempSync(join(tmpdir(), 'meshmart-lifecycle-'));
 // As root the embedded Postgres runs as the `postgres` user, who must be able to enter the folder.
 chmodSync(stateDir, 0o755);
-const ports = { MESHMART_KAFKA_PORT: 29092, MESHMART_KAFKA_CONTROLLER_PORT: 29093, MESHMART_ETCD_PORT: 22379, MESHMART_ETCD_PEER_PORT: 22380, MESHMART_PROMETHEUS_PORT: 29090, MESHMART_EMBEDDED_PG_PORT: 25432 };
-const pidFiles = ['kafka/kafka.pid', 'etcd/etcd.pid', 'prometheus/prometheus.pid', 'prometheus-sd/prometheus-sd.pid', 'postgres/data/postmaster.pid'].map((file) => join(stateDir, file));
+const ports = {
+  MESHMART_KAFKA_PORT: 29092,
+  MESHMART_KAFKA_CONTROLLER_PORT: 29093,
+  MESHMART_ETCD_PORT: 22379,
+  MESHMART_ETCD_PEER_PORT: 22380,
+  MESHMART_PROMETHEUS_PORT: 29090,
+  MESHMART_EMBEDDED_PG_PORT: 25432,
+};
+const pidFiles = ['kafka/kafka.pid', 'etcd/etcd.pid', 'prometheus/prometheus.pid', 'prometheus-sd/prometheus-sd.pid', 'postgres/data/postmaster.pid'].map(
+  (file) => join(stateDir, file),
+);
 
 function meshmart(...args: string[]) {
-  const env = { ...process.env, MESHMART_STATE_DIR: stateDir, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  const env = {
+    ...process.env,
+    MESHMART_STATE_DIR: stateDir,
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  };
   const result = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), args, { cwd: root, env, encoding: 'utf8', timeout: 180_000 });
   return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }

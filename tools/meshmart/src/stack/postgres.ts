@@ -68,7 +68,11 @@ export class PostgresComponent implements StackComponent {
     const port = this.ctx.settings.ports.embeddedPostgres;
     // Loopback only, with its socket in the state folder: trust auth never leaves the machine.
     const options = `-h 127.0.0.1 -p ${port} -k ${this.dir}`;
-    this.runAsPostgresUser(binaries.pg_ctl, ['start', '-D', this.dataDir, '-l', join(this.dir, 'postgres.log'), '-o', options, '-w', '-t', '60'], 'pg_ctl start');
+    this.runAsPostgresUser(
+      binaries.pg_ctl,
+      ['start', '-D', this.dataDir, '-l', join(this.dir, 'postgres.log'), '-o', options, '-w', '-t', '60'],
+      'pg_ctl start',
+    );
     await waitUntilReady(() => pingPostgres(this.embeddedUrl), { what: 'embedded Postgres', timeoutMs: 30_000, logFile: join(this.dir, 'postgres.log') });
     return this.embeddedUrl;
   }
@@ -96,7 +100,9 @@ function postgresSystemUser(): { uid: number; gid: number } | undefined {
   const result = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (result.status !== 0 || gid.status !== 0) {
-    throw new Error('the embedded Postgres cannot run as root and there is no `postgres` user: run as a normal user, add one (`useradd --system postgres`), or point DATABASE_URL at a server');
+    throw new Error(
+      'the embedded Postgres cannot run as root and there is no `postgres` user: run as a normal user, add one (`useradd --system postgres`), or point DATABASE_URL at a server',
+    );
   }
   return { uid: Number(result.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }

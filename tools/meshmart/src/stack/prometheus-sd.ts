@@ -41,7 +41,16 @@ export class PrometheusSdComponent extends DaemonComponent {
     // A file left by an earlier run would pass the probe before this run has read the registry.
     rmSync(this.targetsFile, { force: true });
     const cli = join(this.ctx.settings.workspaceRoot, 'tools', 'meshmart', 'bin', 'meshmart.cjs');
-    return spawnDaemon(this.daemon, process.execPath, [cli, 'prometheus-sd', '--etcd', this.etcdEndpoint, '--out', this.targetsFile, '--renew-cert', this.meshCaDir]);
+    return spawnDaemon(this.daemon, process.execPath, [
+      cli,
+      'prometheus-sd',
+      '--etcd',
+      this.etcdEndpoint,
+      '--out',
+      this.targetsFile,
+      '--renew-cert',
+      this.meshCaDir,
+    ]);
   }
 
   /** Ready once it has written the registry's targets (it waits for etcd first). */

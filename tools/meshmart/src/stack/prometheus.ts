@@ -36,7 +36,10 @@ export class PrometheusComponent extends DaemonComponent {
    */
   override async up(): Promise<ComponentStatus> {
     const errors: string[] = [];
-    const issued = await runCertsCommand(['--out', this.meshCaDir, '--services', 'prometheus', '--namespace', 'meshmart'], { info: () => undefined, error: (line) => errors.push(line) });
+    const issued = await runCertsCommand(['--out', this.meshCaDir, '--services', 'prometheus', '--namespace', 'meshmart'], {
+      info: () => undefined,
+      error: (line) => errors.push(line),
+    });
     if (issued !== 0) throw new Error(`could not issue Prometheus's scrape certificate: ${errors.join(' ')}`);
     return super.up();
   }

@@ -10,7 +10,9 @@ describe('loadStackSettings', () => {
   });
 
   it('builds the Postgres URL from PG* variables, DATABASE_URL first', () => {
-    expect(loadStackSettings('/w', { PGHOST: 'db', PGPORT: '6543', PGUSER: 'shop', PGPASSWORD: 'p@ss' }).postgresServerUrl).toBe('postgres://shop:p%40ss@db:6543/postgres');
+    expect(loadStackSettings('/w', { PGHOST: 'db', PGPORT: '6543', PGUSER: 'shop', PGPASSWORD: 'p@ss' }).postgresServerUrl).toBe(
+      'postgres://shop:p%40ss@db:6543/postgres',
+    );
     expect(loadStackSettings('/w', { DATABASE_URL: 'postgres://a@b:1/c', PGHOST: 'db' }).postgresServerUrl).toBe('postgres://a@b:1/c');
   });
 

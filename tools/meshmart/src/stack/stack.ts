@@ -20,7 +20,10 @@ export class LocalStack {
   private readonly prometheusSd: PrometheusSdComponent;
   private readonly components: readonly StackComponent[];
 
-  constructor(private readonly settings: StackSettings, progress: (line: string) => void) {
+  constructor(
+    private readonly settings: StackSettings,
+    progress: (line: string) => void,
+  ) {
     const ctx: ComponentContext = { settings, progress };
     this.postgres = new PostgresComponent(ctx);
     this.kafka = new KafkaComponent(ctx);

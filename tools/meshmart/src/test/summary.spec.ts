@@ -33,7 +33,9 @@ describe('summarizeReports', () => {
 
   it('counts a test file that failed before any test ran', () => {
     const dir = reportsDir({
-      'e2e.e2e.json': vitest(0, 0, 0, [{ name: '/w/e2e/src/health.e2e-spec.ts', status: 'failed', message: 'Cannot find module x\nstack', assertionResults: [] }]),
+      'e2e.e2e.json': vitest(0, 0, 0, [
+        { name: '/w/e2e/src/health.e2e-spec.ts', status: 'failed', message: 'Cannot find module x\nstack', assertionResults: [] },
+      ]),
     });
     expect(summarizeReports(dir)).toMatchObject({ passed: 0, failed: 1, failures: ['/w/e2e/src/health.e2e-spec.ts: Cannot find module x'] });
   });

@@ -33,7 +33,9 @@ interface CheckReport {
 export function summarizeReports(dir: string): TestSummary {
   const summary: TestSummary = { passed: 0, failed: 0, skipped: 0, failures: [], unreadable: [] };
   if (!existsSync(dir)) return summary;
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     let report: unknown;
     try {
       report = JSON.parse(readFileSync(join(dir, file), 'utf8'));

@@ -53,7 +53,12 @@ export async function runFaultCommand(argv: readonly string[], target: TrafficTa
 }
 
 export function parseFaultArgs(argv: readonly string[]): FaultRequest {
-  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { abort: { type: 'string' }, delay: { type: 'string' }, percent: { type: 'string' }, for: { type: 'string' }, clear: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { abort: { type: 'string' }, delay: { type: 'string' }, percent: { type: 'string' }, for: { type: 'string' }, clear: { type: 'boolean' } },
+  });
   const [service, ...extra] = positionals;
   if (service === undefined) throw new TrafficUsageError('name the service: meshmart fault <service> --abort 503 --percent 20');
   if (!SERVICE.test(service)) throw new TrafficUsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
@@ -66,11 +71,13 @@ export function parseFaultArgs(argv: readonly string[]): FaultRequest {
   if (values.abort === undefined && values.delay === undefined) throw new TrafficUsageError('give --abort STATUS, --delay DURATION or both');
   if (values.percent === undefined) throw new TrafficUsageError('--percent is required: the share of calls struck, e.g. --percent 20');
   const percent = Number(values.percent);
-  if (!/^\d+(\.\d+)?$/.test(values.percent) || !(percent > 0 && percent <= 100)) throw new TrafficUsageError(`--percent takes a number above 0 and at most 100, not "${values.percent}"`);
+  if (!/^\d+(\.\d+)?$/.test(values.percent) || !(percent > 0 && percent <= 100))
+    throw new TrafficUsageError(`--percent takes a number above 0 and at most 100, not "${values.percent}"`);
   const fault: Record<string, unknown> = {};
   if (values.abort !== undefined) {
     const status = Number(values.abort);
-    if (!/^\d{3}$/.test(values.abort) || status < 200 || status > 599) throw new TrafficUsageError(`--abort takes an HTTP status from 200 to 599, not "${values.abort}"`);
+    if (!/^\d{3}$/.test(values.abort) || status < 200 || status > 599)
+      throw new TrafficUsageError(`--abort takes an HTTP status from 200 to 599, not "${values.abort}"`);
     fault['abort'] = { httpStatus: status, percentage: { value: percent } };
   }
   if (values.delay !== undefined) {
@@ -78,12 +85,15 @@ export function parseFaultArgs(argv: readonly string[]): FaultRequest {
     fault['delay'] = { fixedDelay: values.delay, percentage: { value: percent } };
   }
   const lasting = durationSchema.safeParse(values.for ?? '60s');
-  if (!lasting.success || lasting.data < 1_000) throw new TrafficUsageError(`--for takes a duration of at least 1s, such as 60s or 5m, not "${values.for ?? ''}"`);
+  if (!lasting.success || lasting.data < 1_000)
+    throw new TrafficUsageError(`--for takes a duration of at least 1s, such as 60s or 5m, not "${values.for ?? ''}"`);
   return { service, clear: false, fault, forSeconds: Math.ceil(lasting.data / 1_000) };
 }
 
 function describe(fault: Record<string, unknown>): string {
   const abort = fault['abort'] as { httpStatus: number; percentage: { value: number } } | undefined;
   const delay = fault['delay'] as { fixedDelay: string; percentage: { value: number } } | undefined;
-  return [abort && `abort ${abort.httpStatus} on ${abort.percentage.value} %`, delay && `delay ${delay.fixedDelay} on ${delay.percentage.value} %`].filter(Boolean).join(', ');
+  return [abort && `abort ${abort.httpStatus} on ${abort.percentage.value} %`, delay && `delay ${delay.fixedDelay} on ${delay.percentage.value} %`]
+    .filter(Boolean)
+    .join(', ');
 }

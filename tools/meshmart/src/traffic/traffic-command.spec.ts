@@ -74,8 +74,18 @@ describe('meshmart fault arguments', () => {
   });
 
   it('builds the fault a route would carry, lasting 60 s unless told', () => {
-    expect(parseFaultArgs(['inventory-service', '--abort', '503', '--percent', '20', '--for', '2m'])).toEqual({ service: 'inventory-service', clear: false, forSeconds: 120, fault: { abort: { httpStatus: 503, percentage: { value: 20 } } } });
-    expect(parseFaultArgs(['inventory-service', '--delay', '2s', '--percent', '10'])).toEqual({ service: 'inventory-service', clear: false, forSeconds: 60, fault: { delay: { fixedDelay: '2s', percentage: { value: 10 } } } });
+    expect(parseFaultArgs(['inventory-service', '--abort', '503', '--percent', '20', '--for', '2m'])).toEqual({
+      service: 'inventory-service',
+      clear: false,
+      forSeconds: 120,
+      fault: { abort: { httpStatus: 503, percentage: { value: 20 } } },
+    });
+    expect(parseFaultArgs(['inventory-service', '--delay', '2s', '--percent', '10'])).toEqual({
+      service: 'inventory-service',
+      clear: false,
+      forSeconds: 60,
+      fault: { delay: { fixedDelay: '2s', percentage: { value: 10 } } },
+    });
     expect(parseFaultArgs(['inventory-service', '--clear'])).toEqual({ service: 'inventory-service', clear: true });
   });
 });

@@ -49,7 +49,9 @@ async function run(store: TrafficPolicyStore, request: TrafficRequest, document:
   if (request.action === 'apply') {
     try {
       const applied = await store.apply(document);
-      output.info(`traffic policy "${applied.policy.metadata.name}" for ${applied.service} applied in namespace ${store.namespace}: version ${applied.version}`);
+      output.info(
+        `traffic policy "${applied.policy.metadata.name}" for ${applied.service} applied in namespace ${store.namespace}: version ${applied.version}`,
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof InvalidTrafficPolicy)) throw error;
@@ -78,14 +80,18 @@ async function run(store: TrafficPolicyStore, request: TrafficRequest, document:
     return 1;
   }
   if (stored) output.info(`# ${stored.service}, version ${stored.version}\n${YAML.stringify(stored.document).trimEnd()}`);
-  if (fault) output.info(`# injected fault until ${fault.expiresAt} (version ${fault.version}), on every route:\n${YAML.stringify({ fault: fault.fault }).trimEnd()}`);
+  if (fault)
+    output.info(`# injected fault until ${fault.expiresAt} (version ${fault.version}), on every route:\n${YAML.stringify({ fault: fault.fault }).trimEnd()}`);
   return 0;
 }
 
 export function parseTrafficArgs(argv: readonly string[]): TrafficRequest {
   const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { file: { type: 'string', short: 'f' } } });
   const [action, service, ...extra] = positionals;
-  if (action !== 'apply' && action !== 'get' && action !== 'delete') throw new TrafficUsageError(action === undefined ? 'say what to do: apply, get or delete (meshmart traffic --help)' : `unknown action "${action}": use apply, get or delete`);
+  if (action !== 'apply' && action !== 'get' && action !== 'delete')
+    throw new TrafficUsageError(
+      action === undefined ? 'say what to do: apply, get or delete (meshmart traffic --help)' : `unknown action "${action}": use apply, get or delete`,
+    );
   const unexpected = action === 'apply' ? [service, ...extra].filter((each) => each !== undefined) : extra;
   if (unexpected.length > 0) throw new TrafficUsageError(`unexpected argument "${unexpected[0]}"`);
   if (action !== 'apply' && values.file !== undefined) throw new TrafficUsageError('-f belongs to apply');
@@ -93,7 +99,8 @@ export function parseTrafficArgs(argv: readonly string[]): TrafficRequest {
     if (values.file === undefined) throw new TrafficUsageError('apply needs a file: meshmart traffic apply -f infra/traffic/<service>.yaml');
     return { action, file: values.file };
   }
-  if (service !== undefined && !SERVICE.test(service)) throw new TrafficUsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
+  if (service !== undefined && !SERVICE.test(service))
+    throw new TrafficUsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
   if (action === 'delete') {
     if (service === undefined) throw new TrafficUsageError('delete needs a service: meshmart traffic delete <service>');
     return { action, service };
@@ -125,9 +132,23 @@ function table(policies: readonly StoredTrafficPolicy[], faults: readonly Stored
     ...services.map((service) => {
       const stored = policies.find((each) => each.service === service);
       const fault = faults.find((each) => each.service === service);
-      return [service, stored?.version ?? '-', stored?.policy.metadata.name ?? '-', String(stored?.policy.spec.http.length ?? 0), stored?.policy.spec.subsets.map((subset) => subset.name).join(',') || '-', fault ? `until ${fault.expiresAt}` : '-'];
+      return [
+        service,
+        stored?.version ?? '-',
+        stored?.policy.metadata.name ?? '-',
+        String(stored?.policy.spec.http.length ?? 0),
+        stored?.policy.spec.subsets.map((subset) => subset.name).join(',') || '-',
+        fault ? `until ${fault.expiresAt}` : '-',
+      ];
     }),
   ];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

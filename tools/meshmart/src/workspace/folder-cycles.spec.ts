@@ -47,7 +47,9 @@ function cycles(graph: Map<string, Set<string>>): string[] {
   return [...found].sort();
 }
 
-const projects = ['apps', 'libs', 'tools'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(group, name))).filter((project) => statSync(join(root, project, 'src'), { throwIfNoEntry: false })?.isDirectory());
+const projects = ['apps', 'libs', 'tools']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(group, name)))
+  .filter((project) => statSync(join(root, project, 'src'), { throwIfNoEntry: false })?.isDirectory());
 
 describe('folders of a project import one way (no cycles between them)', () => {
   it.each(projects)('%s', (project) => {
@@ -55,6 +57,14 @@ describe('folders of a project import one way (no cycles between them)', () => {
   });
 
   it('finds a cycle when there is one', () => {
-    expect(cycles(new Map([['orders', new Set(['checkout'])], ['checkout', new Set(['orders', 'metrics'])], ['metrics', new Set<string>()]]))).toEqual(['checkout → orders → checkout']);
+    expect(
+      cycles(
+        new Map([
+          ['orders', new Set(['checkout'])],
+          ['checkout', new Set(['orders', 'metrics'])],
+          ['metrics', new Set<string>()],
+        ]),
+      ),
+    ).toEqual(['checkout → orders → checkout']);
   });
 });

@@ -53,24 +53,41 @@ describe('module boundaries (DESIGN.md §2)', () => {
   });
 
   it('fails when one service imports another', async () => {
-    const errors = await boundaryErrors('apps/cart-service/src/probe.ts', "import { AppModule } from '@meshmart/order-service';\nexport const m = AppModule;\n");
+    const errors = await boundaryErrors(
+      'apps/cart-service/src/probe.ts',
+      "import { AppModule } from '@meshmart/order-service';\nexport const m = AppModule;\n",
+    );
     expect(errors).toEqual(['@nx/enforce-module-boundaries: Imports of apps are forbidden']);
   });
 
   it('keeps domain folders free of frameworks, I/O and our other libs, contracts aside', async () => {
     const domain = 'apps/order-service/src/checkout/domain/probe.ts';
     const restricted = (source: string) => boundaryErrors(domain, source, 'no-restricted-imports');
-    expect(await restricted("import { DataSource } from 'typeorm';\nexport const d = DataSource;\n")).toEqual([expect.stringMatching(/^no-restricted-imports: 'typeorm' import is restricted .* domain code is plain TypeScript/)]);
-    expect(await restricted("import { jitteredBackoffMs } from '@meshmart/mesh';\nexport const b = jitteredBackoffMs;\n")).toEqual([expect.stringMatching(/'@meshmart\/mesh' import is restricted/)]);
-    expect(await restricted("import { readFile } from 'node:fs/promises';\nexport const r = readFile;\n")).toEqual([expect.stringMatching(/'node:fs\/promises' import is restricted/)]);
+    expect(await restricted("import { DataSource } from 'typeorm';\nexport const d = DataSource;\n")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: 'typeorm' import is restricted .* domain code is plain TypeScript/),
+    ]);
+    expect(await restricted("import { jitteredBackoffMs } from '@meshmart/mesh';\nexport const b = jitteredBackoffMs;\n")).toEqual([
+      expect.stringMatching(/'@meshmart\/mesh' import is restricted/),
+    ]);
+    expect(await restricted("import { readFile } from 'node:fs/promises';\nexport const r = readFile;\n")).toEqual([
+      expect.stringMatching(/'node:fs\/promises' import is restricted/),
+    ]);
     expect(await restricted("import { isRefusal } from '@meshmart/contracts';\nexport const r = isRefusal;\n")).toEqual([]);
     // The same imports outside a domain folder are the service's business.
-    expect(await boundaryErrors('apps/order-service/src/checkout/probe.ts', "import { DataSource } from 'typeorm';\nexport const d = DataSource;\n", 'no-restricted-imports')).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'apps/order-service/src/checkout/probe.ts',
+        "import { DataSource } from 'typeorm';\nexport const d = DataSource;\n",
+        'no-restricted-imports',
+      ),
+    ).toEqual([]);
   });
 
   it("keeps a service's code on the mesh's service surface: /tools and /testing are for tools and specs", async () => {
     const tools = "import { createMeshCa } from '@meshmart/mesh/tools';\nexport const c = createMeshCa;\n";
-    expect(await boundaryErrors('apps/cart-service/src/probe.ts', tools, 'no-restricted-imports')).toEqual([expect.stringMatching(/'@meshmart\/mesh\/tools' import is restricted .* \/tools and \/testing are for the CLI/)]);
+    expect(await boundaryErrors('apps/cart-service/src/probe.ts', tools, 'no-restricted-imports')).toEqual([
+      expect.stringMatching(/'@meshmart\/mesh\/tools' import is restricted .* \/tools and \/testing are for the CLI/),
+    ]);
     expect(await boundaryErrors('apps/cart-service/src/probe.int-spec.ts', tools, 'no-restricted-imports')).toEqual([]);
     expect(await boundaryErrors('tools/meshmart/src/probe.ts', tools, 'no-restricted-imports')).toEqual([]);
   });

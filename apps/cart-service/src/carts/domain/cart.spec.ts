@@ -19,9 +19,15 @@ describe('cart lines', () => {
   });
 
   it('keeps one currency per cart', () => {
-    expect(setLine([mug], { ...tee, unitPrice: { amountMinor: 100, currency: 'USD' } })).toEqual({ refusal: 'currency-mismatch', cartCurrency: 'EUR', lineCurrency: 'USD' });
+    expect(setLine([mug], { ...tee, unitPrice: { amountMinor: 100, currency: 'USD' } })).toEqual({
+      refusal: 'currency-mismatch',
+      cartCurrency: 'EUR',
+      lineCurrency: 'USD',
+    });
     // Replacing the only line may change the currency: nothing else is priced in the old one.
-    expect(setLine([mug], { ...mug, unitPrice: { amountMinor: 100, currency: 'USD' } })).toEqual([{ ...mug, unitPrice: { amountMinor: 100, currency: 'USD' } }]);
+    expect(setLine([mug], { ...mug, unitPrice: { amountMinor: 100, currency: 'USD' } })).toEqual([
+      { ...mug, unitPrice: { amountMinor: 100, currency: 'USD' } },
+    ]);
   });
 
   it('totals in minor units', () => {

@@ -8,7 +8,8 @@ export const DEFAULT_CURRENCY = 'EUR';
 export function setLine(lines: readonly PricedLine[], line: PricedLine): PricedLine[] | Extract<CartRefusal, { refusal: 'currency-mismatch' }> {
   const currency = lines[0]?.unitPrice.currency;
   const others = lines.filter((existing) => existing.sku !== line.sku);
-  if (currency && others.length > 0 && currency !== line.unitPrice.currency) return { refusal: 'currency-mismatch', cartCurrency: currency, lineCurrency: line.unitPrice.currency };
+  if (currency && others.length > 0 && currency !== line.unitPrice.currency)
+    return { refusal: 'currency-mismatch', cartCurrency: currency, lineCurrency: line.unitPrice.currency };
   return [...others, line].sort((a, b) => a.sku.localeCompare(b.sku));
 }
 
@@ -25,7 +26,10 @@ export function cartTotal(lines: readonly PricedLine[]): Money {
 }
 
 /** Lines whose product is gone, or whose price changed since they were added: checkout reprices with today's. */
-export function reprice(lines: readonly PricedLine[], current: ReadonlyMap<string, { name: string; price: Money }>): { lines: PricedLine[]; missing: string[] } {
+export function reprice(
+  lines: readonly PricedLine[],
+  current: ReadonlyMap<string, { name: string; price: Money }>,
+): { lines: PricedLine[]; missing: string[] } {
   const missing = lines.filter((line) => !current.has(line.sku)).map((line) => line.sku);
   const repriced = lines.flatMap((line) => {
     const product = current.get(line.sku);

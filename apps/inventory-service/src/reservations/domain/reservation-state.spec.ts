@@ -29,7 +29,10 @@ describe('commit', () => {
   });
 
   it('refuses a released reservation, saying why it was released', () => {
-    expect(decideCommit({ status: 'RELEASED', expiresAt: later(1), releaseReason: 'cancelled' }, now)).toEqual({ action: 'refuse', releaseReason: 'cancelled' });
+    expect(decideCommit({ status: 'RELEASED', expiresAt: later(1), releaseReason: 'cancelled' }, now)).toEqual({
+      action: 'refuse',
+      releaseReason: 'cancelled',
+    });
     expect(decideCommit({ status: 'RELEASED', expiresAt: later(-1), releaseReason: 'expired' }, now)).toEqual({ action: 'refuse', releaseReason: 'expired' });
   });
 

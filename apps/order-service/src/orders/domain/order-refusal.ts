@@ -6,6 +6,4 @@ import type { IdempotencyKeyReused } from '@meshmart/contracts';
  * place that turns each into its problem document.
  */
 export type OrderRefusal =
-  | { refusal: 'mixed-currencies'; currencies: readonly string[] }
-  | { refusal: 'unknown-order'; orderId: string }
-  | IdempotencyKeyReused;
+  { refusal: 'mixed-currencies'; currencies: readonly string[] } | { refusal: 'unknown-order'; orderId: string } | IdempotencyKeyReused;

@@ -11,4 +11,9 @@ export type { ConformanceCase } from './conformance-case';
  * and Envoy's tests, run against the library's matcher (policy-matcher.spec) and against the
  * Envoy RBAC the deploy tool renders (tools/deploy rbac-conformance.spec).
  */
-export const authorizationConformance: readonly ConformanceCase[] = [...pathConformance, ...normalizationConformance, ...sourceConformance, ...actionConformance];
+export const authorizationConformance: readonly ConformanceCase[] = [
+  ...pathConformance,
+  ...normalizationConformance,
+  ...sourceConformance,
+  ...actionConformance,
+];

@@ -35,7 +35,12 @@ export function pathCases(source: string, pattern: string, expectations: Expecta
 }
 
 /** Cases of one policy set against several requests. */
-export function requestCases(source: string, label: string, policies: AuthorizationPolicy[], requests: [principal: string | undefined, method: string, path: string, expected: ConformanceCase['expected']][]): ConformanceCase[] {
+export function requestCases(
+  source: string,
+  label: string,
+  policies: AuthorizationPolicy[],
+  requests: [principal: string | undefined, method: string, path: string, expected: ConformanceCase['expected']][],
+): ConformanceCase[] {
   return requests.map(([principal, method, path, expected]) => ({
     name: `${label}: ${principal ?? 'plaintext'} ${method} ${path}`,
     source,

@@ -20,15 +20,20 @@ export const normalizationConformance: ConformanceCase[] = [
     ['/public/..hidden', 'allow'],
   ]),
   // A DENY of an exact path holds whatever the spelling.
-  ...pathCases(NORMALIZATION, '/private', [
-    ['/public/../private', 'deny'],
-    ['/%70rivate', 'deny'],
-    ['/priv%61te', 'deny'],
-    ['/./private', 'deny'],
-    ['/a/b/../../private', 'deny'],
-    ['/../../private', 'deny'],
-    ['/private/', 'allow'],
-  ], 'notPaths'),
+  ...pathCases(
+    NORMALIZATION,
+    '/private',
+    [
+      ['/public/../private', 'deny'],
+      ['/%70rivate', 'deny'],
+      ['/priv%61te', 'deny'],
+      ['/./private', 'deny'],
+      ['/a/b/../../private', 'deny'],
+      ['/../../private', 'deny'],
+      ['/private/', 'allow'],
+    ],
+    'notPaths',
+  ),
   ...pathCases(ENVOY_PATHS, '/a/c', [
     ['/a/b/../c', 'allow'],
     ['a/b/../c', 'allow'],

@@ -74,9 +74,14 @@ export const pathConformance: ConformanceCase[] = [
     ["/q/a-._~%20!$&'()+,;:@=", 'allow'],
     ['/q/a*b', 'deny'],
   ]),
-  ...pathCases(REFERENCE, '/admin*', [
-    ['/public', 'allow'],
-    ['/admin', 'deny'],
-    ['/admin/users', 'deny'],
-  ], 'notPaths'),
+  ...pathCases(
+    REFERENCE,
+    '/admin*',
+    [
+      ['/public', 'allow'],
+      ['/admin', 'deny'],
+      ['/admin/users', 'deny'],
+    ],
+    'notPaths',
+  ),
 ];

@@ -45,7 +45,12 @@ const tracing = startTracing({
 
 const server = createServer((request, response) => {
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
-  const attributes = { 'http.request.method': request.method ?? 'GET', 'url.path': path, 'server.address': '127.0.0.1', 'server.port': (server.address() as AddressInfo).port };
+  const attributes = {
+    'http.request.method': request.method ?? 'GET',
+    'url.path': path,
+    'server.address': '127.0.0.1',
+    'server.port': (server.address() as AddressInfo).port,
+  };
   withServerSpan(`${request.method ?? 'GET'} ${path}`, request.headers, attributes, async (http) => {
     // Echo what arrived, so the test can check the header the client span sent.
     const body = JSON.stringify({ traceparent: request.headers.traceparent ?? null });

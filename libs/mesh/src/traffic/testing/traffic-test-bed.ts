@@ -13,7 +13,11 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 /** `calls` GETs of `/echo` by `concurrency` callers at once; counts the answers per serving instance. */
-export async function echoSpread(client: MeshRuntime, calls: number, { concurrency = 8, headers = {} }: { concurrency?: number; headers?: Record<string, string> } = {}): Promise<Record<string, number>> {
+export async function echoSpread(
+  client: MeshRuntime,
+  calls: number,
+  { concurrency = 8, headers = {} }: { concurrency?: number; headers?: Record<string, string> } = {},
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   let left = calls;
   await Promise.all(

@@ -57,7 +57,15 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
     database = await DatabaseCounters.open(endpoints.postgres.url, databases);
     const skus = await seed(platform.operator, platform.instancesOf('inventory-service')[0] as AppProcess, suffix);
     const signer = shopperTokenSigner({ secret: jwtSecret, keyFile: undefined, issuer: 'meshmart-demo', audience: 'meshmart' });
-    const journey = (recorder: LoadRecorder) => ({ api: new GatewayClient(platform.gateway.url, recorder), recorder, skus, token: (user: string) => signer.sign(user), declinedShare: 0, timeoutShare: 0, random: Math.random });
+    const journey = (recorder: LoadRecorder) => ({
+      api: new GatewayClient(platform.gateway.url, recorder),
+      recorder,
+      skus,
+      token: (user: string) => signer.sign(user),
+      declinedShare: 0,
+      timeoutShare: 0,
+      random: Math.random,
+    });
     const groups = processGroups(platform.apps, statuses);
     const probes = { cpu: new CpuSampler(groups), database, kafkaRecords: () => recordsWritten(admin, Object.values(topics)) };
 
@@ -67,7 +75,9 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
     for (const shoppers of shape.ladder) {
       const step = await runCheckoutStep(shoppers, shape.stepSeconds, journey, probes, `s${shoppers}-${suffix}`);
       steps.push(step);
-      options.log(`${String(shoppers).padStart(3)} shoppers: ${step.checkoutsPerSecond.toFixed(1)} checkouts/s, ${step.errors} errors, HTTP p99 ${step.http.p99Ms.toFixed(0)} ms, saga p50/p99 ${step.saga.p50Ms.toFixed(0)}/${step.saga.p99Ms.toFixed(0)} ms, ${step.cpuMsPerCheckoutTotal.toFixed(1)} ms CPU per checkout`);
+      options.log(
+        `${String(shoppers).padStart(3)} shoppers: ${step.checkoutsPerSecond.toFixed(1)} checkouts/s, ${step.errors} errors, HTTP p99 ${step.http.p99Ms.toFixed(0)} ms, saga p50/p99 ${step.saga.p50Ms.toFixed(0)}/${step.saga.p99Ms.toFixed(0)} ms, ${step.cpuMsPerCheckoutTotal.toFixed(1)} ms CPU per checkout`,
+      );
     }
     options.log(`database ceiling: pgbench simple-update for ${shape.pgbenchSeconds}s`);
     const pgbench = await measurePgbenchCeiling(endpoints.postgres.url, { clients: 4, seconds: shape.pgbenchSeconds });
@@ -87,7 +97,9 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
       statementsCounted: database.countsStatements,
     };
     const files = writeCheckoutReport(options.outDir ?? join(options.root, 'bench', 'results'), report);
-    options.log(`knee: ${knee ? `${knee.checkoutsPerSecond.toFixed(1)} checkouts/s at ${knee.shoppers} shoppers` : 'none'}; pgbench ${pgbench.tps.toFixed(0)} TPS; wrote ${files.join(', ')}`);
+    options.log(
+      `knee: ${knee ? `${knee.checkoutsPerSecond.toFixed(1)} checkouts/s at ${knee.shoppers} shoppers` : 'none'}; pgbench ${pgbench.tps.toFixed(0)} TPS; wrote ${files.join(', ')}`,
+    );
     return report;
   } finally {
     await database?.close();
@@ -98,11 +110,19 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
 }
 
 /** A product per price point with stock no ladder can exhaust, put in as the operator over mTLS. */
-async function seed(operator: { send<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> }, inventory: AppProcess, suffix: string): Promise<string[]> {
+async function seed(
+  operator: { send<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> },
+  inventory: AppProcess,
+  suffix: string,
+): Promise<string[]> {
   const skus: string[] = [];
   for (let i = 1; i <= 4; i++) {
     const sku = `BENCH-${suffix.toUpperCase()}-${i}`;
-    const response = await operator.send<Product>('PUT', `${inventory.url}/products/${sku}`, { name: `bench product ${i}`, price: { amountMinor: 500 * i, currency: 'EUR' }, available: STOCK });
+    const response = await operator.send<Product>('PUT', `${inventory.url}/products/${sku}`, {
+      name: `bench product ${i}`,
+      price: { amountMinor: 500 * i, currency: 'EUR' },
+      available: STOCK,
+    });
     if (response.status !== 200) throw new Error(`seeding ${sku} failed: ${response.status} ${JSON.stringify(response.body)}`);
     skus.push(sku);
   }
@@ -113,8 +133,14 @@ async function seed(operator: { send<T>(method: string, url: string, body?: unkn
 function processGroups(apps: readonly AppProcess[], statuses: readonly ComponentStatus[]): ProcessGroup[] {
   const byWorkload = workloads.map((workload) => {
     const instances = apps.filter((app) => app.name === workload);
-    return { name: instances.length > 1 ? `${workload} ×${instances.length}` : workload, pids: () => instances.flatMap((app) => (app.process.pid ? [app.process.pid] : [])) };
+    return {
+      name: instances.length > 1 ? `${workload} ×${instances.length}` : workload,
+      pids: () => instances.flatMap((app) => (app.process.pid ? [app.process.pid] : [])),
+    };
   });
-  const components = ['kafka', 'etcd', 'prometheus', 'prometheus-sd'].map((name) => ({ name, pids: () => statuses.flatMap((s) => (s.name === name && s.pid ? [s.pid] : [])) }));
+  const components = ['kafka', 'etcd', 'prometheus', 'prometheus-sd'].map((name) => ({
+    name,
+    pids: () => statuses.flatMap((s) => (s.name === name && s.pid ? [s.pid] : [])),
+  }));
   return [...byWorkload, { name: 'postgres', pids: () => pidsNamed('postgres') }, ...components, { name: 'load generator', pids: () => [process.pid] }];
 }

@@ -32,7 +32,10 @@ function throughputPanel(steps: readonly CheckoutStep[], x0: number): string {
   const maxRate = niceMax(Math.max(...steps.map((s) => s.checkoutsPerSecond)));
   const maxP99 = niceMax(Math.max(1_000, ...steps.map((s) => s.saga.p99Ms)));
   const y = (value: number, max: number) => H - M.bottom - (value / max) * (H - M.top - M.bottom);
-  const bars = steps.map((s, i) => `<rect x="${x0 + M.left + i * band + band * 0.2}" y="${y(s.checkoutsPerSecond, maxRate)}" width="${band * 0.6}" height="${H - M.bottom - y(s.checkoutsPerSecond, maxRate)}" fill="${palette[0]}"/><text x="${x0 + M.left + (i + 0.5) * band}" y="${H - M.bottom + 16}" text-anchor="middle">${s.shoppers}</text>`);
+  const bars = steps.map(
+    (s, i) =>
+      `<rect x="${x0 + M.left + i * band + band * 0.2}" y="${y(s.checkoutsPerSecond, maxRate)}" width="${band * 0.6}" height="${H - M.bottom - y(s.checkoutsPerSecond, maxRate)}" fill="${palette[0]}"/><text x="${x0 + M.left + (i + 0.5) * band}" y="${H - M.bottom + 16}" text-anchor="middle">${s.shoppers}</text>`,
+  );
   const points = steps.map((s, i) => `${x0 + M.left + (i + 0.5) * band},${y(s.saga.p99Ms, maxP99)}`).join(' ');
   const limit = y(1_000, maxP99);
   return [
@@ -62,7 +65,10 @@ function cpuPanel(steps: readonly CheckoutStep[], groups: readonly string[], x0:
     });
     return `${parts.join('')}<text x="${x0 + M.left + (i + 0.5) * band}" y="${H - M.bottom + 16}" text-anchor="middle">${s.shoppers}</text>`;
   });
-  const legend = groups.map((g, gi) => `<rect x="${x0 + W - M.right - 100}" y="${M.top + gi * 16}" width="10" height="10" fill="${palette[gi % palette.length]}"/><text x="${x0 + W - M.right - 86}" y="${M.top + gi * 16 + 9}">${esc(g)}</text>`);
+  const legend = groups.map(
+    (g, gi) =>
+      `<rect x="${x0 + W - M.right - 100}" y="${M.top + gi * 16}" width="10" height="10" fill="${palette[gi % palette.length]}"/><text x="${x0 + W - M.right - 86}" y="${M.top + gi * 16 + 9}">${esc(g)}</text>`,
+  );
   return [
     `<text x="${x0 + W / 2}" y="20" text-anchor="middle" font-weight="bold">CPU ms per checkout, by process</text>`,
     yAxis(x0, max, 'left', 'CPU ms per confirmed checkout', '#333'),

@@ -26,9 +26,14 @@ const f0 = (n: number) => n.toFixed(0);
 
 function markdown(report: CheckoutBenchReport): string {
   const { steps, knee, pgbench } = report;
-  const rows = steps.map((s) => `| ${s.shoppers} | ${f1(s.checkoutsPerSecond)} | ${s.errors} | ${f0(s.http.p50Ms)} / ${f0(s.http.p99Ms)} | ${f0(s.saga.p50Ms)} / ${f0(s.saga.p99Ms)} | ${f1(s.cpuMsPerCheckoutTotal)} | ${f1(s.postgresTransactionsPerCheckout)} | ${s.postgresStatementsPerCheckout === null ? 'n/a' : f1(s.postgresStatementsPerCheckout)} | ${f1(s.kafkaRecordsPerCheckout)} |`);
+  const rows = steps.map(
+    (s) =>
+      `| ${s.shoppers} | ${f1(s.checkoutsPerSecond)} | ${s.errors} | ${f0(s.http.p50Ms)} / ${f0(s.http.p99Ms)} | ${f0(s.saga.p50Ms)} / ${f0(s.saga.p99Ms)} | ${f1(s.cpuMsPerCheckoutTotal)} | ${f1(s.postgresTransactionsPerCheckout)} | ${s.postgresStatementsPerCheckout === null ? 'n/a' : f1(s.postgresStatementsPerCheckout)} | ${f1(s.kafkaRecordsPerCheckout)} |`,
+  );
   const cpuHeader = `| process | ${steps.map((s) => `${s.shoppers} shoppers`).join(' | ')} |`;
-  const cpuRows = [...report.groups, 'total'].map((g) => `| ${g} | ${steps.map((s) => f1(g === 'total' ? s.cpuMsPerCheckoutTotal : (s.cpuMsPerCheckout[g] ?? 0))).join(' | ')} |`);
+  const cpuRows = [...report.groups, 'total'].map(
+    (g) => `| ${g} | ${steps.map((s) => f1(g === 'total' ? s.cpuMsPerCheckoutTotal : (s.cpuMsPerCheckout[g] ?? 0))).join(' | ')} |`,
+  );
   return `# Checkout benchmark
 
 ${report.date}, ${report.machine.cpus} CPUs, Node ${report.machine.node}, load average at start ${report.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}; ${report.mode === 'quick' ? '**quick mode (a smoke run, not a measurement)**' : 'full ladder'}.

@@ -36,7 +36,13 @@ export interface StepProbes {
  * /cart/checkout` with a card that pays, the order read until it settles) for `seconds`, with
  * every process's CPU, Postgres's transactions and Kafka's records counted around it.
  */
-export async function runCheckoutStep(shoppers: number, seconds: number, journey: (recorder: LoadRecorder) => JourneyContext, probes: StepProbes, userPrefix: string): Promise<CheckoutStep> {
+export async function runCheckoutStep(
+  shoppers: number,
+  seconds: number,
+  journey: (recorder: LoadRecorder) => JourneyContext,
+  probes: StepProbes,
+  userPrefix: string,
+): Promise<CheckoutStep> {
   const recorder = new LoadRecorder();
   const ctx = journey(recorder);
   const cpuBefore = probes.cpu.sample();
@@ -51,7 +57,9 @@ export async function runCheckoutStep(shoppers: number, seconds: number, journey
 
   const summary = recorder.summary(false);
   const confirmed = summary.checkoutOutcomes['CONFIRMED'] ?? 0;
-  const unconfirmed = Object.entries(summary.checkoutOutcomes).filter(([outcome]) => outcome !== 'CONFIRMED').reduce((sum, [, n]) => sum + n, 0);
+  const unconfirmed = Object.entries(summary.checkoutOutcomes)
+    .filter(([outcome]) => outcome !== 'CONFIRMED')
+    .reduce((sum, [, n]) => sum + n, 0);
   const per = (n: number) => (confirmed > 0 ? n / confirmed : 0);
   const cpuMsPerCheckout = Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, per(ms)]));
   const checkoutHttp = summary.operations['POST /cart/checkout'];
@@ -74,5 +82,7 @@ export async function runCheckoutStep(shoppers: number, seconds: number, journey
 
 /** The knee: the best throughput among the steps with no error and a saga p99 within `sagaP99LimitMs`. */
 export function findKnee(steps: readonly CheckoutStep[], sagaP99LimitMs = 1_000): CheckoutStep | undefined {
-  return steps.filter((step) => step.errors === 0 && step.confirmed > 0 && step.saga.p99Ms <= sagaP99LimitMs).reduce<CheckoutStep | undefined>((best, step) => (!best || step.checkoutsPerSecond > best.checkoutsPerSecond ? step : best), undefined);
+  return steps
+    .filter((step) => step.errors === 0 && step.confirmed > 0 && step.saga.p99Ms <= sagaP99LimitMs)
+    .reduce<CheckoutStep | undefined>((best, step) => (!best || step.checkoutsPerSecond > best.checkoutsPerSecond ? step : best), undefined);
 }

@@ -24,7 +24,10 @@ export class DatabaseCounters {
     const client = new Client({ connectionString: adminUrl });
     await client.connect();
     const preload = await client.query<{ shared_preload_libraries: string }>('show shared_preload_libraries');
-    const statementsAvailable = (preload.rows[0]?.shared_preload_libraries ?? '').split(',').map((s) => s.trim()).includes('pg_stat_statements');
+    const statementsAvailable = (preload.rows[0]?.shared_preload_libraries ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .includes('pg_stat_statements');
     if (statementsAvailable) await client.query('create extension if not exists pg_stat_statements');
     return new DatabaseCounters(client, databases, statementsAvailable);
   }
@@ -36,9 +39,15 @@ export class DatabaseCounters {
   async read(): Promise<DatabaseCounts> {
     // Stats are cached per transaction in the reading backend: clear the snapshot first.
     await this.client.query('select pg_stat_clear_snapshot()');
-    const xacts = await this.client.query<{ n: string | null }>('select sum(xact_commit + xact_rollback)::text as n from pg_stat_database where datname = any($1)', [this.databases]);
+    const xacts = await this.client.query<{ n: string | null }>(
+      'select sum(xact_commit + xact_rollback)::text as n from pg_stat_database where datname = any($1)',
+      [this.databases],
+    );
     const statements = this.statementsAvailable
-      ? await this.client.query<{ n: string | null }>('select sum(calls)::text as n from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = any($1)', [this.databases])
+      ? await this.client.query<{ n: string | null }>(
+          'select sum(calls)::text as n from pg_stat_statements s join pg_database d on d.oid = s.dbid where d.datname = any($1)',
+          [this.databases],
+        )
       : undefined;
     return { transactions: Number(xacts.rows[0]?.n ?? 0), statements: statements ? Number(statements.rows[0]?.n ?? 0) : null };
   }

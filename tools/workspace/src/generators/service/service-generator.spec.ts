@@ -10,7 +10,8 @@ const root = resolve(__dirname, '../../../../..');
 /** An empty workspace holding the repository's real descriptors and contracts. */
 function workspaceTree(): Tree {
   const tree = createTreeWithEmptyWorkspace();
-  for (const app of readdirSync(join(root, 'apps'))) tree.write(`apps/${app}/src/workload.ts`, readFileSync(join(root, 'apps', app, 'src', 'workload.ts'), 'utf8'));
+  for (const app of readdirSync(join(root, 'apps')))
+    tree.write(`apps/${app}/src/workload.ts`, readFileSync(join(root, 'apps', app, 'src', 'workload.ts'), 'utf8'));
   for (const file of ['events.ts', 'index.ts']) tree.write(`libs/contracts/src/${file}`, readFileSync(join(root, 'libs', 'contracts', 'src', file), 'utf8'));
   return tree;
 }
@@ -25,7 +26,10 @@ describe('nx g @meshmart/workspace:service', () => {
   it('writes a stateless service with its descriptor, feature, problems, specs, README and contracts', () => {
     const seeded = new Set(tree.listChanges().map((change) => change.path));
     serviceGenerator(tree, { name: 'review-service', upstreams: 'inventory-service', callers: 'gateway,order-service' });
-    const files = tree.listChanges().map((change) => change.path).filter((path) => !seeded.has(path));
+    const files = tree
+      .listChanges()
+      .map((change) => change.path)
+      .filter((path) => !seeded.has(path));
     expect(files.sort()).toEqual([
       'apps/review-service/README.md',
       'apps/review-service/package.json',
@@ -47,8 +51,13 @@ describe('nx g @meshmart/workspace:service', () => {
     ]);
     const descriptor = tree.read('apps/review-service/src/workload.ts', 'utf-8');
     expect(descriptor).toContain("name: 'review-service',\n  port: 8085,\n  upstreams: ['inventory-service'],\n});");
-    expect(tree.read('apps/review-service/src/items/items.http.controller.ts', 'utf-8')).toContain("const itemReaders = ['gateway', 'order-service'] as const;");
-    expect(JSON.parse(tree.read('apps/review-service/project.json', 'utf-8') ?? '{}')).toMatchObject({ name: 'review-service', tags: ['scope:review', 'type:app'] });
+    expect(tree.read('apps/review-service/src/items/items.http.controller.ts', 'utf-8')).toContain(
+      "const itemReaders = ['gateway', 'order-service'] as const;",
+    );
+    expect(JSON.parse(tree.read('apps/review-service/project.json', 'utf-8') ?? '{}')).toMatchObject({
+      name: 'review-service',
+      tags: ['scope:review', 'type:app'],
+    });
     expect(tree.read('libs/contracts/src/index.ts', 'utf-8')).toContain("export type { ReviewItem, UpsertReviewItem } from './review';");
   });
 
@@ -60,8 +69,12 @@ describe('nx g @meshmart/workspace:service', () => {
     expect(tree.read('apps/gift-card-service/src/data.ts', 'utf-8')).toContain(`migrations = [CreateGiftCard${timestamp}]`);
     expect(tree.exists('apps/gift-card-service/src/items/item.entity.ts')).toBe(true);
     expect(tree.read('apps/gift-card-service/src/workload.ts', 'utf-8')).toContain("database: 'meshmart_gift_card',\n  topics: { consumes: ['orders.v1'] },");
-    expect(JSON.parse(tree.read('apps/gift-card-service/project.json', 'utf-8') ?? '{}').targets.migrate.options.command).toBe('node -r @swc-node/register apps/gift-card-service/src/migrate.ts');
-    expect(tree.read('apps/gift-card-service/src/app.module.ts', 'utf-8')).toContain('PersistenceModule.forRoot({ service: mesh.service, entities, migrations })');
+    expect(JSON.parse(tree.read('apps/gift-card-service/project.json', 'utf-8') ?? '{}').targets.migrate.options.command).toBe(
+      'node -r @swc-node/register apps/gift-card-service/src/migrate.ts',
+    );
+    expect(tree.read('apps/gift-card-service/src/app.module.ts', 'utf-8')).toContain(
+      'PersistenceModule.forRoot({ service: mesh.service, entities, migrations })',
+    );
     // --consumes orders.v1: one controller with a decorated method per event type of the topic, connected at start.
     const consumer = tree.read('apps/gift-card-service/src/items/orders.kafka.controller.ts', 'utf-8') ?? '';
     expect(consumer.match(/@EventPattern\('(\w+)', \{ group: 'gift-card-service\.orders' \}\)/g)).toEqual([

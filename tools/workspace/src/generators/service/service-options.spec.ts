@@ -23,7 +23,12 @@ function problemsOf(run: () => unknown): readonly string[] {
 
 describe('service generator options', () => {
   it('fills the next free port, the names of the stem and gateway as the reader', () => {
-    const options = serviceOptions({ name: 'gift-card-service', upstreams: 'inventory-service, order-service', database: true, consumes: 'orders.v1' }, workloads, topics, 1_800_000_000_000);
+    const options = serviceOptions(
+      { name: 'gift-card-service', upstreams: 'inventory-service, order-service', database: true, consumes: 'orders.v1' },
+      workloads,
+      topics,
+      1_800_000_000_000,
+    );
     expect(options).toMatchObject({
       name: 'gift-card-service',
       stem: 'gift-card',
@@ -34,7 +39,9 @@ describe('service generator options', () => {
       database: 'meshmart_gift_card',
       callers: ['gateway'],
       consumes: ['orders.v1'],
-      consumers: [{ topic: 'orders.v1', topicStem: 'orders', topicClass: 'Orders', group: 'gift-card-service.orders', eventTypes: ['OrderPlaced', 'OrderFailed'] }],
+      consumers: [
+        { topic: 'orders.v1', topicStem: 'orders', topicClass: 'Orders', group: 'gift-card-service.orders', eventTypes: ['OrderPlaced', 'OrderFailed'] },
+      ],
       metricStem: 'gift_card',
       timestamp: 1_800_000_000_000,
     });
@@ -42,7 +49,14 @@ describe('service generator options', () => {
   });
 
   it('names every problem at once: the name, unknown upstreams and callers, a taken port, a topic without an inbox', () => {
-    const problems = problemsOf(() => serviceOptions({ name: 'Review', upstreams: 'billing-service', callers: 'nobody-service', consumes: 'orders.v1,carts.v9', port: 8083 }, workloads, topics, 0));
+    const problems = problemsOf(() =>
+      serviceOptions(
+        { name: 'Review', upstreams: 'billing-service', callers: 'nobody-service', consumes: 'orders.v1,carts.v9', port: 8083 },
+        workloads,
+        topics,
+        0,
+      ),
+    );
     expect(problems).toEqual([
       expect.stringMatching(/^name "Review": .*ending in -service/),
       expect.stringMatching(/^--upstreams: no workload "billing-service"/),

@@ -59,7 +59,12 @@ const NAME = /^[a-z]([-a-z0-9]{0,50}[a-z0-9])?-service$/;
  * port after the highest one in use, `gateway` as the reader.
  * @throws InvalidServiceOptions naming every problem.
  */
-export function serviceOptions(schema: ServiceGeneratorSchema, workloads: readonly ExistingWorkload[], declared: readonly DeclaredTopic[], now: number): ServiceOptions {
+export function serviceOptions(
+  schema: ServiceGeneratorSchema,
+  workloads: readonly ExistingWorkload[],
+  declared: readonly DeclaredTopic[],
+  now: number,
+): ServiceOptions {
   const topics = declared.map((each) => each.topic);
   const problems: string[] = [];
   const name = schema.name.trim();
@@ -73,7 +78,8 @@ export function serviceOptions(schema: ServiceGeneratorSchema, workloads: readon
   if (callers.length === 0) problems.push('--callers: name at least one workload that may read its items');
   for (const caller of callers) if (!names.has(caller)) problems.push(`--callers: no workload "${caller}"`);
   const consumes = list(schema.consumes);
-  for (const topic of consumes) if (!topics.includes(topic)) problems.push(`--consumes: no topic "${topic}" in @meshmart/contracts (there are ${topics.join(', ')})`);
+  for (const topic of consumes)
+    if (!topics.includes(topic)) problems.push(`--consumes: no topic "${topic}" in @meshmart/contracts (there are ${topics.join(', ')})`);
   if (consumes.length > 0 && !schema.database) problems.push('--consumes needs --database: a consumer keeps its inbox (exactly-once) in its database');
   const port = schema.port ?? Math.max(8079, ...workloads.map((workload) => workload.port)) + 1;
   const taken = workloads.find((workload) => workload.port === port);

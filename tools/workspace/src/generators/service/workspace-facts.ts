@@ -82,7 +82,9 @@ function descriptorLiteral(path: string, text: string): ts.ObjectLiteralExpressi
 }
 
 function property(literal: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
-  for (const each of literal.properties) if (ts.isPropertyAssignment(each) && (ts.isIdentifier(each.name) || ts.isStringLiteral(each.name)) && each.name.text === name) return unwrap(each.initializer);
+  for (const each of literal.properties)
+    if (ts.isPropertyAssignment(each) && (ts.isIdentifier(each.name) || ts.isStringLiteral(each.name)) && each.name.text === name)
+      return unwrap(each.initializer);
   return undefined;
 }
 
