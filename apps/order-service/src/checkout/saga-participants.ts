@@ -45,12 +45,10 @@ export class SagaParticipants {
 
   authorizePayment(order: SagaOrder): Promise<StepOutcome> {
     return this.call('authorize payment', order.id, async () => {
-      const response = await this.mesh
-        .client('payment-service')
-        .post<Payment>('/payments', {
-          body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken },
-          idempotencyKey: `authorize:${order.id}`,
-        });
+      const response = await this.mesh.client('payment-service').post<Payment>('/payments', {
+        body: { orderId: order.id, amount: order.total, paymentToken: order.paymentToken },
+        idempotencyKey: `authorize:${order.id}`,
+      });
       if (!ok(response)) return this.refusal(response, {});
       const payment = response.body;
       if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return { done: true, paymentId: payment.id };
