@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 import { defineConfig } from 'eslint/config';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +76,8 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Layout is Prettier's (.prettierrc.json); a file it would format differently fails lint.
+  { ...prettierRecommended, files: ['**/*.ts'] },
   {
     files: ['apps/*/src/**/*.ts'],
     ignores: testFiles,

@@ -91,4 +91,11 @@ describe('module boundaries (DESIGN.md §2)', () => {
     expect(await boundaryErrors('apps/cart-service/src/probe.int-spec.ts', tools, 'no-restricted-imports')).toEqual([]);
     expect(await boundaryErrors('tools/meshmart/src/probe.ts', tools, 'no-restricted-imports')).toEqual([]);
   });
+
+  it('fails a file Prettier would lay out differently', async () => {
+    expect(await boundaryErrors('libs/contracts/src/probe.ts', 'export const  x = { a:1 };\n', 'prettier/prettier')).toEqual([
+      expect.stringMatching(/^prettier\/prettier: Replace/),
+    ]);
+    expect(await boundaryErrors('libs/contracts/src/probe.ts', 'export const x = { a: 1 };\n', 'prettier/prettier')).toEqual([]);
+  });
 });

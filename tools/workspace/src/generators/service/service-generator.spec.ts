@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import serviceGenerator from './service-generator';
 
 const root = resolve(__dirname, '../../../../..');
@@ -19,13 +19,18 @@ function workspaceTree(): Tree {
 describe('nx g @meshmart/workspace:service', () => {
   let tree: Tree;
 
+  // Prettier reads its settings from disk, which a virtual tree has not: the templates are
+  // checked as written here, and formatted for real in the e2e spec, whose lint includes Prettier.
+  beforeAll(() => vi.stubEnv('NX_SKIP_FORMAT', 'true'));
+  afterAll(() => vi.unstubAllEnvs());
+
   beforeEach(() => {
     tree = workspaceTree();
   });
 
-  it('writes a stateless service with its descriptor, feature, problems, specs, README and contracts', () => {
+  it('writes a stateless service with its descriptor, feature, problems, specs, README and contracts', async () => {
     const seeded = new Set(tree.listChanges().map((change) => change.path));
-    serviceGenerator(tree, { name: 'review-service', upstreams: 'inventory-service', callers: 'gateway,order-service' });
+    await serviceGenerator(tree, { name: 'review-service', upstreams: 'inventory-service', callers: 'gateway,order-service' });
     const files = tree
       .listChanges()
       .map((change) => change.path)
@@ -61,8 +66,8 @@ describe('nx g @meshmart/workspace:service', () => {
     expect(tree.read('libs/contracts/src/index.ts', 'utf-8')).toContain("export type { ReviewItem, UpsertReviewItem } from './review';");
   });
 
-  it('adds the database, its entity, migration and migrate target with --database', () => {
-    serviceGenerator(tree, { name: 'gift-card-service', database: true, consumes: 'orders.v1' });
+  it('adds the database, its entity, migration and migrate target with --database', async () => {
+    await serviceGenerator(tree, { name: 'gift-card-service', database: true, consumes: 'orders.v1' });
     const migration = tree.children('apps/gift-card-service/src/migrations');
     expect(migration).toEqual([expect.stringMatching(/^\d{13}-create-gift-card\.ts$/)]);
     const timestamp = migration[0]?.slice(0, 13);
@@ -86,9 +91,9 @@ describe('nx g @meshmart/workspace:service', () => {
     expect(tree.read('apps/gift-card-service/src/main.ts', 'utf-8')).toContain('connectEventServer(app, app.get(PersistenceStartup).eventServer())');
   });
 
-  it('writes nothing when an option is wrong', () => {
+  it('writes nothing when an option is wrong', async () => {
     const before = tree.listChanges().map((change) => `${change.path}:${change.content?.toString() ?? ''}`);
-    expect(() => serviceGenerator(tree, { name: 'cart-service' })).toThrow(/apps\/cart-service already exists/);
+    await expect(serviceGenerator(tree, { name: 'cart-service' })).rejects.toThrow(/apps\/cart-service already exists/);
     expect(tree.listChanges().map((change) => `${change.path}:${change.content?.toString() ?? ''}`)).toEqual(before);
   });
 });

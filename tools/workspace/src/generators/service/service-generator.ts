@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type GeneratorCallback, generateFiles, type Tree } from '@nx/devkit';
+import { formatFiles, type GeneratorCallback, generateFiles, type Tree } from '@nx/devkit';
 import { type ServiceGeneratorSchema, serviceOptions } from './service-options';
 import { declaredTopics, existingWorkloads } from './workspace-facts';
 
@@ -14,7 +14,7 @@ const FILES = join(__dirname, 'files');
  * regenerates every deployment file from the descriptors, so the service joins the platform
  * with no hand edit.
  */
-export default function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): GeneratorCallback {
+export default async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): Promise<GeneratorCallback> {
   const options = serviceOptions(schema, existingWorkloads(tree), declaredTopics(tree), Date.now());
   // Every name the templates read, set even when empty: EJS throws on a missing one.
   const values = { ...options, database: options.database ?? '', tmpl: '' };
@@ -27,6 +27,8 @@ export default function serviceGenerator(tree: Tree, schema: ServiceGeneratorSch
     `export { ${options.propertyName}ItemIdSchema, ${options.propertyName}ItemSchema, upsert${options.className}ItemSchema } from './${options.stem}';`,
     `export type { ${options.className}Item, Upsert${options.className}Item } from './${options.stem}';`,
   ]);
+  // Laid out as the workspace's Prettier configuration says, so the new files pass lint as written.
+  await formatFiles(tree);
   return () => {
     const root = tree.root;
     console.log(`${options.name}: linking the workspace package (npm install)…`);
