@@ -1,11 +1,11 @@
-import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
+import type { TrafficPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envoyProblems } from '../checks/envoy-references';
 import { envoyBootstrapProblems } from '../envoy-schema/envoy-config';
 import { envoyApi } from '../envoy-schema/envoy-protos';
 import type { WorkloadDeployment } from '../platform/platform';
-import { inventoryService, orderService, paymentService as repoPayment, repoPolicies } from '../traffic/repo-policies.fixture';
+import { inventoryService, orderService, paymentPolicyOf, paymentService as repoPayment, repoPolicies } from '../traffic/repo-policies.fixture';
 import { envoyBootstrap } from './envoy-bootstrap';
 
 const deployment = (name: WorkloadDeployment['name'], upstreams: WorkloadDeployment['upstreams'] = []): WorkloadDeployment => ({
@@ -20,22 +20,6 @@ const deployment = (name: WorkloadDeployment['name'], upstreams: WorkloadDeploym
 const caller = deployment('order-service', ['payment-service']);
 const payment = deployment('payment-service');
 const allowAll = { workload: 'order-service', rules: [{}] };
-
-function policyOf(spec: object): TrafficPolicy {
-  return parseTrafficPolicy({
-    apiVersion: 'meshmart.dev/v1',
-    kind: 'TrafficPolicy',
-    metadata: { name: 'p' },
-    spec: {
-      host: 'payment-service',
-      subsets: [
-        { name: 'v1', labels: { version: '0.1.0' } },
-        { name: 'v2', labels: { version: '0.2.0' } },
-      ],
-      ...spec,
-    },
-  });
-}
 
 type Route = { name: string; match: Record<string, unknown>; route: Record<string, unknown>; typed_per_filter_config?: Record<string, unknown> };
 function sidecar(policy: TrafficPolicy) {
@@ -60,7 +44,7 @@ beforeAll(() => {
 describe('a traffic policy in the compose sidecar of its callers', () => {
   it('splits by weighted clusters, one per subset, weights exactly as the policy gives them, and the config validates', () => {
     const { routes, text, config } = sidecar(
-      policyOf({
+      paymentPolicyOf({
         http: [
           {
             route: [
@@ -96,7 +80,7 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
 
   it("puts a header-matched route first, all of it to its subset, split into the library's retry classes", () => {
     const { routes } = sidecar(
-      policyOf({
+      paymentPolicyOf({
         http: [{ name: 'testers', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { subset: 'v2' }, weight: 100 }] }],
       }),
     );
@@ -124,7 +108,7 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
 
   it("injects faults per route through the fault filter, percentages as Envoy's FractionalPercent, and the config validates", () => {
     const { routes, filters, text } = sidecar(
-      policyOf({
+      paymentPolicyOf({
         http: [
           {
             match: [{ method: { exact: 'GET' } }],
@@ -152,7 +136,7 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
 
   it('mirrors to a subset cluster that the file defines, at the policy percentage', () => {
     const { routes, text } = sidecar(
-      policyOf({ http: [{ route: [{ destination: { subset: 'v1' } }], mirror: { subset: 'v2' }, mirrorPercentage: { value: 50 } }] }),
+      paymentPolicyOf({ http: [{ route: [{ destination: { subset: 'v1' } }], mirror: { subset: 'v2' }, mirrorPercentage: { value: 50 } }] }),
     );
     expect(routes[0]?.route['request_mirror_policies']).toEqual([
       { cluster: 'payment-service-v2', runtime_fraction: { default_value: { numerator: 50, denominator: 'HUNDRED' } } },
@@ -166,7 +150,7 @@ describe('a traffic policy in the compose sidecar of its callers', () => {
   });
 
   it('sets the locality, priority and overprovisioning factor of a locality-aware upstream', () => {
-    const { config, text } = sidecar(policyOf({ trafficPolicy: { locality: { enabled: true, overprovisioningFactor: 150 } } }));
+    const { config, text } = sidecar(paymentPolicyOf({ trafficPolicy: { locality: { enabled: true, overprovisioningFactor: 150 } } }));
     expect(config.node).toEqual({ id: 'order-service', cluster: 'order-service', locality: { zone: 'local' } });
     const cluster = config.static_resources.clusters.find((candidate) => (candidate as { name: string }).name === 'payment-service') as {
       load_assignment: object;

@@ -1,24 +1,10 @@
-import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
+import type { TrafficPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { inventoryService, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';
+import { inventoryService, paymentPolicyOf, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';
 import { trafficManifests } from './workload-manifests';
 
 type Spec = { spec: Record<string, unknown> };
-const policyOf = (spec: object): TrafficPolicy =>
-  parseTrafficPolicy({
-    apiVersion: 'meshmart.dev/v1',
-    kind: 'TrafficPolicy',
-    metadata: { name: 'p' },
-    spec: {
-      host: 'payment-service',
-      subsets: [
-        { name: 'v1', labels: { version: '0.1.0' } },
-        { name: 'v2', labels: { version: '0.2.0' } },
-      ],
-      ...spec,
-    },
-  });
 const rendered = (policy: TrafficPolicy) => {
   const [rule, service] = trafficManifests(paymentService, policy) as [Spec, Spec];
   return { rule: rule.spec, http: service.spec['http'] as Record<string, unknown>[] };
@@ -38,7 +24,7 @@ describe('a traffic policy merged into the Istio DestinationRule and VirtualServ
   });
 
   it('defines the subsets by label and keeps outlier detection beside locality, which Istio needs to fail over', () => {
-    const { rule } = rendered(policyOf({ trafficPolicy: { locality: {} } }));
+    const { rule } = rendered(paymentPolicyOf({ trafficPolicy: { locality: {} } }));
     expect(rule['subsets']).toEqual([
       { name: 'v1', labels: { version: '0.1.0' } },
       { name: 'v2', labels: { version: '0.2.0' } },
@@ -51,13 +37,13 @@ describe('a traffic policy merged into the Istio DestinationRule and VirtualServ
 
   it('refuses an overprovisioning factor Istio cannot set, naming the file and field', () => {
     expect(() =>
-      trafficManifests(paymentService, policyOf({ trafficPolicy: { locality: { overprovisioningFactor: 200 } } }), 'infra/traffic/payment-service.yaml'),
+      trafficManifests(paymentService, paymentPolicyOf({ trafficPolicy: { locality: { overprovisioningFactor: 200 } } }), 'infra/traffic/payment-service.yaml'),
     ).toThrow(/^infra\/traffic\/payment-service\.yaml: spec\.trafficPolicy\.locality\.overprovisioningFactor: /);
   });
 
   it('weighs subsets exactly, and the catch-all route takes the place of the defaults, keeping their retry classes', () => {
     const { http } = rendered(
-      policyOf({
+      paymentPolicyOf({
         http: [
           {
             route: [
@@ -86,7 +72,7 @@ describe('a traffic policy merged into the Istio DestinationRule and VirtualServ
 
   it('renders faults with their percentages and a mirror with its percentage, before the defaults', () => {
     const { http } = rendered(
-      policyOf({
+      paymentPolicyOf({
         http: [
           {
             name: 'reads',

@@ -1,24 +1,9 @@
-import { parseTrafficPolicy, type TrafficPolicy } from '@meshmart/mesh/tools';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, schemaProblems } from '../checks/kubernetes-render';
-import { inventoryService, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';
+import { inventoryService, paymentPolicyOf, paymentService, repoPolicy } from '../traffic/repo-policies.fixture';
 import { linkerdTrafficManifests, linkerdUnsupported } from './linkerd-routes';
 
-const policyOf = (spec: object): TrafficPolicy =>
-  parseTrafficPolicy({
-    apiVersion: 'meshmart.dev/v1',
-    kind: 'TrafficPolicy',
-    metadata: { name: 'p' },
-    spec: {
-      host: 'payment-service',
-      subsets: [
-        { name: 'v1', labels: { version: '0.1.0' } },
-        { name: 'v2', labels: { version: '0.2.0' } },
-      ],
-      ...spec,
-    },
-  });
 type Route = KubeObject & {
   metadata: { annotations: Record<string, string> };
   spec: { rules: { matches: Record<string, unknown>[]; backendRefs: { name: string; weight?: number }[] }[] };
@@ -51,7 +36,7 @@ describe('a traffic policy as Gateway API HTTPRoutes for Linkerd', () => {
   it('weighs one Service per subset exactly as the policy does, each Service selecting the subset labels', () => {
     const objects = linkerdTrafficManifests(
       paymentService,
-      policyOf({
+      paymentPolicyOf({
         http: [
           {
             route: [
@@ -87,7 +72,7 @@ describe('a traffic policy as Gateway API HTTPRoutes for Linkerd', () => {
     expect(() =>
       linkerdTrafficManifests(
         paymentService,
-        policyOf({ http: [{ match: [{ method: { regex: 'GET|HEAD' } }], route: [{ destination: {} }] }, { route: [{ destination: {} }] }] }),
+        paymentPolicyOf({ http: [{ match: [{ method: { regex: 'GET|HEAD' } }], route: [{ destination: {} }] }, { route: [{ destination: {} }] }] }),
         'infra/traffic/payment-service.yaml',
       ),
     ).toThrow('infra/traffic/payment-service.yaml: spec.http[0].match[0].method: Gateway API matches one exact method');
@@ -96,7 +81,7 @@ describe('a traffic policy as Gateway API HTTPRoutes for Linkerd', () => {
   it('says what Linkerd cannot render: zone failover, faults and mirrors', () => {
     expect(
       linkerdUnsupported(
-        policyOf({
+        paymentPolicyOf({
           trafficPolicy: { locality: {} },
           http: [{ route: [{ destination: {} }], fault: { abort: { httpStatus: 503, percentage: { value: 1 } } }, mirror: { subset: 'v2' } }],
         }),
