@@ -13,6 +13,7 @@ export type { PersistenceConfig } from './data-source/persistence-config';
 export { PersistenceModule } from './nest/persistence.module';
 export type { PersistenceModuleOptions } from './nest/persistence.module';
 export { PersistenceStartup } from './nest/persistence-startup';
+export { consumeEvents } from './nest/consume-events';
 export type { PersistenceStartupOptions } from './nest/persistence-startup';
 export { runMigrationCli } from './data-source/migration-cli';
 export type { MigrationCliOptions } from './data-source/migration-cli';

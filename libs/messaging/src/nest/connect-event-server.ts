@@ -23,7 +23,7 @@ class KeepEventHandlerErrors implements RpcExceptionFilter {
  * `app.listen` (e.g. from `runService`'s `configure`). The app is initialized first, so every
  * provider's `onModuleInit`/`onApplicationBootstrap` has run before the first event arrives.
  * `app.close()` stops the consumers (before the shutdown hooks close the database).
- * @example configure: (app) => connectEventServer(app, app.get(PersistenceStartup).eventServer())
+ * A service passes `consumeEvents` (@meshmart/persistence) to `runService`, which calls this with its event server.
  */
 export async function connectEventServer(app: INestApplication, server: KafkaEventServer): Promise<void> {
   await app.init();

@@ -80,7 +80,7 @@ export class PersistenceStartup {
 
   /**
    * The Nest transport of the service's `@EventPattern` handlers: one consumer per group, each
-   * started like `startEventConsumer` above. Connect it with `connectEventServer`.
+   * started like `startEventConsumer` above. `consumeEvents` connects it.
    */
   eventServer(): KafkaEventServer {
     return new KafkaEventServer({ start: (consumer) => this.startEventConsumer(consumer) });

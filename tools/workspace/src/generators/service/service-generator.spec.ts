@@ -88,7 +88,7 @@ describe('nx g @meshmart/workspace:service', () => {
       "@EventPattern('OrderFailed', { group: 'gift-card-service.orders' })",
     ]);
     expect(tree.read('apps/gift-card-service/src/items/items.module.ts', 'utf-8')).toContain('controllers: [ItemsHttpController, OrdersKafkaController]');
-    expect(tree.read('apps/gift-card-service/src/main.ts', 'utf-8')).toContain('connectEventServer(app, app.get(PersistenceStartup).eventServer())');
+    expect(tree.read('apps/gift-card-service/src/main.ts', 'utf-8')).toContain('configure: consumeEvents');
   });
 
   it('writes nothing when an option is wrong', async () => {
