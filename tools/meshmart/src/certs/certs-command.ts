@@ -11,6 +11,7 @@ import {
   writeMeshCa,
   writeWorkloadCertificate,
 } from '@meshmart/mesh/tools';
+import { type CommandOutput, consoleOutput, UsageError, usageMistake } from '../command-line/command-line';
 
 export const certsUsage = `usage: meshmart certs --out <dir> [--services a,b] [--namespace meshmart] [--ttl-hours 24] [--ca-days 365]
 
@@ -19,12 +20,6 @@ export const certsUsage = `usage: meshmart certs --out <dir> [--services a,b] [-
   --namespace  namespace part of the SPIFFE IDs (default: meshmart)
   --ttl-hours  lifetime of each workload certificate in hours (default: 24)
   --ca-days    lifetime of a new CA in days (default: 365); an existing CA is kept`;
-
-/** Where the command writes its lines; the console by default, a buffer in tests. */
-export interface CertsCommandOutput {
-  info(line: string): void;
-  error(line: string): void;
-}
 
 interface CertsSettings {
   help: boolean;
@@ -35,9 +30,6 @@ interface CertsSettings {
   caDays: number;
 }
 
-/** A mistake in the command line: reported with the usage, exit code 2. */
-class CertsUsageError extends Error {}
-
 /**
  * `meshmart certs`: makes the dev mesh CA (once) and a fresh short-lived certificate per
  * workload, in the layout `WorkloadIdentity` reads. Re-running it rotates the workload
@@ -45,15 +37,12 @@ class CertsUsageError extends Error {}
  *
  * @returns the exit code: 0 done, 1 failed (e.g. unusable existing CA), 2 bad command line.
  */
-export async function runCertsCommand(argv: string[], output: CertsCommandOutput = consoleOutput): Promise<number> {
+export async function runCertsCommand(argv: string[], output: CommandOutput = consoleOutput): Promise<number> {
   let settings: CertsSettings;
   try {
     settings = parseCertsArgs(argv);
   } catch (error) {
-    if (!(error instanceof CertsUsageError || isParseArgsError(error))) throw error;
-    output.error(`meshmart certs: ${(error as Error).message}`);
-    output.error(certsUsage);
-    return 2;
+    return usageMistake('certs', error, output);
   }
   if (settings.help) {
     output.info(certsUsage);
@@ -88,13 +77,13 @@ function parseCertsArgs(argv: string[]): CertsSettings {
       'ca-days': { type: 'string', default: '365' },
     },
   });
-  if (positionals.length > 0) throw new CertsUsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.help) return { help: true, out: '', services: [], namespace: values.namespace, ttlHours: 0, caDays: 0 };
-  if (values.out === undefined || values.out.trim() === '') throw new CertsUsageError('--out <dir> is required');
+  if (values.out === undefined || values.out.trim() === '') throw new UsageError('--out <dir> is required');
   const services = values.services === undefined ? [...workloads] : [...new Set(values.services.split(',').map((name) => name.trim()))];
   const badService = services.find((name) => !isDnsLabel(name));
-  if (badService !== undefined) throw new CertsUsageError(`invalid service name "${badService}": use lowercase letters, digits and inner dashes (at most 63)`);
-  if (!isDnsLabel(values.namespace)) throw new CertsUsageError(`invalid namespace "${values.namespace}": use lowercase letters, digits and inner dashes`);
+  if (badService !== undefined) throw new UsageError(`invalid service name "${badService}": use lowercase letters, digits and inner dashes (at most 63)`);
+  if (!isDnsLabel(values.namespace)) throw new UsageError(`invalid namespace "${values.namespace}": use lowercase letters, digits and inner dashes`);
   return {
     help: false,
     out: values.out,
@@ -107,11 +96,11 @@ function parseCertsArgs(argv: string[]): CertsSettings {
 
 function positiveNumber(flag: string, text: string): number {
   const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value) || value <= 0) throw new CertsUsageError(`${flag} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return value;
 }
 
-async function loadOrCreateCa(settings: CertsSettings, output: CertsCommandOutput): Promise<MeshCa> {
+async function loadOrCreateCa(settings: CertsSettings, output: CommandOutput): Promise<MeshCa> {
   const files = meshCaFiles(settings.out);
   const existing = await readMeshCa(settings.out).catch((cause: unknown) => {
     const reason = cause instanceof Error ? cause.message : String(cause);
@@ -129,12 +118,3 @@ async function loadOrCreateCa(settings: CertsSettings, output: CertsCommandOutpu
   output.info(`kept  ${files.certFile} (existing CA, valid until ${cert.validToDate.toISOString()})`);
   return existing;
 }
-
-function isParseArgsError(error: unknown): boolean {
-  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
-}
-
-const consoleOutput: CertsCommandOutput = {
-  info: (line) => console.log(line),
-  error: (line) => console.error(line),
-};

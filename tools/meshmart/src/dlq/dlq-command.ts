@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, deadLetterHeader } from '@meshmart/messaging';
+import { type CommandOutput, consoleOutput, textTable, UsageError, usageMistake } from '../command-line/command-line';
 import { DeadLetterTopicMissing, type ParkedMessage, readDeadLetters } from './dead-letter-log';
 import { replayDeadLetters } from './dead-letter-replay';
 import { redactedPayload } from './redacted-payload';
@@ -14,27 +15,16 @@ export const dlqUsage = `usage: meshmart dlq <list|show|replay> <topic> …
 
   <topic> is the original topic (orders.v1), not the .dlq one. The broker is KAFKA_BROKERS, else the local stack's.`;
 
-/** Where the command writes its lines; the console by default, a buffer in tests. */
-export interface DlqCommandOutput {
-  info(line: string): void;
-  error(line: string): void;
-}
-
-/** A mistake in the command line: one line saying what is wrong, exit code 2. */
-class DlqUsageError extends Error {}
-
 type DlqRequest =
   | { action: 'list'; topic: string }
   | { action: 'show'; topic: string; offset: string }
   | { action: 'replay'; topic: string; offsets: readonly string[] | 'all' };
 
-const consoleOutput: DlqCommandOutput = { info: (line) => console.log(line), error: (line) => console.error(line) };
-
 /**
  * `meshmart dlq`: inspect and re-drive what consumers parked on `<topic>.dlq`.
  * @returns the exit code: 0 done, 1 failed (broker, missing topic or offset), 2 bad command line.
  */
-export async function runDlqCommand(argv: readonly string[], brokers: readonly string[], output: DlqCommandOutput = consoleOutput): Promise<number> {
+export async function runDlqCommand(argv: readonly string[], brokers: readonly string[], output: CommandOutput = consoleOutput): Promise<number> {
   if (argv.includes('--help') || argv[0] === 'help') {
     output.info(dlqUsage);
     return 0;
@@ -43,9 +33,7 @@ export async function runDlqCommand(argv: readonly string[], brokers: readonly s
   try {
     request = parseDlqArgs(argv);
   } catch (error) {
-    if (!(error instanceof DlqUsageError || isParseArgsError(error))) throw error;
-    output.error(`meshmart dlq: ${(error as Error).message.split('\n')[0] ?? ''} (meshmart dlq --help)`);
-    return 2;
+    return usageMistake('dlq', error, output);
   }
   const kafka = createKafka({ clientId: 'meshmart-dlq', brokers, logLevel: logLevel.NOTHING, retries: 3 });
   try {
@@ -57,7 +45,7 @@ export async function runDlqCommand(argv: readonly string[], brokers: readonly s
   }
 }
 
-async function run(kafka: Kafka, request: DlqRequest, output: DlqCommandOutput): Promise<number> {
+async function run(kafka: Kafka, request: DlqRequest, output: CommandOutput): Promise<number> {
   const parked = await readDeadLetters(kafka, request.topic);
   if (request.action === 'list') {
     output.info(`${deadLetterTopic(request.topic)}: ${parked.length} parked, ${parked.filter((m) => m.replayedAt).length} replayed`);
@@ -96,26 +84,26 @@ export function parseDlqArgs(argv: readonly string[]): DlqRequest {
   });
   const [action, topic, offset, ...extra] = positionals;
   if (action !== 'list' && action !== 'show' && action !== 'replay')
-    throw new DlqUsageError(action === undefined ? 'say what to do: list, show or replay' : `unknown action "${action}": use list, show or replay`);
-  if (topic === undefined) throw new DlqUsageError(`${action} needs a topic, e.g. orders.v1`);
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new DlqUsageError(`"${topic}" is not a Kafka topic name`);
-  if (topic.endsWith('.dlq')) throw new DlqUsageError(`give the original topic (${topic.slice(0, -'.dlq'.length)}), not its dead-letter topic`);
+    throw new UsageError(action === undefined ? 'say what to do: list, show or replay' : `unknown action "${action}": use list, show or replay`);
+  if (topic === undefined) throw new UsageError(`${action} needs a topic, e.g. orders.v1`);
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new UsageError(`"${topic}" is not a Kafka topic name`);
+  if (topic.endsWith('.dlq')) throw new UsageError(`give the original topic (${topic.slice(0, -'.dlq'.length)}), not its dead-letter topic`);
   const unexpected = action === 'show' ? extra : [offset, ...extra].filter((each) => each !== undefined);
-  if (unexpected.length > 0) throw new DlqUsageError(`unexpected argument "${unexpected[0]}"`);
-  if (action !== 'replay' && (values.offset || values.all)) throw new DlqUsageError(`--offset and --all belong to replay`);
+  if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}"`);
+  if (action !== 'replay' && (values.offset || values.all)) throw new UsageError(`--offset and --all belong to replay`);
   if (action === 'list') return { action, topic };
   if (action === 'show') {
-    if (offset === undefined) throw new DlqUsageError('show needs an offset: meshmart dlq show <topic> <offset>');
+    if (offset === undefined) throw new UsageError('show needs an offset: meshmart dlq show <topic> <offset>');
     return { action, topic, offset: checkedOffset(offset) };
   }
-  if (values.all && values.offset) throw new DlqUsageError('replay takes --offset N or --all, not both');
+  if (values.all && values.offset) throw new UsageError('replay takes --offset N or --all, not both');
   if (values.all) return { action, topic, offsets: 'all' };
-  if (!values.offset) throw new DlqUsageError('replay needs --offset N (repeatable) or --all');
+  if (!values.offset) throw new UsageError('replay needs --offset N (repeatable) or --all');
   return { action, topic, offsets: values.offset.map(checkedOffset) };
 }
 
 function checkedOffset(text: string): string {
-  if (!/^\d{1,19}$/.test(text)) throw new DlqUsageError(`"${text}" is not an offset (a whole number, 0 or more)`);
+  if (!/^\d{1,19}$/.test(text)) throw new UsageError(`"${text}" is not an offset (a whole number, 0 or more)`);
   return String(BigInt(text));
 }
 
@@ -132,15 +120,7 @@ function table(parked: readonly ParkedMessage[]): string {
       m.replayedAt?.toISOString() ?? '-',
     ]),
   ];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(rows);
 }
 
 function describe(message: ParkedMessage): string[] {
@@ -159,9 +139,4 @@ function describe(message: ParkedMessage): string[] {
 
 export function sourceTopic(message: ParkedMessage, topic: string): string {
   return message.headers[deadLetterHeader.sourceTopic] ?? topic;
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code: unknown = error instanceof TypeError ? (error as TypeError & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { durationSchema, TrafficPolicyStore } from '@meshmart/mesh/tools';
-import { type CommandOutput, consoleOutput, isParseArgsError, type TrafficTarget, TrafficUsageError } from './traffic-target';
+import { type CommandOutput, consoleOutput, UsageError, usageMistake } from '../command-line/command-line';
+import type { TrafficTarget } from './traffic-target';
 
 export const faultUsage = `usage: meshmart fault <service> (--abort STATUS | --delay DURATION) --percent P [--for DURATION]
        meshmart fault <service> --clear
@@ -32,9 +33,7 @@ export async function runFaultCommand(argv: readonly string[], target: TrafficTa
   try {
     request = parseFaultArgs(argv);
   } catch (error) {
-    if (!(error instanceof TrafficUsageError || isParseArgsError(error))) throw error;
-    output.error(`meshmart fault: ${(error as Error).message.split('\n')[0] ?? ''} (meshmart fault --help)`);
-    return 2;
+    return usageMistake('fault', error, output);
   }
   const store = new TrafficPolicyStore({ endpoints: target.etcd, namespace: target.namespace });
   try {
@@ -60,33 +59,32 @@ export function parseFaultArgs(argv: readonly string[]): FaultRequest {
     options: { abort: { type: 'string' }, delay: { type: 'string' }, percent: { type: 'string' }, for: { type: 'string' }, clear: { type: 'boolean' } },
   });
   const [service, ...extra] = positionals;
-  if (service === undefined) throw new TrafficUsageError('name the service: meshmart fault <service> --abort 503 --percent 20');
-  if (!SERVICE.test(service)) throw new TrafficUsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
-  if (extra.length > 0) throw new TrafficUsageError(`unexpected argument "${extra[0]}"`);
+  if (service === undefined) throw new UsageError('name the service: meshmart fault <service> --abort 503 --percent 20');
+  if (!SERVICE.test(service)) throw new UsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.clear) {
     const other = (['abort', 'delay', 'percent', 'for'] as const).find((flag) => values[flag] !== undefined);
-    if (other) throw new TrafficUsageError(`--clear takes no --${other}`);
+    if (other) throw new UsageError(`--clear takes no --${other}`);
     return { service, clear: true };
   }
-  if (values.abort === undefined && values.delay === undefined) throw new TrafficUsageError('give --abort STATUS, --delay DURATION or both');
-  if (values.percent === undefined) throw new TrafficUsageError('--percent is required: the share of calls struck, e.g. --percent 20');
+  if (values.abort === undefined && values.delay === undefined) throw new UsageError('give --abort STATUS, --delay DURATION or both');
+  if (values.percent === undefined) throw new UsageError('--percent is required: the share of calls struck, e.g. --percent 20');
   const percent = Number(values.percent);
   if (!/^\d+(\.\d+)?$/.test(values.percent) || !(percent > 0 && percent <= 100))
-    throw new TrafficUsageError(`--percent takes a number above 0 and at most 100, not "${values.percent}"`);
+    throw new UsageError(`--percent takes a number above 0 and at most 100, not "${values.percent}"`);
   const fault: Record<string, unknown> = {};
   if (values.abort !== undefined) {
     const status = Number(values.abort);
     if (!/^\d{3}$/.test(values.abort) || status < 200 || status > 599)
-      throw new TrafficUsageError(`--abort takes an HTTP status from 200 to 599, not "${values.abort}"`);
+      throw new UsageError(`--abort takes an HTTP status from 200 to 599, not "${values.abort}"`);
     fault['abort'] = { httpStatus: status, percentage: { value: percent } };
   }
   if (values.delay !== undefined) {
-    if (!durationSchema.safeParse(values.delay).success) throw new TrafficUsageError(`--delay takes a duration such as 250ms, 2s or 1m, not "${values.delay}"`);
+    if (!durationSchema.safeParse(values.delay).success) throw new UsageError(`--delay takes a duration such as 250ms, 2s or 1m, not "${values.delay}"`);
     fault['delay'] = { fixedDelay: values.delay, percentage: { value: percent } };
   }
   const lasting = durationSchema.safeParse(values.for ?? '60s');
-  if (!lasting.success || lasting.data < 1_000)
-    throw new TrafficUsageError(`--for takes a duration of at least 1s, such as 60s or 5m, not "${values.for ?? ''}"`);
+  if (!lasting.success || lasting.data < 1_000) throw new UsageError(`--for takes a duration of at least 1s, such as 60s or 5m, not "${values.for ?? ''}"`);
   return { service, clear: false, fault, forSeconds: Math.ceil(lasting.data / 1_000) };
 }
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { InvalidTrafficPolicy, TrafficPolicyStore, type StoredFault, type StoredTrafficPolicy } from '@meshmart/mesh/tools';
-import { type CommandOutput, consoleOutput, isParseArgsError, type TrafficTarget, TrafficUsageError } from './traffic-target';
+import { type CommandOutput, consoleOutput, textTable, UsageError, usageMistake } from '../command-line/command-line';
+import type { TrafficTarget } from './traffic-target';
 
 export const trafficUsage = `usage: meshmart traffic <apply|get|delete> …
 
@@ -33,9 +34,7 @@ export async function runTrafficCommand(argv: readonly string[], target: Traffic
     request = parseTrafficArgs(argv);
     if (request.action === 'apply') document = readPolicyFile(request.file);
   } catch (error) {
-    if (!(error instanceof TrafficUsageError || isParseArgsError(error))) throw error;
-    output.error(`meshmart traffic: ${(error as Error).message.split('\n')[0] ?? ''}`);
-    return 2;
+    return usageMistake('traffic', error, output);
   }
   const store = new TrafficPolicyStore({ endpoints: target.etcd, namespace: target.namespace });
   try {
@@ -89,20 +88,19 @@ export function parseTrafficArgs(argv: readonly string[]): TrafficRequest {
   const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { file: { type: 'string', short: 'f' } } });
   const [action, service, ...extra] = positionals;
   if (action !== 'apply' && action !== 'get' && action !== 'delete')
-    throw new TrafficUsageError(
+    throw new UsageError(
       action === undefined ? 'say what to do: apply, get or delete (meshmart traffic --help)' : `unknown action "${action}": use apply, get or delete`,
     );
   const unexpected = action === 'apply' ? [service, ...extra].filter((each) => each !== undefined) : extra;
-  if (unexpected.length > 0) throw new TrafficUsageError(`unexpected argument "${unexpected[0]}"`);
-  if (action !== 'apply' && values.file !== undefined) throw new TrafficUsageError('-f belongs to apply');
+  if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}"`);
+  if (action !== 'apply' && values.file !== undefined) throw new UsageError('-f belongs to apply');
   if (action === 'apply') {
-    if (values.file === undefined) throw new TrafficUsageError('apply needs a file: meshmart traffic apply -f infra/traffic/<service>.yaml');
+    if (values.file === undefined) throw new UsageError('apply needs a file: meshmart traffic apply -f infra/traffic/<service>.yaml');
     return { action, file: values.file };
   }
-  if (service !== undefined && !SERVICE.test(service))
-    throw new TrafficUsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
+  if (service !== undefined && !SERVICE.test(service)) throw new UsageError(`"${service}" is not a service name (lower-case letters, digits and dashes)`);
   if (action === 'delete') {
-    if (service === undefined) throw new TrafficUsageError('delete needs a service: meshmart traffic delete <service>');
+    if (service === undefined) throw new UsageError('delete needs a service: meshmart traffic delete <service>');
     return { action, service };
   }
   return { action, service };
@@ -114,13 +112,13 @@ function readPolicyFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TrafficUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const documents = YAML.parseAllDocuments(text);
-  if (documents.length !== 1) throw new TrafficUsageError(`${file}: give one policy per file (found ${documents.length} documents)`);
+  if (documents.length !== 1) throw new UsageError(`${file}: give one policy per file (found ${documents.length} documents)`);
   const [parsed] = documents;
   const problem = parsed?.errors[0];
-  if (problem) throw new TrafficUsageError(`${file}: not valid YAML: ${problem.message.split('\n')[0] ?? ''}`);
+  if (problem) throw new UsageError(`${file}: not valid YAML: ${problem.message.split('\n')[0] ?? ''}`);
   return parsed?.toJS();
 }
 
@@ -142,13 +140,5 @@ function table(policies: readonly StoredTrafficPolicy[], faults: readonly Stored
       ];
     }),
   ];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return textTable(rows);
 }
