@@ -32,16 +32,7 @@ export async function runLoad(call: () => Promise<unknown>, options: { concurren
       }
     }),
   );
-  const durationMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    durationMs,
-    requestsPerSecond: (latencies.length / durationMs) * 1000,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-  };
+  return summarize(latencies, errors, performance.now() - started);
 }
 
 /**
@@ -80,7 +71,11 @@ export async function runAtRate(
     );
   }
   await Promise.all(pending);
-  const durationMs = performance.now() - started;
+  return summarize(latencies, errors, performance.now() - started);
+}
+
+/** A run's result from the latencies of its answered calls (sorted here) and its failed calls. */
+function summarize(latencies: number[], errors: number, durationMs: number): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
