@@ -22,6 +22,8 @@ async function product(available: number, prefix?: string): Promise<string> {
   return sku;
 }
 
+const line = (sku: string, quantity: number): OrderLine => ({ sku, quantity });
+
 const reserve = (lines: OrderLine[], extra: Partial<ReserveStock> = {}) => reservations.reserve({ orderId: randomUUID(), lines, ...extra });
 
 async function eventTypes(orderId: string): Promise<string[]> {
@@ -110,19 +112,7 @@ describe('reserving, against a real Postgres', () => {
 
   it('takes stock for many lines of crossing orders without deadlocking', async () => {
     const [a, b, c] = [await product(100, 'A'), await product(100, 'B'), await product(100, 'C')];
-    const orders = Array.from({ length: 30 }, (_, i) =>
-      i % 2
-        ? [
-            { sku: c, quantity: 1 },
-            { sku: b, quantity: 1 },
-            { sku: a, quantity: 1 },
-          ]
-        : [
-            { sku: a, quantity: 1 },
-            { sku: b, quantity: 1 },
-            { sku: c, quantity: 1 },
-          ],
-    );
+    const orders = Array.from({ length: 30 }, (_, i) => (i % 2 ? [line(c, 1), line(b, 1), line(a, 1)] : [line(a, 1), line(b, 1), line(c, 1)]));
     const outcomes = await Promise.all(orders.map((lines) => reserve(lines)));
     expect(outcomes.filter(isRefusal)).toEqual([]);
     expect([await inventory.available(a), await inventory.available(b), await inventory.available(c)]).toEqual([70, 70, 70]);
@@ -253,20 +243,7 @@ describe('the expiry sweeper', () => {
     const skus = [await product(100, 'A'), await product(100, 'B')];
     const [a = '', b = ''] = skus;
     const orders = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        reserve(
-          i % 2
-            ? [
-                { sku: a, quantity: 1 },
-                { sku: b, quantity: 2 },
-              ]
-            : [
-                { sku: b, quantity: 1 },
-                { sku: a, quantity: 2 },
-              ],
-          { ttlSeconds: 1 },
-        ),
-      ),
+      Array.from({ length: 30 }, (_, i) => reserve(i % 2 ? [line(a, 1), line(b, 2)] : [line(b, 1), line(a, 2)], { ttlSeconds: 1 })),
     );
     const orderIds = orders.map((outcome) => (outcome as { value: { orderId: string } }).value.orderId);
     await sleep(1_100);

@@ -107,28 +107,25 @@ describe('health of a real echo-service process, over mTLS', () => {
     expect(notReady.status).toBe(503);
     // Terminus' standard body, not problem+json: probes and operators read which part is down.
     expect(notReady.contentType).toMatch(/^application\/json/);
+    const discovery = { status: 'down', registered: false, instanceId: 'echo-draining' };
+    const upstreams = {
+      status: 'degraded',
+      instances: { 'echo-service': 1, 'payment-service': 0 },
+      withoutInstances: ['payment-service'],
+      trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } },
+    };
     expect(notReady.body).toEqual({
       status: 'error',
       info: {
         certificate,
-        upstreams: {
-          status: 'degraded',
-          instances: { 'echo-service': 1, 'payment-service': 0 },
-          withoutInstances: ['payment-service'],
-          trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } },
-        },
+        upstreams,
         startup: { status: 'up' },
       },
-      error: { discovery: { status: 'down', registered: false, instanceId: 'echo-draining' } },
+      error: { discovery },
       details: {
-        discovery: { status: 'down', registered: false, instanceId: 'echo-draining' },
+        discovery,
         certificate,
-        upstreams: {
-          status: 'degraded',
-          instances: { 'echo-service': 1, 'payment-service': 0 },
-          withoutInstances: ['payment-service'],
-          trafficPolicies: { 'echo-service': { version: null }, 'payment-service': { version: null } },
-        },
+        upstreams,
         startup: { status: 'up' },
       },
     });

@@ -45,15 +45,16 @@ describe('ScrapeCertificateRenewer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** Writes Prometheus' certificate, valid from `fromHours` to `untilHours` from now (default: as `certs` issues it), and reads it back. */
+  async function writeScrapeCertificate(validity?: { fromHours: number; untilHours: number }) {
+    const at = (hours: number) => new Date(Date.now() + hours * HOUR_MS);
+    const lifetime = validity ? { notBefore: at(validity.fromHours), notAfter: at(validity.untilHours) } : {};
+    await writeWorkloadCertificate(dir, 'prometheus', await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'prometheus', ...lifetime }));
+    return readWorkloadCertificate(dir, 'prometheus');
+  }
+
   it('replaces a certificate past half its life with a fresh one from the same CA and the same identity', async () => {
-    const old = await issueWorkloadCertificate(ca, {
-      namespace: 'meshmart',
-      service: 'prometheus',
-      notBefore: new Date(Date.now() - 20 * HOUR_MS),
-      notAfter: new Date(Date.now() + 4 * HOUR_MS),
-    });
-    await writeWorkloadCertificate(dir, 'prometheus', old);
-    const before = await readWorkloadCertificate(dir, 'prometheus');
+    const before = await writeScrapeCertificate({ fromHours: -20, untilHours: 4 });
 
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log });
 
@@ -66,8 +67,7 @@ describe('ScrapeCertificateRenewer', () => {
   });
 
   it('leaves a certificate in the first half of its life alone', async () => {
-    await writeWorkloadCertificate(dir, 'prometheus', await issueWorkloadCertificate(ca, { namespace: 'meshmart', service: 'prometheus' }));
-    const before = await readWorkloadCertificate(dir, 'prometheus');
+    const before = await writeScrapeCertificate();
 
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log });
 
@@ -78,16 +78,7 @@ describe('ScrapeCertificateRenewer', () => {
   it('renews again when the renewed certificate reaches half its life', async () => {
     // A 4 s lifetime: the first renewal happens at once (the old one is expired), the next 1-2 s later
     // (half the lifetime, less what the whole-second validity of X.509 cuts off).
-    await writeWorkloadCertificate(
-      dir,
-      'prometheus',
-      await issueWorkloadCertificate(ca, {
-        namespace: 'meshmart',
-        service: 'prometheus',
-        notBefore: new Date(Date.now() - 2 * HOUR_MS),
-        notAfter: new Date(Date.now() - HOUR_MS),
-      }),
-    );
+    await writeScrapeCertificate({ fromHours: -2, untilHours: -1 });
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log, ttlHours: 4 / 3600 });
     const first = await readWorkloadCertificate(dir, 'prometheus');
 
@@ -101,16 +92,7 @@ describe('ScrapeCertificateRenewer', () => {
     renewer = await ScrapeCertificateRenewer.start({ caDir: dir, log, retryMs: 100 });
     expect(lines).toEqual([`no prometheus certificate in ${dir} yet; looking again in 0.1s`]);
 
-    await writeWorkloadCertificate(
-      dir,
-      'prometheus',
-      await issueWorkloadCertificate(ca, {
-        namespace: 'meshmart',
-        service: 'prometheus',
-        notBefore: new Date(Date.now() - 20 * HOUR_MS),
-        notAfter: new Date(Date.now() + HOUR_MS),
-      }),
-    );
+    await writeScrapeCertificate({ fromHours: -20, untilHours: 1 });
     await expect.poll(() => lines.some((line) => line.startsWith('renewed ')), { timeout: 5_000, interval: 50 }).toBe(true);
   });
 });
