@@ -43,18 +43,18 @@ export function startApp(
 }
 
 /**
- * Starts any TypeScript entry point that calls the mesh's `runService` as its own Node process
- * and resolves once it prints `<name> ready` (or `<name> listening on <url>`, see `until`).
- * With `logFile`, the process writes there and is detached: it outlives this one (`npm run
- * demo -- --detach`).
- */
-/**
  * V8's code cache for the services' modules, shared by every start: a restarted instance skips
  * compiling what the last start compiled (swc-node caches its own transforms the same way),
  * which is a third to half of a start on a busy 2-core machine. Set NODE_COMPILE_CACHE to move it.
  */
 const COMPILE_CACHE_DIR = join(tmpdir(), 'meshmart-node-compile-cache');
 
+/**
+ * Starts any TypeScript entry point that calls the mesh's `runService` as its own Node process
+ * and resolves once it prints `<name> ready` (or `<name> listening on <url>`, see `until`).
+ * With `logFile`, the process writes there and is detached: it outlives this one (`npm run
+ * demo -- --detach`).
+ */
 export function startService(
   name: string,
   script: string,
