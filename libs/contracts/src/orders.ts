@@ -33,8 +33,20 @@ export const orderStatuses = ['PENDING', 'RESERVED', 'PAID', 'CONFIRMED', 'CANCE
 export type OrderStatus = (typeof orderStatuses)[number];
 export const terminalOrderStatuses: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
 
-/** Why an order did not complete. */
-export const orderFailureReasons = ['out_of_stock', 'unknown_product', 'payment_declined', 'payment_timeout', 'reservation_expired', 'saga_timeout'] as const;
+/**
+ * Why an order did not complete: the customer's outcomes (`out_of_stock`, `payment_declined`…),
+ * and ours: `saga_timeout` (a participant stayed unavailable past the deadline) and
+ * `internal_error` (a step failed in a way retrying cannot mend, e.g. a bug).
+ */
+export const orderFailureReasons = [
+  'out_of_stock',
+  'unknown_product',
+  'payment_declined',
+  'payment_timeout',
+  'reservation_expired',
+  'saga_timeout',
+  'internal_error',
+] as const;
 export type OrderFailureReason = (typeof orderFailureReasons)[number];
 
 export const orderSchema = z.object({

@@ -125,7 +125,7 @@ export class CheckoutSagaRunner {
     }
     const record: StepRecord = {
       state,
-      lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : null,
+      lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : 'failed' in outcome ? outcome.failed.slice(0, 500) : null,
       nextAttemptAt: retryAt ?? now,
       releaseLease,
       order,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Money, OrderFailureReason, Payment, PricedLine } from '@meshmart/contracts';
-import { type MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
+import { classifyFailure, type MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
 import type { StepOutcome } from './domain/checkout-saga';
 
 /** What the saga knows of an order when it runs a step. */
@@ -98,14 +98,22 @@ export class SagaParticipants {
     return { unavailable: `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})` };
   }
 
+  /**
+   * Runs one step's calls; a thrown failure is judged by the one retry rule: transient (the
+   * mesh retried what it could; the saga tries the step again later) or poison (a bug, a
+   * request refused for good), which a step that may still be abandoned does not retry.
+   */
   private async call(step: string, orderId: string, work: () => Promise<StepOutcome>): Promise<StepOutcome> {
     try {
       return await work();
     } catch (error) {
-      // The mesh already retried what could be retried; the saga tries the step again later.
       const message = error instanceof MeshError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-      this.logger.warn(`order ${orderId}: ${step} failed, will retry: ${message}`);
-      return { unavailable: message };
+      if (classifyFailure(error) === 'transient') {
+        this.logger.warn(`order ${orderId}: ${step} failed, will retry: ${message}`);
+        return { unavailable: message };
+      }
+      this.logger.error(`order ${orderId}: ${step} failed, and retrying cannot mend it: ${message}`);
+      return { failed: message };
     }
   }
 }

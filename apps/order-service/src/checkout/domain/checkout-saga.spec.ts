@@ -65,6 +65,21 @@ describe('the checkout saga', () => {
     expect(beforeStep(committed, at(60_000)).step).toBe('CAPTURE_PAYMENT');
   });
 
+  it('fails the order (internal_error) when a step that may be abandoned fails for good, compensating first', () => {
+    const { state, statuses } = run(startSaga(t0, 30_000), { done: true }, { failed: 'TypeError: a bug' }, { done: true });
+    expect(state).toMatchObject({ step: 'DONE', failureReason: 'internal_error' });
+    expect(statuses).toEqual(['RESERVED', 'FAILED']);
+  });
+
+  it('retries a step past the point of no return even when it failed for good: stock and money must settle', () => {
+    const committing = { ...startSaga(t0, 30_000), step: 'COMMIT_STOCK' as const, paymentId };
+    const decision = afterStep(committing, { failed: 'TypeError: a bug' }, t0, backoffMs);
+    expect(decision.state).toMatchObject({ step: 'COMMIT_STOCK', attempts: 1, failureReason: undefined });
+    expect(decision.retryAt?.getTime()).toBeGreaterThan(t0.getTime());
+    const compensating = { ...committing, step: 'COMPENSATE' as const, failureReason: 'payment_declined' as const };
+    expect(afterStep(compensating, { failed: 'x' }, t0, backoffMs).state).toMatchObject({ step: 'COMPENSATE', attempts: 1 });
+  });
+
   it('treats a refusal of a step that cannot refuse as a bug', () => {
     const capturing = { ...startSaga(t0, 1_000), step: 'CAPTURE_PAYMENT' as const };
     expect(() => afterStep(capturing, { refusal: 'payment_declined' }, t0, backoffMs)).toThrow('cannot be refused');

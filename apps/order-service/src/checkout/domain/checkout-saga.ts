@@ -10,14 +10,22 @@ export type SagaStep = (typeof sagaSteps)[number];
 
 /**
  * What a participant answered to one step: done, a refusal (`isRefusal` tells it) or, when
- * there was no answer to decide on, `unavailable`.
+ * there was no answer to decide on, `unavailable` or `failed` as MeshMart's one retry rule
+ * (`classifyFailure`) calls the failure: transient or poison.
  */
 export type StepOutcome =
   | { done: true; paymentId?: string }
   /** A business refusal (no stock, card declined…), the order's failure reason: nothing will change by retrying. */
   | { refusal: OrderFailureReason; paymentId?: string }
   /** The participant could not be reached or failed (why): the same step runs again later. */
-  | { unavailable: string };
+  | { unavailable: string }
+  /**
+   * The step failed in a way retrying cannot mend (a bug, an answer nobody understands): a
+   * step that may still be abandoned fails the order (`internal_error`) instead of retrying
+   * to the deadline; one past the point of no return is tried again like `unavailable`,
+   * since stock and money must settle (the participants log it as an error).
+   */
+  | { failed: string };
 
 export interface SagaState {
   step: SagaStep;
@@ -34,7 +42,7 @@ export interface SagaDecision {
   state: SagaState;
   /** The order's new status, when it changes. */
   orderStatus?: OrderStatus;
-  /** When to try again (only after an `unavailable` outcome). */
+  /** When to try again (only after an `unavailable` outcome, or `failed` past the point of no return). */
   retryAt?: Date;
 }
 
@@ -69,11 +77,12 @@ export function beforeStep(state: SagaState, now: Date): SagaState {
  */
 export function afterStep(state: SagaState, outcome: StepOutcome, now: Date, backoffMs: (attempts: number) => number): SagaDecision {
   if (state.step === 'DONE') return { state };
-  const paymentId = !('unavailable' in outcome) && outcome.paymentId ? outcome.paymentId : state.paymentId;
-  if ('unavailable' in outcome) {
+  if ('failed' in outcome && abandonable.includes(state.step)) return { state: { ...state, step: 'COMPENSATE', failureReason: 'internal_error', attempts: 0 } };
+  if ('unavailable' in outcome || 'failed' in outcome) {
     const attempts = state.attempts + 1;
     return { state: { ...state, attempts }, retryAt: new Date(now.getTime() + backoffMs(attempts)) };
   }
+  const paymentId = outcome.paymentId ?? state.paymentId;
   if (isRefusal(outcome)) {
     if (state.step === 'COMPENSATE') throw new Error('compensation cannot be refused');
     if (!abandonable.includes(state.step) && state.step !== 'COMMIT_STOCK') throw new Error(`step ${state.step} cannot be refused`);
