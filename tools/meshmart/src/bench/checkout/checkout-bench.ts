@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { type Product, topics, workloads } from '@meshmart/contracts';
+import { createKafka } from '@meshmart/messaging';
 import { type AppProcess, databaseOf, startPlatform } from '@meshmart/platform';
 import type { ComponentStatus } from '../../stack/component';
 import type { LocalStack } from '../../stack/stack';
@@ -48,7 +49,7 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
   // Every shopper of the bench calls from this one address: the gateway's limits would measure themselves.
   const env = { GATEWAY_RATE_LIMIT: '100000', GATEWAY_ADDRESS_RATE_LIMIT: '1000000' };
   const platform = await startPlatform({ stack: endpoints, certDir, namespace: `bench-${suffix}`, databaseSuffix: `bench_${suffix}`, jwtSecret, env });
-  const kafka = new Kafka({ clientId: 'meshmart-bench', brokers: endpoints.kafka.brokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafka({ clientId: 'meshmart-bench', brokers: endpoints.kafka.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const databases = workloads.flatMap((w) => databaseOf(w, `bench_${suffix}`) ?? []);
   let database: DatabaseCounters | undefined;
