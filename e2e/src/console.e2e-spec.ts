@@ -124,7 +124,7 @@ describe('the console of a running platform', () => {
     const drawn = await page.evaluate(() => (globalThis as unknown as ConsolePage).GraphView.shown());
     for (const workload of workloads)
       expect(drawn.find((node) => node.id === workload)?.label, workload).toMatch(
-        new RegExp(`^${workload}\\n${workload === 'inventory-service' || workload === 'payment-service' ? 2 : 1} instances? · v`),
+        new RegExp(`^${workload}\\n${ctx.platform.instancesOf(workload).length} instances? · v`),
       );
     // Kafka: the orders topic between order-service (outbox) and its consumers.
     await page.waitForSelector('[data-testid="edges"] tr[data-edge="order-service→topic:orders.v1"][data-kind="produce"]', { timeout: 30_000 });

@@ -13,6 +13,9 @@ export const workloadDescriptors: readonly (WorkloadDescriptor & { name: Workloa
 
 export const workloads: readonly Workload[] = workloadDescriptors.map((workload) => workload.name);
 
+/** The workloads that face the public (descriptor `edge`): a plain HTTP listener, no mesh identity asked of callers. */
+export const edgeWorkloads: readonly Workload[] = workloadDescriptors.filter((workload) => workload.edge).map((workload) => workload.name);
+
 export function isWorkload(name: string): name is Workload {
   return (workloads as readonly string[]).includes(name);
 }

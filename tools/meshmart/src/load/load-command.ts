@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Product } from '@meshmart/contracts';
+import { type Product, workloadDescriptor } from '@meshmart/contracts';
 import { alive, readDemoServices } from '../demo/demo-state';
 import { GatewayClient } from './gateway-client';
 import { journeyOf, type JourneyContext } from './journeys';
@@ -12,9 +12,12 @@ import { LoadRecorder, type LoadSummary } from './load-recorder';
 import { progressLine, summaryTable } from './load-report';
 import { shopperTokenSigner } from './shopper-tokens';
 
+/** Where the gateway listens when it runs on this machine with its descriptor's port. */
+const localGateway = `http://localhost:${workloadDescriptor('gateway').port}`;
+
 export const loadUsage = `usage: meshmart load [options]   drive the public API with simulated shoppers
 
-  --url URL             the gateway (default: the running demo's, else http://localhost:8080)
+  --url URL             the gateway (default: the running demo's, else ${localGateway})
   --scenario NAME       browse | cart | checkout | mix (default mix: 60 % browse, 25 % cart, 15 % checkout)
   --shoppers N          closed loop: N shoppers, each starting a journey when the last ends (default 4)
   --rate R              open loop: R journeys per second, whatever the answers do
@@ -54,7 +57,7 @@ export async function runLoadCommand(argv: readonly string[], stateDir: string):
     const defaults = demoDefaults(stateDir);
     options = parseLoadOptions({
       ...flags,
-      url: flags['url'] ?? defaults.url ?? 'http://localhost:8080',
+      url: flags['url'] ?? defaults.url ?? localGateway,
       'jwt-secret': flags['jwt-secret'] ?? (flags['jwt-key'] === undefined ? defaults.jwtSecret : undefined),
     });
     if (!options.allowRemote && !isLoopbackHost(new URL(options.url).hostname)) {
