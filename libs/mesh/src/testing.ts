@@ -13,3 +13,4 @@ export type { PrometheusSample } from './telemetry/testing/prometheus-text';
 export { IdentityTestBed } from './identity/identity-test-bed';
 // The resilience pipeline alone, for specs that hold another retry loop to the mesh's rule.
 export { createCallPipeline } from './resilience/call-pipeline';
+export { retryRuleCases } from './errors/testing/retry-rule-cases';

@@ -1,5 +1,4 @@
-import { IdentityRejected, UpstreamConnectFailure } from '@meshmart/mesh';
-import { createCallPipeline } from '@meshmart/mesh/testing';
+import { createCallPipeline, retryRuleCases } from '@meshmart/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { type RetryingReport, retryInPlace, type RetryInPlaceOptions } from './retry-in-place';
 
@@ -84,18 +83,6 @@ describe('retryInPlace', () => {
 });
 
 describe('one retry rule for the consumers and the mesh', () => {
-  const socketRefused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:8083'), { code: 'ECONNREFUSED' });
-  const cases: [label: string, error: () => unknown, retried: boolean][] = [
-    ['an error marked retryable', () => Object.assign(new Error('busy'), { retryable: true }), true],
-    ['a mesh error that is transient', () => new UpstreamConnectFailure('reset'), true],
-    ['a refused socket (recognised infrastructure outage)', socketRefused, true],
-    ['an error marked not retryable', () => Object.assign(new Error('no such product'), { retryable: false }), false],
-    ['a mesh error that is not transient', () => new IdentityRejected('wrong peer'), false],
-    // The one default: neither the consumer nor the mesh retries what nobody marked or recognised.
-    ['an unmarked, unrecognised error', () => new Error('something'), false],
-    ['a bug', () => new TypeError("Cannot read properties of undefined (reading 'id')"), false],
-  ];
-
   /** Tries the mesh makes of an idempotent call that fails once with `error`, then succeeds. */
   async function meshTries(error: () => unknown): Promise<number> {
     const pipeline = createCallPipeline({ backoff: { initialMs: 1, maxMs: 1 } });
@@ -113,7 +100,7 @@ describe('one retry rule for the consumers and the mesh', () => {
     return tries;
   }
 
-  it.each(cases)('%s: retried by both, or by neither', async (_label, error, retried) => {
+  it.each(retryRuleCases)('%s: retried by both, or by neither', async (_label, error, retried) => {
     const { options } = partition();
     const handler = failing(1, error);
     const settled = await retryInPlace(handler.apply, options);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IdentityRejected, type MeshClient, UpstreamConnectFailure } from '@meshmart/mesh';
+import type { MeshClient } from '@meshmart/mesh';
+import { retryRuleCases } from '@meshmart/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { sagaBackoffMs } from './saga-backoff';
 import { afterStep, startSaga } from './domain/checkout-saga';
@@ -22,20 +23,9 @@ function participantsThrowing(error: () => unknown): SagaParticipants {
   return new SagaParticipants(mesh);
 }
 
-// The same cases as the consumers' and the mesh's (libs/messaging retry-in-place.spec.ts): one rule for all three.
+// The cases the consumers' and the mesh's loops run too (libs/messaging retry-in-place.spec.ts): one rule for all three.
 describe('the saga judges a thrown failure by the one retry rule', () => {
-  const socketRefused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:8083'), { code: 'ECONNREFUSED' });
-  const cases: [label: string, error: () => unknown, retried: boolean][] = [
-    ['an error marked retryable', () => Object.assign(new Error('busy'), { retryable: true }), true],
-    ['a mesh error that is transient', () => new UpstreamConnectFailure('reset'), true],
-    ['a refused socket (recognised infrastructure outage)', socketRefused, true],
-    ['an error marked not retryable', () => Object.assign(new Error('no such product'), { retryable: false }), false],
-    ['a mesh error that is not transient', () => new IdentityRejected('wrong peer'), false],
-    ['an unmarked, unrecognised error', () => new Error('something'), false],
-    ['a bug', () => new TypeError("Cannot read properties of undefined (reading 'id')"), false],
-  ];
-
-  it.each(cases)('%s: a step that may be abandoned is retried, or fails the order at once', async (_label, error, retried) => {
+  it.each(retryRuleCases)('%s: a step that may be abandoned is retried, or fails the order at once', async (_label, error, retried) => {
     const outcome = await participantsThrowing(error).reserveStock(order, 60);
     expect(outcome).toEqual(retried ? { unavailable: expect.any(String) } : { failed: expect.any(String) });
     const decision = afterStep(startSaga(new Date(), 30_000), outcome, new Date(), sagaBackoffMs);
@@ -43,7 +33,7 @@ describe('the saga judges a thrown failure by the one retry rule', () => {
     else expect(decision).toEqual({ state: expect.objectContaining({ step: 'COMPENSATE', failureReason: 'internal_error' }) });
   });
 
-  it.each(cases)('%s: a step past the point of no return is retried whatever the failure', async (_label, error) => {
+  it.each(retryRuleCases)('%s: a step past the point of no return is retried whatever the failure', async (_label, error) => {
     const outcome = await participantsThrowing(error).capturePayment({ ...order, paymentId: randomUUID() });
     const capturing = { ...startSaga(new Date(), 30_000), step: 'CAPTURE_PAYMENT' as const };
     expect(afterStep(capturing, outcome, new Date(), sagaBackoffMs)).toMatchObject({
