@@ -65,7 +65,7 @@ export function serviceOptions(
   declared: readonly DeclaredTopic[],
   now: number,
 ): ServiceOptions {
-  const topics = declared.map((each) => each.topic);
+  const byTopic = new Map(declared.map((each) => [each.topic, each]));
   const problems: string[] = [];
   const name = schema.name.trim();
   const names = new Set(workloads.map((workload) => workload.name));
@@ -77,21 +77,22 @@ export function serviceOptions(
   const callers = list(schema.callers ?? 'gateway');
   if (callers.length === 0) problems.push('--callers: name at least one workload that may read its items');
   for (const caller of callers) if (!names.has(caller)) problems.push(`--callers: no workload "${caller}"`);
-  const consumes = list(schema.consumes);
+  const consumes = unique(list(schema.consumes));
   for (const topic of consumes)
-    if (!topics.includes(topic)) problems.push(`--consumes: no topic "${topic}" in @meshmart/contracts (there are ${topics.join(', ')})`);
+    if (!byTopic.has(topic)) problems.push(`--consumes: no topic "${topic}" in @meshmart/contracts (there are ${[...byTopic.keys()].join(', ')})`);
   if (consumes.length > 0 && !schema.database) problems.push('--consumes needs --database: a consumer keeps its inbox (exactly-once) in its database');
   const port = schema.port ?? Math.max(8079, ...workloads.map((workload) => workload.port)) + 1;
   const taken = workloads.find((workload) => workload.port === port);
   if (taken) problems.push(`--port ${port}: ${taken.name} listens there`);
   if (!Number.isInteger(port) || port < 1024 || port > 49151) problems.push(`--port ${port}: an integer from 1024 to 49151`);
   const stem = name.replace(/-service$/, '');
-  const database = schema.database ? `meshmart_${stem.replaceAll('-', '_')}` : undefined;
+  const snakeStem = stem.replaceAll('-', '_');
+  const database = schema.database ? `meshmart_${snakeStem}` : undefined;
   const owner = database && workloads.find((workload) => workload.database === database);
   if (owner) problems.push(`--database: ${database} is ${owner.name}'s`);
   if (problems.length > 0) throw new InvalidServiceOptions(problems);
   const words = stem.split('-');
-  const className = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  const className = words.map(capitalized).join('');
   return {
     name,
     stem,
@@ -101,9 +102,10 @@ export function serviceOptions(
     description: `the ${words.join(' ')} workload of the platform; its items are read by ${callers.join(', ')} and written by the operator.`,
     port,
     upstreams: unique(upstreams),
-    consumes: unique(consumes),
-    consumers: unique(consumes).map((topic) => consumedTopic(name, declared.find((each) => each.topic === topic) ?? { topic, key: topic, eventTypes: [] })),
-    metricStem: stem.replaceAll('-', '_'),
+    consumes,
+    // Every topic was found above (a missing one is a problem, thrown).
+    consumers: consumes.map((topic) => consumedTopic(name, byTopic.get(topic) as DeclaredTopic)),
+    metricStem: snakeStem,
     ...(database ? { database } : {}),
     callers: unique(callers),
     timestamp: now,
@@ -111,7 +113,7 @@ export function serviceOptions(
 }
 
 function consumedTopic(name: string, { topic, key, eventTypes }: DeclaredTopic): ConsumedTopic {
-  return { topic, topicStem: key, topicClass: key.charAt(0).toUpperCase() + key.slice(1), group: `${name}.${key}`, eventTypes };
+  return { topic, topicStem: key, topicClass: capitalized(key), group: `${name}.${key}`, eventTypes };
 }
 
 function list(value: string | undefined): string[] {
@@ -119,6 +121,10 @@ function list(value: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 function unique(items: readonly string[]): string[] {
