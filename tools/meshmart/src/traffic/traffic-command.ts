@@ -88,9 +88,7 @@ export function parseTrafficArgs(argv: readonly string[]): TrafficRequest {
   const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { file: { type: 'string', short: 'f' } } });
   const [action, service, ...extra] = positionals;
   if (action !== 'apply' && action !== 'get' && action !== 'delete')
-    throw new UsageError(
-      action === undefined ? 'say what to do: apply, get or delete (meshmart traffic --help)' : `unknown action "${action}": use apply, get or delete`,
-    );
+    throw new UsageError(action === undefined ? 'say what to do: apply, get or delete' : `unknown action "${action}": use apply, get or delete`);
   const unexpected = action === 'apply' ? [service, ...extra].filter((each) => each !== undefined) : extra;
   if (unexpected.length > 0) throw new UsageError(`unexpected argument "${unexpected[0]}"`);
   if (action !== 'apply' && values.file !== undefined) throw new UsageError('-f belongs to apply');
