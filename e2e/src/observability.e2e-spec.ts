@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edgeWorkloads, testPaymentTokens, workloads } from '@meshmart/contracts';
+import { isEdgeWorkload, testPaymentTokens, workloads } from '@meshmart/contracts';
 import { type AppProcess, Shopper, type StackEndpoints } from '@meshmart/platform';
 import { useStack } from '@meshmart/testing';
 import { panelQueries } from './observability/dashboard-queries';
@@ -179,7 +179,7 @@ describe('Prometheus and the dashboards', () => {
 
     const targets = await eventually('every instance a target, up', ourTargets, settled(ctx.platform.apps), 30_000);
     for (const target of targets) {
-      const edge = (edgeWorkloads as readonly string[]).includes(target.labels['workload'] ?? '');
+      const edge = isEdgeWorkload(target.labels['workload'] ?? '');
       // Over mTLS with Prometheus's own certificate; only the edge's public listener (the gateway's) is plain HTTP.
       expect(target.scrapeUrl.startsWith(edge ? 'http://' : 'https://'), target.scrapeUrl).toBe(true);
       expect(target.labels).toMatchObject({ zone: 'local', version: expect.any(String) });
@@ -188,7 +188,7 @@ describe('Prometheus and the dashboards', () => {
     const scrapes = await query(
       `sum by (workload) (istio_requests_total{namespace="${ctx.platform.namespace}",reporter="destination",source_principal="spiffe://meshmart.local/ns/meshmart/sa/prometheus",connection_security_policy="mutual_tls"})`,
     );
-    expect(scrapes.map((sample) => sample.metric['workload']).sort()).toEqual(workloads.filter((w) => !edgeWorkloads.includes(w)).sort());
+    expect(scrapes.map((sample) => sample.metric['workload']).sort()).toEqual(workloads.filter((w) => !isEdgeWorkload(w)).sort());
 
     const late = await ctx.platform.startInstance('inventory-service');
     await eventually('the late instance scraped', ourTargets, settled(ctx.platform.apps), 30_000);

@@ -1,6 +1,6 @@
 // Public API of @meshmart/contracts: the language between services. Schemas are the one source
 // of truth; every type is derived from one.
-export { edgeWorkloads, isWorkload, operatorIdentity, workloadDescriptor, workloadDescriptors, workloads } from './services';
+export { edgeWorkloads, isEdgeWorkload, isWorkload, operatorIdentity, workloadDescriptor, workloadDescriptors, workloads } from './services';
 export type { Workload } from './services';
 export { defineWorkload, InvalidWorkloadDescriptor, workloadDescriptorSchema, workloadNameSchema, workloadSetProblems } from './workload-descriptor';
 export type { WorkloadDescriptor, WorkloadDescriptorInput } from './workload-descriptor';

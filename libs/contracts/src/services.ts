@@ -16,6 +16,10 @@ export const workloads: readonly Workload[] = workloadDescriptors.map((workload)
 /** The workloads that face the public (descriptor `edge`): a plain HTTP listener, no mesh identity asked of callers. */
 export const edgeWorkloads: readonly Workload[] = workloadDescriptors.filter((workload) => workload.edge).map((workload) => workload.name);
 
+export function isEdgeWorkload(name: string): boolean {
+  return (edgeWorkloads as readonly string[]).includes(name);
+}
+
 export function isWorkload(name: string): name is Workload {
   return (workloads as readonly string[]).includes(name);
 }

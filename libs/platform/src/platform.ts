@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { operatorIdentity, type Workload, workloadDescriptor, workloadDescriptors, workloads } from '@meshmart/contracts';
+import { isEdgeWorkload, operatorIdentity, type Workload, workloadDescriptor, workloadDescriptors, workloads } from '@meshmart/contracts';
 import { type AppProcess, type StartedWhen, startApp } from './app-process';
 import { MeshHttpsClient } from './mesh-https';
 import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
@@ -174,7 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   return {
     apps,
-    gateway: apps.find((app) => app.name === workloadDescriptors.find((workload) => workload.edge)?.name) as AppProcess,
+    gateway: apps.find((app) => isEdgeWorkload(app.name)) as AppProcess,
     namespace,
     jwtSecret,
     operator,

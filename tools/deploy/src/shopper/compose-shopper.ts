@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { operatorIdentity, workloadDescriptors } from '@meshmart/contracts';
+import { edgeWorkloads, operatorIdentity, workloadDescriptor } from '@meshmart/contracts';
 import { MeshHttpsClient, runDemoShopper, seedDemoCatalogue } from '@meshmart/platform';
 
 /**
@@ -20,7 +20,8 @@ export async function runComposeShopper(argv: string[], env: NodeJS.ProcessEnv):
   }
   await runDemoShopper(values.gateway, jwtSecret, (line) => console.log(line));
   // Compose publishes the edge's sidecar on the edge workload's port (docker-compose.yml).
-  const edgePort = workloadDescriptors.find((workload) => workload.edge)?.port;
+  const [edge] = edgeWorkloads;
+  const edgePort = edge && workloadDescriptor(edge).port;
   console.log(`shopper: done; open http://localhost:${edgePort ?? '<edge port>'}/docs, Grafana http://localhost:3000, Jaeger http://localhost:16686`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { edgeWorkloads } from '@meshmart/contracts';
+import { isEdgeWorkload } from '@meshmart/contracts';
 import { type AppProcess, type Platform, runDemoShopper, seedDemoCatalogue, startPlatform } from '@meshmart/platform';
 import { startDemoConsole } from '../console/demo-console';
 import type { LocalStack } from '../stack/stack';
@@ -132,7 +132,7 @@ function superviseDemo(platform: Platform, stateDir: string): InstanceSupervisor
 
 async function printWhoServed(platform: Platform): Promise<void> {
   console.log('\nwho served (mTLS requests each instance answered, from its own istio_requests_total):');
-  const services = platform.apps.filter((a) => !(edgeWorkloads as readonly string[]).includes(a.name));
+  const services = platform.apps.filter((a) => !isEdgeWorkload(a.name));
   // With --canary each instance says its version, so the canary's share is seen here too.
   const labelOf = (app: AppProcess) => `${app.instanceId}${platform.versionOf(app) ? ` (${platform.versionOf(app)})` : ''}`;
   const width = Math.max(28, ...services.map((app) => labelOf(app).length));

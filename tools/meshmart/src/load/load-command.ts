@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Product, workloadDescriptor } from '@meshmart/contracts';
+import type { Product } from '@meshmart/contracts';
 import { alive, readDemoServices } from '../demo/demo-state';
 import { GatewayClient } from './gateway-client';
 import { journeyOf, type JourneyContext } from './journeys';
 import { runClosedLoop, runOpenLoop } from './load-loop';
-import { isLoopbackHost, type LoadFlags, type LoadOptions, LoadUsageError, parseLoadOptions } from './load-options';
+import { isLoopbackHost, type LoadFlags, type LoadOptions, LoadUsageError, localGateway, parseLoadOptions } from './load-options';
 import { LoadRecorder, type LoadSummary } from './load-recorder';
 import { progressLine, summaryTable } from './load-report';
 import { shopperTokenSigner } from './shopper-tokens';
-
-/** Where the gateway listens when it runs on this machine with its descriptor's port. */
-const localGateway = `http://localhost:${workloadDescriptor('gateway').port}`;
 
 export const loadUsage = `usage: meshmart load [options]   drive the public API with simulated shoppers
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workloadDescriptor } from '@meshmart/contracts';
 
 /** The journeys a simulated shopper can make; `mix` draws one of the others per iteration. */
 export const scenarios = ['browse', 'cart', 'checkout', 'mix'] as const;
@@ -6,6 +7,9 @@ export type ScenarioName = (typeof scenarios)[number];
 
 /** A bad option or an unusable target: `meshmart load` prints its message alone and exits 2. */
 export class LoadUsageError extends Error {}
+
+/** Where the gateway listens when it runs on this machine with its descriptor's port. */
+export const localGateway = `http://localhost:${workloadDescriptor('gateway').port}`;
 
 const share = (flag: string) =>
   z.coerce
@@ -18,8 +22,8 @@ const positive = (flag: string, what: string) =>
 const optionsSchema = z
   .object({
     url: z
-      .string({ error: '--url is required (the gateway, e.g. http://localhost:8080)' })
-      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), '--url takes an http(s) URL, e.g. http://localhost:8080'),
+      .string({ error: `--url is required (the gateway, e.g. ${localGateway})` })
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), `--url takes an http(s) URL, e.g. ${localGateway}`),
     scenario: z.enum(scenarios, { error: `--scenario takes one of ${scenarios.join(', ')}` }).default('mix'),
     shoppers: positive('--shoppers', 'a whole number of shoppers ≥ 1').refine(Number.isInteger, '--shoppers takes a whole number of shoppers ≥ 1').optional(),
     rate: positive('--rate', 'a rate > 0 (journeys per second)').optional(),
