@@ -37,7 +37,7 @@ function scheduleCheckPendingRequests(this: RequestQueueInternals): void {
 }
 
 /** The kafkajs release whose `RequestQueue` the replacement was written against. */
-export const KAFKAJS_WITH_IDLE_TIMER = '2.2.4';
+const KAFKAJS_WITH_IDLE_TIMER = '2.2.4';
 
 let installed = false;
 

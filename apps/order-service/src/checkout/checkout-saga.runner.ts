@@ -123,9 +123,10 @@ export class CheckoutSagaRunner {
       order.status = transition(order.status, orderStatus);
       if (orderStatus === 'FAILED') order.failureReason = state.failureReason ?? null;
     }
+    const why = 'unavailable' in outcome ? outcome.unavailable : 'failed' in outcome ? outcome.failed : undefined;
     const record: StepRecord = {
       state,
-      lastError: 'unavailable' in outcome ? outcome.unavailable.slice(0, 500) : 'failed' in outcome ? outcome.failed.slice(0, 500) : null,
+      lastError: why?.slice(0, 500) ?? null,
       nextAttemptAt: retryAt ?? now,
       releaseLease,
       order,

@@ -1,5 +1,5 @@
 import type { EntitySchema, MigrationInterface } from 'typeorm';
-import { defaultDatabaseName, persistenceConfigSchema } from './persistence-config';
+import { databaseNameOf, persistenceConfigSchema } from './persistence-config';
 import { migrate, openDataSource } from './open-data-source';
 
 export interface MigrationCliOptions {
@@ -17,7 +17,7 @@ export async function runMigrationCli(options: MigrationCliOptions, env: NodeJS.
   const config = persistenceConfigSchema
     .pick({ DATABASE_URL: true, DATABASE_NAME: true })
     .parse({ DATABASE_URL: env['DATABASE_URL'], DATABASE_NAME: env['DATABASE_NAME'] || undefined });
-  const database = config.DATABASE_NAME ?? defaultDatabaseName(options.service);
+  const database = databaseNameOf(config, options.service);
   const dataSource = await openDataSource({ url: config.DATABASE_URL, database, entities: options.entities, migrations: options.migrations, migrate: false });
   try {
     const ran = await migrate(dataSource);

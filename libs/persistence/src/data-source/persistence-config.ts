@@ -25,3 +25,8 @@ export type PersistenceConfig = z.infer<typeof persistenceConfigSchema>;
 export function defaultDatabaseName(service: string): string {
   return `meshmart_${service.replace(/-service$/, '').replaceAll('-', '_')}`;
 }
+
+/** The database a service uses: DATABASE_NAME when set, else its default. */
+export function databaseNameOf(config: Pick<PersistenceConfig, 'DATABASE_NAME'>, service: string): string {
+  return config.DATABASE_NAME ?? defaultDatabaseName(service);
+}

@@ -4,7 +4,7 @@ import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm'
 import { MESH_RUNTIME, type MeshRuntime, StartUpConditions } from '@meshmart/mesh';
 import { createKafka, createKafkaProbe, KAFKA, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
 import { createServiceDataSource } from '../data-source/open-data-source';
-import { defaultDatabaseName, type PersistenceConfig, persistenceConfigSchema } from '../data-source/persistence-config';
+import { databaseNameOf, type PersistenceConfig, persistenceConfigSchema } from '../data-source/persistence-config';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { PersistenceStartup } from './persistence-startup';
 
@@ -56,7 +56,7 @@ export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
     const logger = new Logger('OutboxRelay');
     const startUpLogger = new Logger('StartUp');
-    const databaseOf = (config: PersistenceConfig) => config.DATABASE_NAME ?? defaultDatabaseName(options.service);
+    const databaseOf = (config: PersistenceConfig) => databaseNameOf(config, options.service);
     const providers: Provider[] = [
       // Parsed when the app boots (after the mesh's own settings), not when the module is imported.
       { provide: 'PERSISTENCE_CONFIG', useFactory: () => parseConfig(options.env ?? process.env) },
