@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
@@ -22,19 +22,35 @@ describe('meshmart dlq (real broker)', () => {
   let brokers: string[];
   let kafka: Kafka;
   let consumer: RunningConsumer;
-  /** What the consumer applied, in order, by event id; a replayed poison event comes back here. */
-  const applied: string[] = [];
+  /**
+   * What the consumer applied, in order: each record once (`partition/offset` → event id). A
+   * redelivery of the same record (at least once: a rebalance before its commit) is not a
+   * second re-drive; a replay writes a new record, and that is what the replay tests count.
+   */
+  const appliedRecords = new Map<string, string>();
+  const applied = () => [...appliedRecords.values()];
   let healed = false;
   const ids = { refused: randomUUID(), secret: randomUUID() };
 
-  function meshmart(...args: string[]) {
-    const result = spawnSync(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], {
-      cwd: root,
-      env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
-      encoding: 'utf8',
-      timeout: 90_000,
+  /**
+   * Runs the CLI without blocking this process: the consumer above lives here, and an event
+   * loop held by a synchronous spawn for longer than the session timeout (a CLI start on a
+   * loaded machine) stops its heartbeats, so the group expels it and redelivers.
+   */
+  function meshmart(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], {
+        cwd: root,
+        env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
+        timeout: 90_000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
   beforeAll(async () => {
@@ -44,10 +60,10 @@ describe('meshmart dlq (real broker)', () => {
       kafka,
       groupId,
       topics: [topic],
-      handle: async ({ envelope }) => {
+      handle: async ({ envelope, partition, offset }) => {
         // Refused until "the cause is fixed": then a replay applies it.
         if (envelope.id === ids.refused && !healed) throw Object.assign(new Error('no such product'), { retryable: false });
-        applied.push(envelope.id);
+        appliedRecords.set(`${partition}/${offset}`, envelope.id);
       },
     });
     const producer = kafka.producer(outboxProducerConfig());
@@ -64,7 +80,7 @@ describe('meshmart dlq (real broker)', () => {
       ],
     });
     await producer.disconnect();
-    await eventually(() => expect(applied).toEqual([ids.secret]));
+    await eventually(() => expect(applied()).toEqual([ids.secret]));
   }, 60_000);
 
   afterAll(async () => {
@@ -78,8 +94,8 @@ describe('meshmart dlq (real broker)', () => {
 
   it(
     'list: the parked messages with offset, key, reason and time',
-    () => {
-      const { code, stdout } = meshmart('list', topic);
+    async () => {
+      const { code, stdout } = await meshmart('list', topic);
       expect(code).toBe(0);
       const lines = stdout.trim().split('\n');
       expect(lines[0]).toBe(`${deadLetterTopic(topic)}: 2 parked, 0 replayed`);
@@ -93,8 +109,8 @@ describe('meshmart dlq (real broker)', () => {
 
   it(
     'show: the headers and the payload, secrets never printed',
-    () => {
-      const garbage = meshmart('show', topic, '0');
+    async () => {
+      const garbage = await meshmart('show', topic, '0');
       expect(garbage.code).toBe(0);
       expect(garbage.stdout).toContain('authorization: [Redacted]');
       expect(garbage.stdout).toContain('dlq-reason: invalid_envelope');
@@ -102,7 +118,7 @@ describe('meshmart dlq (real broker)', () => {
       expect(garbage.stdout).toContain('(not JSON) "not json at all"');
       expect(garbage.stdout).not.toContain('super-secret');
 
-      const refused = meshmart('show', topic, '1');
+      const refused = await meshmart('show', topic, '1');
       expect(refused.stdout).toContain('dlq-error: Error: no such product');
       expect(refused.stdout).toContain(`"id": "${ids.refused}"`);
     },
@@ -113,12 +129,12 @@ describe('meshmart dlq (real broker)', () => {
     'replay: re-drives to the original topic once, records it, and a second replay re-drives nothing',
     async () => {
       healed = true;
-      const first = meshmart('replay', topic, '--offset', '1');
+      const first = await meshmart('replay', topic, '--offset', '1');
       expect(first.stdout).toContain(`replayed ${deadLetterTopic(topic)}@1 to ${topic}`);
       expect(first.code).toBe(0);
-      await eventually(() => expect(applied).toEqual([ids.secret, ids.refused]), 30_000);
+      await eventually(() => expect(applied()).toEqual([ids.secret, ids.refused]), 30_000);
 
-      const again = meshmart('replay', topic, '--all');
+      const again = await meshmart('replay', topic, '--all');
       expect(again.code).toBe(0);
       expect(again.stdout).toContain(`skipped ${deadLetterTopic(topic)}@1: already replayed`);
       expect(again.stdout).toContain(`replayed ${deadLetterTopic(topic)}@0 to ${topic}`);
@@ -128,7 +144,7 @@ describe('meshmart dlq (real broker)', () => {
       expect(list).toMatch(/^0\s.*\s\d{4}-\S+Z$/m);
       expect(list).toMatch(/^1\s.*\s\d{4}-\S+Z$/m);
       expect(list).toMatch(/^[34]\s+agg-1\s+invalid_envelope\s.*\s-$/m);
-      expect(applied).toEqual([ids.secret, ids.refused]);
+      expect(applied()).toEqual([ids.secret, ids.refused]);
 
       const replayedMessage = await lastMessageOf(topic);
       expect(replayedMessage.headers?.['dlq-replayed-from']?.toString()).toBe(`${deadLetterTopic(topic)}/0/0`);
@@ -139,8 +155,8 @@ describe('meshmart dlq (real broker)', () => {
 
   async function eventuallyListed(parked: number): Promise<string> {
     let stdout = '';
-    await eventually(() => {
-      stdout = meshmart('list', topic).stdout;
+    await eventually(async () => {
+      stdout = (await meshmart('list', topic)).stdout;
       expect(stdout).toContain(`${parked} parked`);
     }, 2 * CLI_TEST_MS);
     return stdout;
@@ -167,8 +183,8 @@ describe('meshmart dlq (real broker)', () => {
     return message;
   }
 
-  it('bad arguments: one clear line on stderr, exit 2 (every case: dlq-command.spec.ts)', () => {
-    const { code, stdout, stderr } = meshmart('show', topic, 'abc');
+  it('bad arguments: one clear line on stderr, exit 2 (every case: dlq-command.spec.ts)', async () => {
+    const { code, stdout, stderr } = await meshmart('show', topic, 'abc');
     expect({ code, stdout, stderr: stderr.trim() }).toEqual({
       code: 2,
       stdout: '',
@@ -176,8 +192,8 @@ describe('meshmart dlq (real broker)', () => {
     });
   });
 
-  it('a topic with nothing parked: says so, exit 1', () => {
-    const { code, stderr } = meshmart('list', `meshmart.test.never-${randomUUID()}`);
+  it('a topic with nothing parked: says so, exit 1', async () => {
+    const { code, stderr } = await meshmart('list', `meshmart.test.never-${randomUUID()}`);
     expect(code).toBe(1);
     expect(stderr).toMatch(/there is no topic meshmart\.test\.never-.*\.dlq/);
   });
