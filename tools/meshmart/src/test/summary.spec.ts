@@ -31,6 +31,17 @@ describe('summarizeReports', () => {
     expect(summary.failures).toEqual(['typecheck cart', 'etcd deletes a key']);
   });
 
+  it("says why a test failed: its failure's first line and the spec line, colours removed", () => {
+    const failure =
+      '\u001b[31mAssertionError: expected 3 to be 2\u001b[39m\n    at node_modules/vitest/x.js:1:1\n    at /w/libs/mesh/src/a.int-spec.ts:42:7\n    at later.spec.ts:1:1';
+    const dir = reportsDir({
+      'mesh.int.json': vitest(0, 1, 0, [
+        { name: 'a.int-spec.ts', status: 'failed', assertionResults: [{ fullName: 'counts', status: 'failed', failureMessages: [failure] }] },
+      ]),
+    });
+    expect(summarizeReports(dir).failures).toEqual(['counts\n      AssertionError: expected 3 to be 2\n      at /w/libs/mesh/src/a.int-spec.ts:42:7']);
+  });
+
   it('counts a test file that failed before any test ran', () => {
     const dir = reportsDir({
       'e2e.e2e.json': vitest(0, 0, 0, [

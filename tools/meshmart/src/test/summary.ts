@@ -6,7 +6,10 @@ export interface TestSummary {
   passed: number;
   failed: number;
   skipped: number;
-  /** What failed, one line each: a test's full name, or a check and its project. */
+  /**
+   * What failed, one entry each: a test's full name, or a check and its project; for a test,
+   * the first line of its failure and where in the spec it failed, so a CI log's tail says why.
+   */
   failures: string[];
   /** Report files that could not be read (a runner that crashed mid-write). */
   unreadable: string[];
@@ -17,7 +20,12 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 }
 
 interface CheckReport {
@@ -69,7 +77,7 @@ function addVitest(summary: TestSummary, report: VitestReport): void {
   summary.skipped += report.numPendingTests + report.numTodoTests;
   for (const file of report.testResults) {
     for (const test of file.assertionResults) {
-      if (test.status === 'failed') summary.failures.push(test.fullName);
+      if (test.status === 'failed') summary.failures.push(withReason(test.fullName, test.failureMessages?.[0]));
     }
     // A file that failed before any test ran (import error, failing beforeAll) has no failed test.
     if (file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed')) {
@@ -77,6 +85,16 @@ function addVitest(summary: TestSummary, report: VitestReport): void {
       summary.failures.push(`${file.name}: ${(file.message ?? 'failed to run').split('\n')[0]}`);
     }
   }
+}
+
+/** The test's name, then (indented) the failure's first line and the first spec frame of its stack. */
+function withReason(name: string, failure: string | undefined): string {
+  if (!failure) return name;
+  // eslint-disable-next-line no-control-regex -- colour codes are what is being removed
+  const lines = failure.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const first = lines[0]?.trim().slice(0, 300) ?? '';
+  const where = lines.find((line) => /spec\.tsx?:\d+/.test(line))?.trim();
+  return [name, first, where].filter(Boolean).join('\n      ');
 }
 
 function isCheckReport(value: unknown): value is CheckReport {
