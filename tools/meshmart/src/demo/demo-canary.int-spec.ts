@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdRegistry, type ServiceView } from '@meshmart/mesh/tools';
-import { type AppProcess, findWorkspaceRoot, type Platform, startPlatform } from '@meshmart/platform';
-import { useStack } from '@meshmart/testing';
+import { type AppProcess, type Platform, startPlatform } from '@meshmart/platform';
+import { runMeshmart, useStack } from '@meshmart/testing';
 import { demoCanary, stableVersionEnv, startDemoCanary } from './demo-canary';
 import { alive, serviceRecord, stopDetachedServices, writeDemoServices } from './demo-state';
 
@@ -74,12 +73,9 @@ describe('the demo with --canary', () => {
     ]);
   });
 
-  it('shows the canary with its version in stack status', () => {
+  it('shows the canary with its version in stack status', async () => {
     recordAll();
-    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], {
-      encoding: 'utf8',
-      env: { ...process.env, MESHMART_STATE_DIR: stateDir },
-    });
+    const status = await runMeshmart(['stack', 'status'], { env: { ...process.env, MESHMART_STATE_DIR: stateDir } });
     expect(status.stdout).toContain('demo services (not supervised):');
     expect(status.stdout).toMatch(
       new RegExp(`payment-service-2\\s+running\\s+pid ${canary.process.pid}\\s+${canary.url.replaceAll('.', '\\.')}\\s+version 0\\.2\\.0\\s+restarts 0`),

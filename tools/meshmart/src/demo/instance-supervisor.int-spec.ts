@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, findWorkspaceRoot, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
-import { useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
+import { runMeshmart, useStack } from '@meshmart/testing';
 import { readDemoServices, serviceRecord, writeDemoServices } from './demo-state';
 import { InstanceSupervisor } from './instance-supervisor';
 
@@ -67,10 +66,7 @@ describe('the demo supervisor', () => {
     expect(recorded?.services).toEqual([
       expect.objectContaining({ name: 'gateway-1', instanceId: back.instanceId, pid: back.process.pid, restarts: 1, lastExit: 'killed by SIGKILL' }),
     ]);
-    const status = spawnSync(process.execPath, [join(findWorkspaceRoot(), 'tools', 'meshmart', 'bin', 'meshmart.cjs'), 'stack', 'status'], {
-      encoding: 'utf8',
-      env: { ...process.env, MESHMART_STATE_DIR: stateDir },
-    });
+    const status = await runMeshmart(['stack', 'status'], { env: { ...process.env, MESHMART_STATE_DIR: stateDir } });
     expect(status.stdout).toContain(`demo services (supervised by pid ${process.pid}):`);
     expect(status.stdout).toMatch(
       new RegExp(

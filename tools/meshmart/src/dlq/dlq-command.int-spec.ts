@@ -1,21 +1,17 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, outboxProducerConfig, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { findWorkspaceRoot } from '@meshmart/platform';
-import { eventually, useStack } from '@meshmart/testing';
+import { eventually, runMeshmart, useStack } from '@meshmart/testing';
+
+/** Each CLI run compiles the CLI and joins a throwaway group: seconds on a loaded machine, so the tests give them room. */
+const CLI_TEST_MS = 60_000;
 
 /**
  * `meshmart dlq` run as an operator runs it (the real CLI, a child process) against messages a
  * real consumer parked on the shared broker, in a topic of its own.
  */
-const root = findWorkspaceRoot(__dirname);
-/** Each CLI run compiles the CLI and joins a throwaway group: seconds on a loaded machine, so the tests give them room. */
-const CLI_TEST_MS = 60_000;
-
 describe('meshmart dlq (real broker)', () => {
   const topic = `meshmart.test.dlq-cli.${randomUUID()}`;
   const groupId = `dlq-cli-${randomUUID()}`;
@@ -32,26 +28,7 @@ describe('meshmart dlq (real broker)', () => {
   let healed = false;
   const ids = { refused: randomUUID(), secret: randomUUID() };
 
-  /**
-   * Runs the CLI without blocking this process: the consumer above lives here, and an event
-   * loop held by a synchronous spawn for longer than the session timeout (a CLI start on a
-   * loaded machine) stops its heartbeats, so the group expels it and redelivers.
-   */
-  function meshmart(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(root, 'node_modules', '.bin', 'meshmart'), ['dlq', ...args], {
-        cwd: root,
-        env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
-        timeout: 90_000,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const meshmart = (...args: string[]) => runMeshmart(['dlq', ...args], { env: { ...process.env, KAFKA_BROKERS: brokers.join(',') }, timeoutMs: 90_000 });
 
   beforeAll(async () => {
     brokers = (await useStack()).kafka.brokers;

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrafficPolicyStore } from '@meshmart/mesh/tools';
 import { findWorkspaceRoot } from '@meshmart/platform';
-import { useStack } from '@meshmart/testing';
+import { runMeshmart, useStack } from '@meshmart/testing';
 
 /**
  * `meshmart traffic` and `meshmart fault` run as an operator runs them (the real CLI, a child
@@ -20,14 +19,9 @@ describe('meshmart traffic and fault (real etcd)', () => {
   let etcd: string[];
   let store: TrafficPolicyStore;
 
-  function meshmart(...args: string[]) {
-    const result = spawnSync(process.execPath, [join(root, 'tools', 'meshmart', 'bin', 'meshmart.cjs'), ...args], {
-      cwd: root,
-      env: { ...process.env, ETCD_ENDPOINTS: etcd.join(','), MESH_NAMESPACE: namespace },
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
-    return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+  async function meshmart(...args: string[]) {
+    const result = await runMeshmart(args, { env: { ...process.env, ETCD_ENDPOINTS: etcd.join(','), MESH_NAMESPACE: namespace }, timeoutMs: 50_000 });
+    return { code: result.code, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
   }
 
   beforeAll(async () => {
@@ -43,17 +37,17 @@ describe('meshmart traffic and fault (real etcd)', () => {
 
   it(
     'applies infra/traffic/payment-service.yaml, lists it and shows it back as written',
-    () => {
-      const applied = meshmart('traffic', 'apply', '-f', join(root, 'infra', 'traffic', 'payment-service.yaml'));
+    async () => {
+      const applied = await meshmart('traffic', 'apply', '-f', join(root, 'infra', 'traffic', 'payment-service.yaml'));
       expect(applied).toMatchObject({ code: 0, stderr: '' });
       const version = /version (\d+)$/.exec(applied.stdout)?.[1];
       expect(applied.stdout).toBe(`traffic policy "payment-canary" for payment-service applied in namespace ${namespace}: version ${version}`);
 
-      const listed = meshmart('traffic', 'get');
+      const listed = await meshmart('traffic', 'get');
       expect(listed.code).toBe(0);
       expect(listed.stdout.split('\n')[1]).toMatch(new RegExp(`^payment-service\\s+${version}\\s+payment-canary\\s+2\\s+v1,v2\\s+-$`));
 
-      const shown = meshmart('traffic', 'get', 'payment-service');
+      const shown = await meshmart('traffic', 'get', 'payment-service');
       expect(shown.code).toBe(0);
       expect(shown.stdout).toContain(`# payment-service, version ${version}`);
       expect(shown.stdout).toContain('x-canary:');
@@ -68,7 +62,7 @@ describe('meshmart traffic and fault (real etcd)', () => {
       const before = await store.get('payment-service');
       const file = join(mkdtempSync(join(tmpdir(), 'meshmart-traffic-')), 'payment-service.yaml');
       writeFileSync(file, readFileSync(join(root, 'infra', 'traffic', 'payment-service.yaml'), 'utf8').replace(/weight: 10$/m, 'weight: 20'));
-      const refused = meshmart('traffic', 'apply', '-f', file);
+      const refused = await meshmart('traffic', 'apply', '-f', file);
       expect(refused.code).toBe(2);
       expect(refused.stdout).toBe('');
       expect(refused.stderr.split('\n')).toEqual([
@@ -82,7 +76,7 @@ describe('meshmart traffic and fault (real etcd)', () => {
   it(
     'injects a fault that expires by itself, shows it, and clears it',
     async () => {
-      const injected = meshmart('fault', 'inventory-service', '--abort', '503', '--percent', '20', '--for', '60s');
+      const injected = await meshmart('fault', 'inventory-service', '--abort', '503', '--percent', '20', '--for', '60s');
       expect(injected.code).toBe(0);
       expect(injected.stdout).toMatch(/^fault on inventory-service \(abort 503 on 20 %\) until \S+, version \d+$/);
       const fault = await store.getFault('inventory-service');
@@ -93,8 +87,8 @@ describe('meshmart traffic and fault (real etcd)', () => {
       expect(grantedTTL).toBe('60');
       expect(Number(TTL)).toBeGreaterThan(0);
       expect(Number(TTL)).toBeLessThanOrEqual(60);
-      expect(meshmart('traffic', 'get', 'inventory-service').stdout).toContain('# injected fault until');
-      expect(meshmart('fault', 'inventory-service', '--clear')).toMatchObject({ code: 0, stdout: 'fault on inventory-service cleared' });
+      expect((await meshmart('traffic', 'get', 'inventory-service')).stdout).toContain('# injected fault until');
+      expect(await meshmart('fault', 'inventory-service', '--clear')).toMatchObject({ code: 0, stdout: 'fault on inventory-service cleared' });
       expect(await store.getFault('inventory-service')).toBeUndefined();
     },
     CLI_TEST_MS,
@@ -102,12 +96,12 @@ describe('meshmart traffic and fault (real etcd)', () => {
 
   it(
     'deletes the policy; deleting again says there is none, exit 1',
-    () => {
-      expect(meshmart('traffic', 'delete', 'payment-service')).toMatchObject({
+    async () => {
+      expect(await meshmart('traffic', 'delete', 'payment-service')).toMatchObject({
         code: 0,
         stdout: 'traffic policy of payment-service deleted: its callers balance plainly again',
       });
-      expect(meshmart('traffic', 'delete', 'payment-service')).toMatchObject({
+      expect(await meshmart('traffic', 'delete', 'payment-service')).toMatchObject({
         code: 1,
         stderr: `meshmart traffic: payment-service has no traffic policy in namespace ${namespace}`,
       });
