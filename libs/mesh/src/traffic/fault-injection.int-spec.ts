@@ -120,13 +120,17 @@ describe('fault injection on real calls', () => {
     // Round robin: a call's retry goes to the other instance, so no call meets the slow one twice.
     const alternating = await bed.client('mesh-test-client', { MESH_BALANCER: 'round_robin' });
     await waitFor(() => alternating.registryView('echo-service').length === 2, 5_000, 'instances discovered');
+    // A connection to each instance first: a first try's TLS handshake on a loaded machine can
+    // itself outlive a short perTryTimeout, and its retry would then meet the slow instance.
+    const warmed = await Promise.all([0, 1].map(async () => (await alternating.client('echo-service').get<EchoAnswer>('/echo')).body.instance));
+    expect(warmed.sort()).toEqual(['echo-a', 'echo-b']);
     await bed.get(`${slow.url}/behaviour?to=slow:1000`, { method: 'POST' });
     try {
       const { version } = await store.apply({
         apiVersion: 'meshmart.dev/v1',
         kind: 'TrafficPolicy',
         metadata: { name: 'per-try' },
-        spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], retries: { attempts: 2, perTryTimeout: '150ms' } }] },
+        spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], retries: { attempts: 2, perTryTimeout: '300ms' } }] },
       });
       await waitFor(() => alternating.trafficPolicies()['echo-service']?.version === version, 1_000, 'policy applied');
       for (let i = 0; i < 10; i++) {
