@@ -118,10 +118,17 @@ describe('tracing in one process', () => {
     expect(failures).toEqual([]);
   });
 
-  it('refuses a second start, reporting it, and keeps the tracing that runs', () => {
-    const again = startTracing({ serviceName: 'other', serviceInstanceId: 'other-1' });
-    expect(again).toBe(tracing);
+  it('shares the running tracing with a second start: exporters it names are reported, its shutdown stops nothing', async () => {
+    const quiet = startTracing({ serviceName: 'other', serviceInstanceId: 'other-1' });
+    expect(failures).toEqual([]);
+    const loud = startTracing({ serviceName: 'other', serviceInstanceId: 'other-2', exporters: [new InMemorySpanExporter()] });
     expect(failures.map((failure) => failure.operation)).toEqual(['start tracing']);
+
+    await quiet.shutdown();
+    await loud.shutdown();
+    await quiet.shutdown(); // a second shutdown of one share releases nothing more
+    await withClientSpan('GET after the shares', {}, async () => undefined);
+    expect((await finishedSpans()).map((span) => span.name)).toContain('GET after the shares');
   });
 });
 

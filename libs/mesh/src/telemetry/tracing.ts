@@ -38,7 +38,8 @@ export interface RunningTracing {
   shutdown(): Promise<void>;
 }
 
-let running: RunningTracing | undefined;
+/** The process's tracing (OpenTelemetry's globals are per process) and how many starts hold it. */
+let running: { tracing: RunningTracing; holders: number } | undefined;
 
 /**
  * Starts OpenTelemetry tracing for a service: W3C trace-context propagation, a resource from the
@@ -48,9 +49,11 @@ let running: RunningTracing | undefined;
  * With no exporter, context still propagates (logs carry trace ids,
  * callees join the caller's trace) but no span is recorded: a tracer that only makes ids stands
  * in for the SDK, so a process that exports nothing spends nothing on spans.
- * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. Starting twice
- * without a shutdown reports a telemetry failure and returns the tracing already running; a
- * start that fails reports the failure and returns a handle that does nothing.
+ * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. A process has
+ * one tracing: a second start (a test bed's second runtime) shares the one running, and only
+ * the last holder's `shutdown()` stops it; a second start that names exporters is reported as a
+ * telemetry failure, since they cannot be added. A start that fails reports the failure and
+ * returns a handle that does nothing.
  *
  * @example
  * const tracing = startTracing({ serviceName: 'inventory-service', serviceInstanceId: instance.id,
@@ -59,14 +62,16 @@ let running: RunningTracing | undefined;
  */
 export function startTracing(options: TracingOptions): RunningTracing {
   if (running) {
-    reportTelemetryFailure('start tracing', new Error('tracing is already started in this process; shut it down first'));
-    return running;
+    if (options.exporters?.length) {
+      reportTelemetryFailure('start tracing', new Error('tracing is already started in this process: it is shared, without these exporters'));
+    }
+    return share(running);
   }
   try {
     const processors = (options.exporters ?? []).map((exporter) => new BatchSpanProcessor({ exporter }));
     if (processors.length === 0) {
-      running = propagationOnly();
-      return running;
+      running = { tracing: propagationOnly(), holders: 0 };
+      return share(running);
     }
     // The trace SDK itself, not `@opentelemetry/sdk-node`: that package loads every OTLP exporter
     // (gRPC, protobuf, logs, metrics) and the file-configuration parser at require time, half a
@@ -86,9 +91,8 @@ export function startTracing(options: TracingOptions): RunningTracing {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(provider);
-    const handle = runningTracing(provider, processors);
-    running = handle;
-    return handle;
+    running = { tracing: runningTracing(provider, processors), holders: 0 };
+    return share(running);
   } catch (error) {
     reportTelemetryFailure('start tracing', error);
     unregisterGlobals();
@@ -104,6 +108,21 @@ export function startTracing(options: TracingOptions): RunningTracing {
 export async function otlpTraceExporter(url: string): Promise<SpanExporter> {
   const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
   return new OTLPTraceExporter({ url });
+}
+
+/** One holder's handle on the process's tracing: its `shutdown()` stops the tracing once no other holder is left. */
+function share(shared: { tracing: RunningTracing; holders: number }): RunningTracing {
+  shared.holders += 1;
+  let released = false;
+  return {
+    forceFlush: () => shared.tracing.forceFlush(),
+    async shutdown() {
+      if (released) return;
+      released = true;
+      shared.holders -= 1;
+      if (shared.holders === 0) await shared.tracing.shutdown();
+    },
+  };
 }
 
 /** Context and W3C propagation with ids only: what a process needs that exports no spans. */
