@@ -5,7 +5,7 @@ import type { AppProcess } from '@meshmart/platform';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { EchoAnswer } from '../testing/echo-service';
 import { MeshTestBed } from '../testing/mesh-test-bed';
-import { waitFor } from './testing/traffic-test-bed';
+import { POLICY_WAIT_MS, waitFor } from './testing/traffic-test-bed';
 import { TrafficPolicyStore } from './traffic-policy-store';
 
 /** The sum of a counter's samples whose labels match every given one. */
@@ -40,7 +40,7 @@ describe('fault injection on real calls', () => {
         const active = caller.trafficPolicies()['echo-service'];
         return active?.fault === undefined && active?.version === undefined;
       },
-      1_000,
+      POLICY_WAIT_MS,
       'fault and policy gone',
     );
   });
@@ -52,7 +52,7 @@ describe('fault injection on real calls', () => {
 
   it('a 20 % abort on an idempotent GET: retries absorb every one, and are counted; a POST without idempotency key surfaces them', async () => {
     const injected = await store.injectFault('echo-service', { abort: { httpStatus: 503, percentage: { value: 20 } } }, 60);
-    await waitFor(() => caller.trafficPolicies()['echo-service']?.fault?.version === injected.version, 1_000, 'fault applied');
+    await waitFor(() => caller.trafficPolicies()['echo-service']?.fault?.version === injected.version, POLICY_WAIT_MS, 'fault applied');
     const arrivalsBefore = await arrivals(bed, caller);
 
     // One call at a time: the seeded draws then fall on the same tries in every run.
@@ -74,7 +74,7 @@ describe('fault injection on real calls', () => {
 
   it('a delay inside the deadline: the callee sees the deadline shortened by it, the request marked DI', async () => {
     await store.injectFault('echo-service', { delay: { fixedDelay: '400ms', percentage: { value: 100 } } }, 60);
-    await waitFor(() => caller.trafficPolicies()['echo-service']?.fault !== undefined, 1_000, 'fault applied');
+    await waitFor(() => caller.trafficPolicies()['echo-service']?.fault !== undefined, POLICY_WAIT_MS, 'fault applied');
     const started = Date.now();
     const { body } = await echo().get<EchoAnswer>('/echo', { deadline: Deadline.after(2_000) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
@@ -91,7 +91,7 @@ describe('fault injection on real calls', () => {
       metadata: { name: 'slow-echo' },
       spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], fault: { delay: { fixedDelay: '2s', percentage: { value: 100 } } } }] },
     });
-    await waitFor(() => caller.trafficPolicies()['echo-service']?.version !== undefined, 1_000, 'policy applied');
+    await waitFor(() => caller.trafficPolicies()['echo-service']?.version !== undefined, POLICY_WAIT_MS, 'policy applied');
     const before = await arrivals(bed, caller);
     const started = Date.now();
     await expect(echo().get('/echo', { deadline: Deadline.after(500) })).rejects.toMatchObject({ status: 504, code: 'deadline_exceeded' });
@@ -109,7 +109,7 @@ describe('fault injection on real calls', () => {
         http: [{ route: [{ destination: {} }], timeout: '300ms', fault: { delay: { fixedDelay: '1s', percentage: { value: 100 } } } }],
       },
     });
-    await waitFor(() => caller.trafficPolicies()['echo-service']?.version !== undefined, 1_000, 'policy applied');
+    await waitFor(() => caller.trafficPolicies()['echo-service']?.version !== undefined, POLICY_WAIT_MS, 'policy applied');
     const started = Date.now();
     await expect(echo().get('/echo')).rejects.toMatchObject({ status: 504 });
     expect(Date.now() - started).toBeLessThan(900);
@@ -132,7 +132,7 @@ describe('fault injection on real calls', () => {
         metadata: { name: 'per-try' },
         spec: { host: 'echo-service', http: [{ route: [{ destination: {} }], retries: { attempts: 2, perTryTimeout: '300ms' } }] },
       });
-      await waitFor(() => alternating.trafficPolicies()['echo-service']?.version === version, 1_000, 'policy applied');
+      await waitFor(() => alternating.trafficPolicies()['echo-service']?.version === version, POLICY_WAIT_MS, 'policy applied');
       for (let i = 0; i < 10; i++) {
         const started = Date.now();
         const { body } = await alternating.client('echo-service').get<EchoAnswer>('/echo');

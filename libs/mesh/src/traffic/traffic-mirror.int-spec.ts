@@ -3,7 +3,7 @@ import { seededRandom } from '../balancing/seeded-random';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { EchoAnswer } from '../testing/echo-service';
 import { MeshTestBed } from '../testing/mesh-test-bed';
-import { policyVersion, waitFor } from './testing/traffic-test-bed';
+import { POLICY_WAIT_MS, policyVersion, waitFor } from './testing/traffic-test-bed';
 import { TrafficPolicyStore } from './traffic-policy-store';
 
 /** Calls carrying `x-mirror: yes` are copied to the candidate; the others are not. */
@@ -66,7 +66,7 @@ describe('mirroring to a candidate that sleeps 1 s', () => {
 
   it('copies ≥ 95 % of calls to the candidate, marked -shadow, and no caller waits for its copy', async () => {
     const { version } = await store.apply(policy);
-    await waitFor(() => policyVersion(caller) === version, 1_000, 'mirror policy applied');
+    await waitFor(() => policyVersion(caller) === version, POLICY_WAIT_MS, 'mirror policy applied');
     // A mirror in steady state: copies reuse the keep-alive connections earlier copies opened,
     // so the one-off TLS handshakes of a cold pool are not what is measured.
     for (let i = 0; i < 200; i++) await timedCall({ 'x-mirror': 'yes' });

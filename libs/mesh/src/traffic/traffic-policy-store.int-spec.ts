@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { useStack } from '@meshmart/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY_WAIT_MS, waitFor } from './testing/traffic-test-bed';
 import { InvalidTrafficPolicy } from './traffic-policy';
 import { TrafficPolicyStore } from './traffic-policy-store';
 import { TrafficPolicyWatch, type TrafficKeyChange } from './traffic-policy-watch';
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-  return Date.now() - started;
-}
 
 const policy = (weights: [number, number]) => ({
   apiVersion: 'meshmart.dev/v1',
@@ -62,7 +53,7 @@ describe('TrafficPolicyStore and TrafficPolicyWatch on the real etcd', () => {
     const second = await store.apply(policy([50, 50]));
     expect(BigInt(second.version)).toBeGreaterThan(BigInt(first.version));
     expect((await store.list()).map((stored) => [stored.service, stored.version])).toEqual([['payment-service', second.version]]);
-    await waitFor(() => changes.some((change) => change.kind === 'policy' && change.version === second.version), 1_000);
+    await waitFor(() => changes.some((change) => change.kind === 'policy' && change.version === second.version), POLICY_WAIT_MS);
   });
 
   it('refuses an invalid document naming the field, and writes nothing', async () => {
@@ -78,7 +69,7 @@ describe('TrafficPolicyStore and TrafficPolicyWatch on the real etcd', () => {
     expect(await store.delete('payment-service')).toBe(true);
     expect(await store.get('payment-service')).toBeUndefined();
     expect(await store.delete('payment-service')).toBe(false);
-    await waitFor(() => changes.at(-1)?.kind === 'policy' && changes.at(-1)?.value === undefined, 1_000);
+    await waitFor(() => changes.at(-1)?.kind === 'policy' && changes.at(-1)?.value === undefined, POLICY_WAIT_MS);
   });
 
   it('injects a fault under a lease that expires by itself', async () => {
@@ -87,7 +78,10 @@ describe('TrafficPolicyStore and TrafficPolicyWatch on the real etcd', () => {
     );
     const injected = await store.injectFault('inventory-service', { abort: { httpStatus: 503, percentage: { value: 20 } } }, 1);
     expect((await store.getFault('inventory-service'))?.version).toBe(injected.version);
-    await waitFor(() => changes.some((change) => change.kind === 'fault' && change.service === 'inventory-service' && change.value !== undefined), 1_000);
+    await waitFor(
+      () => changes.some((change) => change.kind === 'fault' && change.service === 'inventory-service' && change.value !== undefined),
+      POLICY_WAIT_MS,
+    );
     // etcd may round a 1 s lease up to its minimum TTL; it still goes without anyone deleting it.
     await waitFor(() => changes.at(-1)?.kind === 'fault' && changes.at(-1)?.value === undefined, 8_000);
     expect(await store.getFault('inventory-service')).toBeUndefined();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../balancing/seeded-random';
 import { MeshTestBed } from '../testing/mesh-test-bed';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
-import { echoSpread, policyVersion, waitFor } from './testing/traffic-test-bed';
+import { echoSpread, POLICY_WAIT_MS, policyVersion, waitFor } from './testing/traffic-test-bed';
 import { InvalidTrafficPolicy } from './traffic-policy';
 import { TrafficPolicyStore } from './traffic-policy-store';
 import { trafficKeys } from './traffic-keys';
@@ -60,7 +60,7 @@ describe('canary split and header routing, applied live from etcd to real caller
   it('splits 90/10 by version within ±3 points over 2,000 calls, and sends 100 % of x-canary: always to v2', async () => {
     const { version } = await store.apply(canary([90, 10]));
     const [caller] = callers as [MeshRuntime];
-    await waitFor(() => policyVersion(caller) === version, 1_000, 'policy applied');
+    await waitFor(() => policyVersion(caller) === version, POLICY_WAIT_MS, 'policy applied');
 
     const counts = await echoSpread(caller, 2_000);
     expect(Math.abs(v2Share(counts) - 0.1)).toBeLessThanOrEqual(0.03);
@@ -103,7 +103,7 @@ describe('canary split and header routing, applied live from etcd to real caller
       .exec();
     await waitFor(
       () => warnings.filter((warning) => warning.includes(`version ${written.header.revision} ignored`)).length === callers.length,
-      1_000,
+      POLICY_WAIT_MS,
       'every caller refused it',
     );
     for (const caller of callers) expect(policyVersion(caller)).toBe(before);
@@ -113,7 +113,7 @@ describe('canary split and header routing, applied live from etcd to real caller
   it('restores plain balancing when the policy is deleted', async () => {
     await store.apply(canary([90, 10]));
     expect(await store.delete('echo-service')).toBe(true);
-    await Promise.all(callers.map((caller) => waitFor(() => policyVersion(caller) === undefined, 1_000, 'deletion seen')));
+    await Promise.all(callers.map((caller) => waitFor(() => policyVersion(caller) === undefined, POLICY_WAIT_MS, 'deletion seen')));
     // Round robin over all three again, header or not.
     expect(await echoSpread(callers[1] as MeshRuntime, 30, { concurrency: 1, headers: { 'x-canary': 'always' } })).toEqual({
       'echo-v1a': 10,
@@ -128,7 +128,7 @@ describe('canary split and header routing, applied live from etcd to real caller
     testersOnly.spec.http = testersOnly.spec.http.slice(0, 1);
     const { version } = await store.apply(testersOnly);
     const [caller] = callers as [MeshRuntime];
-    await waitFor(() => policyVersion(caller) === version, 1_000, 'policy applied');
+    await waitFor(() => policyVersion(caller) === version, POLICY_WAIT_MS, 'policy applied');
     await expect(caller.client('echo-service').get('/echo')).rejects.toMatchObject({ status: 404, code: 'no_route' });
     expect(await caller.metrics.metricsText()).toMatch(/istio_requests_total\{[^}]*response_code="404"[^}]*response_flags="NR"[^}]*\} 1/);
     await store.delete('echo-service');

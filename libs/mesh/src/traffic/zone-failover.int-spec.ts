@@ -4,7 +4,7 @@ import { seededRandom } from '../balancing/seeded-random';
 import type { MeshRuntime } from '../runtime/mesh-runtime';
 import type { EchoAnswer } from '../testing/echo-service';
 import { MeshTestBed } from '../testing/mesh-test-bed';
-import { policyVersion, waitFor } from './testing/traffic-test-bed';
+import { POLICY_WAIT_MS, policyVersion, waitFor } from './testing/traffic-test-bed';
 import { TrafficPolicyStore } from './traffic-policy-store';
 
 const zoneOf = (instance: string) => instance.slice(0, instance.indexOf('-'));
@@ -28,7 +28,7 @@ describe('locality-aware balancing: callers keep to their zone and fail over wit
       metadata: { name: 'echo-locality' },
       spec: { host: 'echo-service', trafficPolicy: { locality: { enabled: true } } },
     });
-    await waitFor(() => policyVersion(caller) === version, 1_000, 'locality policy applied');
+    await waitFor(() => policyVersion(caller) === version, POLICY_WAIT_MS, 'locality policy applied');
   });
 
   afterAll(async () => {
@@ -72,7 +72,7 @@ describe('locality-aware balancing: callers keep to their zone and fail over wit
       10_000,
       'back in the local zone',
     );
-    await waitFor(() => local.every((instance) => !caller.isEjected('echo-service', instance.instanceId)), 1_000, 'both local instances back');
+    await waitFor(() => local.every((instance) => !caller.isEjected('echo-service', instance.instanceId)), POLICY_WAIT_MS, 'both local instances back');
     expect(await zonesServing(40)).toEqual({ east: 40 });
   });
 

@@ -2,6 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EchoAnswer } from '../../testing/echo-service';
 import type { MeshRuntime } from '../../runtime/mesh-runtime';
 
+/**
+ * How long a spec waits for a policy change, or an ejection's end, to reach a runtime. The
+ * product's "within a second" is asserted once, by traffic-split's "reaches three callers";
+ * everywhere else it is only a wait, and a loaded machine (etcd's fsync, a starved watcher) gets room.
+ */
+export const POLICY_WAIT_MS = 5_000;
+
 /** Polls `check` until it holds; returns how long that took. Rejects after `timeoutMs`. */
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<number> {
   const started = Date.now();
