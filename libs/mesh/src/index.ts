@@ -38,7 +38,7 @@ export {
   UpstreamConnectFailure,
   UpstreamServerError,
 } from './errors/mesh-error';
-export { classifyFailure, failureCode } from './errors/failure-class';
+export { classifyAnswer, classifyFailure, failureCode } from './errors/failure-class';
 export type { FailureClass } from './errors/failure-class';
 export { workloadFiles } from './identity/certificate-files';
 export { mtlsAgent } from './identity/mtls-agent';

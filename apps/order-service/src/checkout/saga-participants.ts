@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Money, OrderFailureReason, Payment, PricedLine } from '@meshmart/contracts';
-import { classifyFailure, type MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
+import { classifyAnswer, classifyFailure, type MeshClient, MeshError, type UpstreamResponse } from '@meshmart/mesh';
 import type { StepOutcome } from './domain/checkout-saga';
 
 /** What the saga knows of an order when it runs a step. */
@@ -90,12 +90,18 @@ export class SagaParticipants {
     });
   }
 
-  /** A 4xx the saga knows is a business refusal; any other answer is treated as unavailability, and logged. */
+  /**
+   * A 4xx the saga knows is a business refusal. Any other answer is judged by the one retry
+   * rule (`classifyAnswer`): 408, 425 or 429 is unavailability, tried again later; another 4xx
+   * (a bad request, a contract the services disagree on, access denied) would be refused again,
+   * so it is a failure (`call` logs it).
+   */
   private refusal(response: UpstreamResponse, known: Record<string, OrderFailureReason>): StepOutcome {
     const slug = problemSlug(response);
     const reason = slug ? known[slug] : undefined;
     if (reason) return { refusal: reason };
-    return { unavailable: `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})` };
+    const answer = `answered ${response.status}${slug ? ` ${slug}` : ''} (instance ${response.servedBy})`;
+    return classifyAnswer(response.status) === 'transient' ? { unavailable: answer } : { failed: answer };
   }
 
   /**
@@ -105,7 +111,9 @@ export class SagaParticipants {
    */
   private async call(step: string, orderId: string, work: () => Promise<StepOutcome>): Promise<StepOutcome> {
     try {
-      return await work();
+      const outcome = await work();
+      if ('failed' in outcome) this.logger.error(`order ${orderId}: ${step} ${outcome.failed}, and asking again cannot mend it`);
+      return outcome;
     } catch (error) {
       const message = error instanceof MeshError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       if (classifyFailure(error) === 'transient') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, failureCode } from './failure-class';
+import { classifyAnswer, classifyFailure, failureCode } from './failure-class';
 import {
   CircuitOpen,
   ConcurrencyLimitReached,
@@ -82,6 +82,11 @@ describe('classifyFailure', () => {
     error.cause = error;
     expect(classifyFailure(error)).toBe('poison');
   });
+});
+
+describe('classifyAnswer', () => {
+  it.each([500, 502, 503, 504, 408, 425, 429])('transient: %i', (status) => expect(classifyAnswer(status)).toBe('transient'));
+  it.each([400, 401, 403, 404, 409, 415, 422])('poison: %i', (status) => expect(classifyAnswer(status)).toBe('poison'));
 });
 
 describe('failureCode', () => {

@@ -42,6 +42,21 @@ export function classifyFailure(error: unknown): FailureClass {
   return 'poison';
 }
 
+/** 4xx answers that say "not now" rather than "not this": a timeout, too early, too many. */
+const TRANSIENT_CLIENT_STATUSES: ReadonlySet<number> = new Set([408, 425, 429]);
+
+/**
+ * The same rule for an HTTP answer that is not a success and that the caller has no meaning
+ * for (a refusal it knows, such as 409 `out-of-stock`, is its own business): a server error
+ * (5xx) or 408, 425 or 429 is `transient`; any other 4xx is `poison`, since the same request
+ * will be refused again (a bad request, a contract the two sides disagree on, access denied).
+ * @example classifyAnswer(503) // 'transient'
+ * @example classifyAnswer(422) // 'poison'
+ */
+export function classifyAnswer(status: number): FailureClass {
+  return status >= 500 || TRANSIENT_CLIENT_STATUSES.has(status) ? 'transient' : 'poison';
+}
+
 /**
  * A short, stable name for a failure, for headers, logs and metrics: the error's own `code`
  * (a MeshError code, a SQLSTATE, an errno) or else its class name. Never the message, which
