@@ -126,9 +126,10 @@ describe('the console of a running platform', () => {
       expect(drawn.find((node) => node.id === workload)?.label, workload).toMatch(
         new RegExp(`^${workload}\\n${ctx.platform.instancesOf(workload).length} instances? · v`),
       );
-    // Kafka: the orders topic between order-service (outbox) and its consumers.
-    await page.waitForSelector('[data-testid="edges"] tr[data-edge="order-service→topic:orders.v1"][data-kind="produce"]', { timeout: 30_000 });
-    await page.waitForSelector('[data-testid="edges"] tr[data-edge="topic:orders.v1→order-service"][data-kind="consume"]', { timeout: 30_000 });
+    // Kafka: the orders topic (under the platform's prefix) between order-service (outbox) and its consumers.
+    const orders = `topic:${ctx.platform.kafkaPrefix}orders.v1`;
+    await page.waitForSelector(`[data-testid="edges"] tr[data-edge="order-service→${orders}"][data-kind="produce"]`, { timeout: 30_000 });
+    await page.waitForSelector(`[data-testid="edges"] tr[data-edge="${orders}→order-service"][data-kind="consume"]`, { timeout: 30_000 });
     await screenshot('graph', true);
     // A click on a workload charts its requests/s and p99 (uPlot) from Prometheus's range API.
     // The graph is laid out again when an edge appears, so each try reads where the node is now.

@@ -164,7 +164,9 @@ describe('Prometheus and the dashboards', () => {
     expect(await value(`sum(meshmart_cart_checkouts_total{namespace="${ns}",outcome="placed"})`)).toBe(2);
     expect(await value(`sum(meshmart_checkout_saga_duration_seconds_count{namespace="${ns}"})`)).toBe(2);
     expect(
-      await value(`sum(meshmart_kafka_messages_consumed_total{namespace="${ns}",consumergroup="order-service.checkout-saga",outcome="handled"})`),
+      await value(
+        `sum(meshmart_kafka_messages_consumed_total{namespace="${ns}",consumergroup="${ctx.platform.kafkaPrefix}order-service.checkout-saga",outcome="handled"})`,
+      ),
     ).toBeGreaterThanOrEqual(2);
   });
 

@@ -25,7 +25,15 @@ export async function startPlatformContext(env: Record<string, string> = {}, nam
   const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-'));
   // Every shopper of a run calls from 127.0.0.1: the edge's per-address limit is for the public
   // internet, not for a test's hundred shoppers on one machine (bad-input sets its own to test it).
-  const platform = await startPlatform({ stack, certDir, namespace, databaseSuffix: `e2e_${suffix}`, env: { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...env } });
+  const platform = await startPlatform({
+    stack,
+    certDir,
+    namespace,
+    databaseSuffix: `e2e_${suffix}`,
+    // Its own topics and consumer groups: a demo (or another run) on the same broker takes none of its events.
+    kafkaPrefix: `${namespace}.`,
+    env: { GATEWAY_ADDRESS_RATE_LIMIT: '1000000', ...env },
+  });
   const any = (workload: 'inventory-service' | 'payment-service' | 'order-service'): AppProcess => {
     const live = platform.instancesOf(workload).filter((app) => app.process.exitCode === null && app.process.signalCode === null);
     if (!live[0]) throw new Error(`no live ${workload}`);

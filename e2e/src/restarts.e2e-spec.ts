@@ -20,15 +20,15 @@ afterAll(async () => {
   await ctx?.close();
 });
 
+/** The saga's consumer group on the broker (under the platform's Kafka prefix). */
+const sagaGroup = () => `${ctx.platform.kafkaPrefix}order-service.checkout-saga`;
+
 /** The replacement's own count of orders.v1 events its saga consumer finished with (`handled`). */
 async function handledByConsumer(app: AppProcess): Promise<number> {
   const { body } = await ctx.platform.operator.send<string>('GET', `${app.url}/metrics`, undefined, { accept: 'text/plain' });
   const line = String(body)
     .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('meshmart_kafka_messages_consumed_total{') && l.includes('consumergroup="order-service.checkout-saga"') && l.includes('outcome="handled"'),
-    );
+    .find((l) => l.startsWith('meshmart_kafka_messages_consumed_total{') && l.includes(`consumergroup="${sagaGroup()}"`) && l.includes('outcome="handled"'));
   return Number(line?.split(' ').at(-1) ?? 0);
 }
 
@@ -49,7 +49,7 @@ describe('an order-service instance killed with SIGKILL and replaced', () => {
     // It answers at once; if not ready yet, it names what it is still starting, and nothing has failed.
     expect([200, 503]).toContain(readiness.status);
     for (const [what, why] of Object.entries(readiness.body.error?.['startup']?.waitingFor ?? {})) {
-      expect(['postgres', 'kafka', 'kafka consumer order-service.checkout-saga']).toContain(what);
+      expect(['postgres', 'kafka', `kafka consumer ${sagaGroup()}`]).toContain(what);
       expect(why).not.toMatch(/unreachable/);
     }
     expect(replacement.listeningAfterMs).toBeLessThan(SERVE_WITHIN_MS);

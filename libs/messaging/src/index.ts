@@ -10,6 +10,7 @@ export type { RetryingReport } from './retry-in-place';
 export { createKafka, createKafkaProbe, KAFKA, kafkaReachable } from './kafka-client';
 export type { KafkaClientOptions } from './kafka-client';
 export { currentTraceHeaders, KafkaOutboxPublisher, outboxProducerConfig } from './kafka-outbox-publisher';
+export { KafkaNames } from './kafka-names';
 export type { PublishableRecord } from './kafka-outbox-publisher';
 export { ensureTopics } from './topics';
 export { connectEventServer } from './nest/connect-event-server';

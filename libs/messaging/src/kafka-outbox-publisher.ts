@@ -1,5 +1,6 @@
 import type { Producer } from 'kafkajs';
 import { injectKafkaHeaders, serviceCounter, withKafkaProducerSpan } from '@meshmart/mesh';
+import { KafkaNames } from './kafka-names';
 
 const producedCounter = () =>
   serviceCounter({
@@ -23,12 +24,16 @@ export interface PublishableRecord {
 /**
  * Publishes outbox records with an idempotent producer, each in its own PRODUCER span that
  * continues the trace stored with the event, carrying `event-type` and `message-id` headers.
- * One `sendBatch` per call, so records of one key keep their order.
+ * One `sendBatch` per call, so records of one key keep their order. A record's topic is the
+ * one written in its outbox row, put on the broker under `names` (a platform's prefix, if any).
  */
 export class KafkaOutboxPublisher {
   private readonly produced = producedCounter();
 
-  constructor(private readonly producer: Producer) {}
+  constructor(
+    private readonly producer: Producer,
+    private readonly names: KafkaNames = KafkaNames.unprefixed,
+  ) {}
 
   async publish(records: readonly PublishableRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -36,12 +41,13 @@ export class KafkaOutboxPublisher {
     const sent = new Promise<void>((resolve, reject) => (release = (error) => (error === undefined ? resolve() : reject(error as Error))));
     const messages: { topic: string; key: string; value: string; headers: Record<string, string> }[] = [];
     // Each span opens, writes its trace headers into its message, and closes when the batch is acknowledged.
-    const spans = records.map((record) =>
-      withKafkaProducerSpan(
-        record.topic,
+    const spans = records.map((record) => {
+      const topic = this.names.onBroker(record.topic);
+      return withKafkaProducerSpan(
+        topic,
         async () => {
           messages.push({
-            topic: record.topic,
+            topic,
             key: record.key,
             value: record.value,
             headers: injectKafkaHeaders({ 'event-type': record.type, 'message-id': record.messageId }),
@@ -49,8 +55,8 @@ export class KafkaOutboxPublisher {
           await sent;
         },
         record.headers,
-      ),
-    );
+      );
+    });
     // The callbacks above run synchronously up to their first await, so every message is queued now.
     const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
     for (const { topic, ...message } of messages) {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { isEdgeWorkload, operatorIdentity, type Workload, workloadDescriptor, workloadDescriptors, workloads } from '@meshmart/contracts';
 import { type AppProcess, type StartedWhen, startApp } from './app-process';
@@ -18,6 +19,13 @@ export interface PlatformOptions {
   replicas?: Partial<Record<Workload, number>>;
   /** Suffix of every service database (`meshmart_order_<suffix>`), to keep a run apart; default none. */
   databaseSuffix?: string;
+  /**
+   * Put before every Kafka topic and consumer group of its services (their `KAFKA_PREFIX`, e.g.
+   * `e2e-3fa1c2.`), to keep a run apart on a shared broker: without it, two platforms on one
+   * broker split each other's consumer groups. Default none: the names as written, as the demo
+   * has them. The platform's stop deletes what was made under it.
+   */
+  kafkaPrefix?: string;
   /** Extra environment for every app (e.g. SAGA_TIMEOUT_MS), or per workload. */
   env?: Record<string, string>;
   envOf?: Partial<Record<Workload, Record<string, string>>>;
@@ -33,6 +41,8 @@ export interface Platform {
   apps: AppProcess[];
   gateway: AppProcess;
   namespace: string;
+  /** Before every Kafka topic and consumer group of its services (`''` when none): `order-service.checkout-saga` is `${kafkaPrefix}order-service.checkout-saga` on the broker. */
+  kafkaPrefix: string;
   /** The HS256 key of the gateway: sign shoppers' tokens with it. */
   jwtSecret: string;
   /** Calls services directly as the `operator` identity (catalogue administration). */
@@ -110,6 +120,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const common: Record<string, string> = {
     ...serviceEnv(options.stack, { certDir: options.certDir, namespace }),
     GATEWAY_JWT_SECRET: jwtSecret,
+    ...(options.kafkaPrefix ? { KAFKA_PREFIX: options.kafkaPrefix } : {}),
     ...options.env,
   };
   const envOf = (workload: Workload, index: number, own: Record<string, string>): Record<string, string> => {
@@ -167,6 +178,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         options.stack.postgres.url,
         workloads.flatMap((workload) => databaseOf(workload, options.databaseSuffix) ?? []),
       );
+    if (options.kafkaPrefix) await deleteKafkaNames(options.stack.kafka.brokers, options.kafkaPrefix);
   };
   if (failed) {
     await stop();
@@ -176,6 +188,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     apps,
     gateway: apps.find((app) => isEdgeWorkload(app.name)) as AppProcess,
     namespace,
+    kafkaPrefix: options.kafkaPrefix ?? '',
     jwtSecret,
     operator,
     instancesOf: (workload) => apps.filter((app) => app.name === workload),
@@ -185,6 +198,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     restartInstance,
     stop,
   };
+}
+
+/** Deletes the consumer groups and topics whose names begin with `prefix`: what a platform made under its own prefix. */
+async function deleteKafkaNames(brokers: readonly string[], prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'meshmart-platform', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ours = groups.map(({ groupId }) => groupId).filter((groupId) => groupId.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteGroups(ours);
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Drops databases (closing their connections): what a test that made a throw-away database does after. */

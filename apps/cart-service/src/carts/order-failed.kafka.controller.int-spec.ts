@@ -8,7 +8,7 @@ import { DataSource as DataSourceToken } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic, topics } from '@meshmart/contracts';
 import { StartUpConditions } from '@meshmart/mesh';
-import { connectEventServer, createKafka, ensureTopics, KafkaEventServer, outboxProducerConfig, startEventConsumerInBackground } from '@meshmart/messaging';
+import { connectEventServer, createKafka, KafkaEventServer, KafkaNames, outboxProducerConfig, startEventConsumerInBackground } from '@meshmart/messaging';
 import { openDataSource } from '@meshmart/persistence';
 import { dropDatabases, type StackEndpoints } from '@meshmart/platform';
 import { eventually, useStack } from '@meshmart/testing';
@@ -16,36 +16,33 @@ import { entities, migrations } from '../data';
 import { OrderFailedKafkaController } from './order-failed.kafka.controller';
 
 const database = `meshmart_cart_test_${randomBytes(4).toString('hex')}`;
-/** A topic of this spec's own, so the shared broker's orders.v1 and its groups are left alone. */
-const topic = `meshmart.test.cart-order-failed.${randomUUID()}`;
+/** This spec's names on the shared broker (as a KAFKA_PREFIX gives a platform), so the shared orders.v1 and its groups are left alone. */
+const names = new KafkaNames(`cart-order-failed-${randomBytes(3).toString('hex')}.`);
+const topic = names.onBroker(topics.orders);
+const groupId = names.onBroker('cart-service.order-outcomes');
 const line = { sku: 'MUG-001', name: 'Mug', quantity: 2, unitPrice: { amountMinor: 1_250, currency: 'EUR' } };
 
 let stack: StackEndpoints;
 let db: DataSource;
 let app: NestFastifyApplication;
 let kafka: Kafka;
-/** What the server asked for, and the group it got instead (one of this run's own). */
+/** What the server asked for. */
 const started: { groupId: string; topics: readonly string[] }[] = [];
-const groupId = `cart-service.order-outcomes-${randomUUID()}`;
 
 beforeAll(async () => {
   stack = await useStack();
   kafka = createKafka({ clientId: 'cart-order-failed-spec', brokers: stack.kafka.brokers, logLevel: logLevel.NOTHING });
   db = await openDataSource({ url: stack.postgres.url, database, entities, migrations });
-  await ensureTopics(kafka, [{ topic, numPartitions: 3 }]);
   @Module({ controllers: [OrderFailedKafkaController], providers: [{ provide: DataSourceToken, useValue: db }] })
   class OrderFailedModule {}
   app = await NestFactory.create<NestFastifyApplication>(OrderFailedModule, new FastifyAdapter(), { logger: false });
   const startUp = new StartUpConditions();
   const server = new KafkaEventServer({
+    names,
     start: (consumer) => {
       started.push({ groupId: consumer.groupId, topics: consumer.topics });
-      // The controller's own group and topic, moved to this spec's: the handler still sees orders.v1.
       return startEventConsumerInBackground({
         ...consumer,
-        groupId,
-        topics: [topic],
-        handle: (message) => consumer.handle({ ...message, topic: topics.orders }),
         kafka,
         startUp,
         log: { warn: () => undefined, log: () => undefined },
@@ -68,8 +65,8 @@ afterAll(async () => {
 });
 
 describe('OrderFailed gives the shopper their cart back (real Postgres, real broker)', () => {
-  it('consumes orders.v1 as cart-service.order-outcomes', () => {
-    expect(started).toEqual([{ groupId: 'cart-service.order-outcomes', topics: [topics.orders] }]);
+  it('consumes orders.v1 as cart-service.order-outcomes (under the prefix)', () => {
+    expect(started).toEqual([{ groupId, topics: [topic] }]);
   });
 
   it('puts the lines of the failed order’s cart into an open cart, once however often the event comes', async () => {

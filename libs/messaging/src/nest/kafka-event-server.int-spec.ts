@@ -16,6 +16,7 @@ import { startEventConsumerInBackground } from '../background-consumer';
 import { readConsumerLag } from '../consumer-lag';
 import { deadLetterHeader, headersAsText } from '../dead-letters';
 import { createKafka, createKafkaProbe } from '../kafka-client';
+import { KafkaNames } from '../kafka-names';
 import { outboxProducerConfig } from '../kafka-outbox-publisher';
 import { ensureTopics } from '../topics';
 import { connectEventServer } from './connect-event-server';
@@ -26,6 +27,8 @@ const topic = `meshmart.test.event-server.${randomUUID()}`;
 const restoring = `event-server-restore-${randomUUID()}`;
 const auditing = `event-server-audit-${randomUUID()}`;
 const quiet = { warn: () => undefined, log: () => undefined };
+/** Another platform's names on the same broker (its KAFKA_PREFIX). */
+const prefixed = new KafkaNames(`event-server-${randomBytes(3).toString('hex')}.`);
 
 /** What the handlers saw, by group: event ids, and the trace each ran in. */
 const seen = {
@@ -108,7 +111,8 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
   afterAll(async () => {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [topic, deadLetterTopic(topic)] }).catch(() => undefined);
+    const created = [topic, prefixed.onBroker(topic)];
+    await admin.deleteTopics({ topics: [...created, ...created.map(deadLetterTopic)] }).catch(() => undefined);
     await admin.disconnect();
     trace.disable();
     propagation.disable();
@@ -189,6 +193,54 @@ describe('@EventPattern handlers on the Kafka event server (real broker)', () =>
       }
     } finally {
       if (!closed) await app.close();
+    }
+  });
+
+  it("keeps a platform's events apart under its prefix: groups and topic carry it, handlers see the routes as written", async () => {
+    const startUp = new StartUpConditions();
+    const started: { groupId: string; topics: readonly string[] }[] = [];
+    const app = await createApp(EventsModule);
+    await connectEventServer(
+      app,
+      new KafkaEventServer({
+        names: prefixed,
+        start: (consumer) => {
+          started.push({ groupId: consumer.groupId, topics: consumer.topics });
+          return startEventConsumerInBackground({ ...consumer, kafka, startUp, log: quiet });
+        },
+      }),
+    );
+    await app.listen(0, '127.0.0.1');
+    try {
+      await startUp.whenAllMet();
+      expect(started).toEqual([
+        { groupId: prefixed.onBroker(restoring), topics: [prefixed.onBroker(topic)] },
+        { groupId: prefixed.onBroker(auditing), topics: [prefixed.onBroker(topic)] },
+      ]);
+      const event = orderFailed('ada');
+      const producer = kafka.producer(outboxProducerConfig());
+      await producer.connect();
+      await producer.send({ topic: prefixed.onBroker(topic), acks: -1, messages: [{ key: event.aggregateId, value: JSON.stringify(event) }] });
+      await producer.disconnect();
+      await eventually(() => {
+        expect(seen.restored).toContain(event.id);
+        expect(seen.audited).toContain(event.id);
+      }, 30_000);
+      expect(seen.contexts.at(-1)?.topic).toBe(prefixed.onBroker(topic));
+      // The groups on the broker are the prefixed ones; the unprefixed groups of the test above have no member.
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const { groups } = await admin.describeGroups([prefixed.onBroker(restoring), restoring]);
+        expect(groups.map(({ groupId, members }) => [groupId, members.length])).toEqual([
+          [prefixed.onBroker(restoring), 1],
+          [restoring, 0],
+        ]);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await app.close();
     }
   });
 

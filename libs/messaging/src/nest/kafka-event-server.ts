@@ -3,6 +3,7 @@ import { BaseRpcContext, type CustomTransportStrategy, type MessageHandler, type
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { BackgroundConsumer } from '../background-consumer';
 import type { ConsumedMessage, EventConsumerOptions } from '../event-consumer';
+import { KafkaNames } from '../kafka-names';
 import { consumerGroupPlans, type EventRoute, eventRoute, routeKey } from './event-routes';
 
 /** What an `@EventPattern` method may take as its second argument (`@Ctx()`): where the event was read. */
@@ -21,6 +22,8 @@ export interface KafkaEventServerOptions {
    * `PersistenceStartup.startEventConsumer`, which also waits for the service's database).
    */
   start: (consumer: EventConsumerSpec) => BackgroundConsumer;
+  /** The platform's names on the broker: its groups and topics carry the prefix, routes and handlers do not. Default: none. */
+  names?: KafkaNames;
 }
 
 /**
@@ -64,13 +67,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** Starts every group's consumer in the background and returns at once. */
   listen(callback: (error?: unknown) => void): void {
     try {
+      const names = this.options.names ?? KafkaNames.unprefixed;
       for (const { groupId, topics } of consumerGroupPlans(this.routes)) {
+        const group = names.onBroker(groupId);
         this.consumers.push(
           this.options.start({
-            groupId,
-            topics,
-            handle: (message) => this.dispatch(groupId, message),
-            onDeadLetter: (topic, reason) => this.logger.error(`${groupId}: a message of ${topic} went to the dead-letter topic: ${reason}`),
+            groupId: group,
+            topics: topics.map((topic) => names.onBroker(topic)),
+            handle: (message) => this.dispatch(groupId, names.asWritten(message.topic), message),
+            onDeadLetter: (topic, reason) => this.logger.error(`${group}: a message of ${topic} went to the dead-letter topic: ${reason}`),
           }),
         );
       }
@@ -107,8 +112,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return this.consumers as T;
   }
 
-  private async dispatch(groupId: string, message: ConsumedMessage): Promise<void> {
-    const key = routeKey({ group: groupId, topic: message.topic, type: message.envelope.type });
+  /** `groupId` and `topic` as the routes write them; `message` as it was read (its topic on the broker). */
+  private async dispatch(groupId: string, topic: string, message: ConsumedMessage): Promise<void> {
+    const key = routeKey({ group: groupId, topic, type: message.envelope.type });
     if (!this.messageHandlers.has(key)) return;
     await this.handleEvent(key, { pattern: message.envelope.type, data: message.envelope }, new KafkaEventContext([message]));
   }

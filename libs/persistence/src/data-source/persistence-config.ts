@@ -18,6 +18,14 @@ export const persistenceConfigSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'host:port')).min(1)),
+  /**
+   * Put before every Kafka topic and consumer group the service uses (e.g. `e2e-3fa1c2.`), so
+   * platforms that share a broker stay apart; none by default (`KafkaNames`, @meshmart/messaging).
+   */
+  KAFKA_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100')
+    .optional(),
 });
 export type PersistenceConfig = z.infer<typeof persistenceConfigSchema>;
 

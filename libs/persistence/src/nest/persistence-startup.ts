@@ -7,6 +7,7 @@ import {
   type BackgroundConsumerOptions,
   ensureTopics,
   KafkaEventServer,
+  type KafkaNames,
   kafkaReachable,
   startEventConsumerInBackground,
 } from '@meshmart/messaging';
@@ -21,6 +22,8 @@ export interface PersistenceStartupOptions {
   /** A quiet client without retries (`createKafkaProbe`): each attempt tries it first, so waiting logs one line per window. */
   kafkaProbe: Kafka;
   outboxProducer: Producer;
+  /** The platform's names on the broker (`KAFKA_PREFIX`): the topics it creates and its consumer groups. */
+  kafkaNames: KafkaNames;
   startUp: Pick<StartUpConditions, 'hold' | 'release'>;
   log: { warn(line: string): void; log(line: string): void };
 }
@@ -50,7 +53,7 @@ export class PersistenceStartup {
       await kafkaReachable(options.kafkaProbe);
       await ensureTopics(
         options.kafka,
-        Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+        Object.values(topics).map((topic) => ({ topic: options.kafkaNames.onBroker(topic), numPartitions: 3 })),
       );
       await options.outboxProducer.connect();
     });
@@ -83,7 +86,7 @@ export class PersistenceStartup {
    * started like `startEventConsumer` above. `consumeEvents` connects it.
    */
   eventServer(): KafkaEventServer {
-    return new KafkaEventServer({ start: (consumer) => this.startEventConsumer(consumer) });
+    return new KafkaEventServer({ start: (consumer) => this.startEventConsumer(consumer), names: this.options.kafkaNames });
   }
 
   /** Gives up whatever is still being reached (the app is stopping). */

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationB
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
 import { MESH_RUNTIME, type MeshRuntime, StartUpConditions } from '@meshmart/mesh';
-import { createKafka, createKafkaProbe, KAFKA, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { createKafka, createKafkaProbe, KAFKA, KafkaNames, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
 import { createServiceDataSource } from '../data-source/open-data-source';
 import { databaseNameOf, type PersistenceConfig, persistenceConfigSchema } from '../data-source/persistence-config';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -96,15 +96,16 @@ export class PersistenceModule {
             kafka,
             kafkaProbe: createKafkaProbe({ clientId: options.service, brokers: config.KAFKA_BROKERS }),
             outboxProducer,
+            kafkaNames: kafkaNamesOf(config),
             startUp: runtime?.startUp ?? new StartUpConditions(),
             log: { warn: (line) => startUpLogger.warn(line), log: (line) => startUpLogger.log(line) },
           }),
       },
       {
         provide: OutboxRelay,
-        inject: [DataSource, 'OUTBOX_PRODUCER'],
-        useFactory: (dataSource: DataSource, producer: Producer) =>
-          new OutboxRelay(dataSource, new KafkaOutboxPublisher(producer), {
+        inject: ['PERSISTENCE_CONFIG', DataSource, 'OUTBOX_PRODUCER'],
+        useFactory: (config: PersistenceConfig, dataSource: DataSource, producer: Producer) =>
+          new OutboxRelay(dataSource, new KafkaOutboxPublisher(producer, kafkaNamesOf(config)), {
             onError: (error) => logger.warn(`outbox relay round failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
           }),
       },
@@ -112,6 +113,10 @@ export class PersistenceModule {
     ];
     return { module: PersistenceModule, providers, exports: [DataSource, OutboxRelay, KAFKA, PersistenceStartup] };
   }
+}
+
+function kafkaNamesOf(config: PersistenceConfig): KafkaNames {
+  return config.KAFKA_PREFIX ? new KafkaNames(config.KAFKA_PREFIX) : KafkaNames.unprefixed;
 }
 
 function parseConfig(env: NodeJS.ProcessEnv): PersistenceConfig {

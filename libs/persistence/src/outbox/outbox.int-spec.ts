@@ -3,7 +3,7 @@ import { type Consumer, type Kafka, logLevel } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventEnvelope, topics } from '@meshmart/contracts';
-import { createKafka, ensureTopics, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
+import { createKafka, ensureTopics, KafkaNames, KafkaOutboxPublisher, outboxProducerConfig } from '@meshmart/messaging';
 import { type StackEndpoints, dropDatabases } from '@meshmart/platform';
 import { useStack } from '@meshmart/testing';
 import { claimMessage } from '../inbox/inbox';
@@ -15,6 +15,13 @@ const database = `meshmart_outbox_${randomBytes(4).toString('hex')}`;
 let stack: StackEndpoints;
 let db: DataSource;
 let kafka: Kafka;
+/**
+ * The spec's own names on the shared broker, as a platform with a KAFKA_PREFIX has them: the
+ * outbox rows say `orders.v1`, the relay publishes to `<prefix>orders.v1`, and the spec reads
+ * only its own events instead of the shared topic's whole history.
+ */
+const names = new KafkaNames(`outbox-spec-${randomBytes(3).toString('hex')}.`);
+const ordersTopic = names.onBroker(topics.orders);
 
 const failed = (orderId: string) => ({ orderId, userId: 'ada', reason: 'payment_declined' as const });
 
@@ -23,11 +30,11 @@ async function outboxRows(): Promise<number> {
   return count;
 }
 
-/** Reads orders.v1 from the start until `expected` events of the given aggregates arrived. */
+/** Reads the spec's orders topic from the start until `expected` events of the given aggregates arrived. */
 async function consumeOrders(aggregates: ReadonlySet<string>, expected: number): Promise<EventEnvelope[]> {
   const consumer: Consumer = kafka.consumer({ groupId: `outbox-spec-${randomUUID()}` });
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.orders], fromBeginning: true });
+  await consumer.subscribe({ topics: [ordersTopic], fromBeginning: true });
   const seen: EventEnvelope[] = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`saw ${seen.length} of ${expected} events`)), 30_000);
@@ -54,7 +61,7 @@ async function consumeOrders(aggregates: ReadonlySet<string>, expected: number):
 beforeAll(async () => {
   stack = await useStack();
   kafka = createKafka({ clientId: 'outbox-spec', brokers: stack.kafka.brokers, logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, [{ topic: topics.orders, numPartitions: 3 }]);
+  await ensureTopics(kafka, [{ topic: ordersTopic, numPartitions: 3 }]);
   // Two instances of a service start at once: one migrates, the other waits and finds it done.
   const [first, second] = await Promise.all([1, 2].map(() => openDataSource({ url: stack.postgres.url, database, entities: [], migrations: [] })));
   await second?.destroy();
@@ -62,6 +69,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [ordersTopic] }).catch(() => undefined);
+  await admin.disconnect();
   await db?.destroy();
   await dropDatabases(stack.postgres.url, [database]);
 });
@@ -92,7 +103,7 @@ describe('the transactional outbox and its relay, against Postgres and Kafka', (
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
     // Two relays on one database (two instances): the lock lets one publish at a time.
-    const relays = [1, 2].map(() => new OutboxRelay(db, new KafkaOutboxPublisher(producer), { batchSize: 2, pollIntervalMs: 50 }).start());
+    const relays = [1, 2].map(() => new OutboxRelay(db, new KafkaOutboxPublisher(producer, names), { batchSize: 2, pollIntervalMs: 50 }).start());
     const events = await consumeOrders(new Set([a, b, rolledBack]), 6);
     await Promise.all(relays.map((relay) => relay.stop()));
     await producer.disconnect();
@@ -117,7 +128,7 @@ describe('the transactional outbox and its relay, against Postgres and Kafka', (
 
     const producer = kafka.producer(outboxProducerConfig());
     await producer.connect();
-    const relay = new OutboxRelay(db, new KafkaOutboxPublisher(producer)).start();
+    const relay = new OutboxRelay(db, new KafkaOutboxPublisher(producer, names)).start();
     const [event] = await consumeOrders(new Set([id]), 1);
     await relay.stop();
     await producer.disconnect();

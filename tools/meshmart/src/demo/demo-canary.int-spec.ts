@@ -29,6 +29,7 @@ beforeAll(async () => {
     certDir: join(stateDir, 'certs'),
     namespace,
     databaseSuffix: namespace,
+    kafkaPrefix: `${namespace}.`,
     replicas: { 'inventory-service': 1, 'payment-service': 1 },
     env: stableVersionEnv,
   });

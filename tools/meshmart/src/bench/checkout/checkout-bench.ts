@@ -48,7 +48,16 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
   options.log(`starting the platform (namespace bench-${suffix})`);
   // Every shopper of the bench calls from this one address: the gateway's limits would measure themselves.
   const env = { GATEWAY_RATE_LIMIT: '100000', GATEWAY_ADDRESS_RATE_LIMIT: '1000000' };
-  const platform = await startPlatform({ stack: endpoints, certDir, namespace: `bench-${suffix}`, databaseSuffix: `bench_${suffix}`, jwtSecret, env });
+  // Its own databases and Kafka names: a demo on the same stack neither takes its events nor adds to its counts.
+  const platform = await startPlatform({
+    stack: endpoints,
+    certDir,
+    namespace: `bench-${suffix}`,
+    databaseSuffix: `bench_${suffix}`,
+    kafkaPrefix: `bench-${suffix}.`,
+    jwtSecret,
+    env,
+  });
   const kafka = createKafka({ clientId: 'meshmart-bench', brokers: endpoints.kafka.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const databases = workloads.flatMap((w) => databaseOf(w, `bench_${suffix}`) ?? []);
@@ -68,7 +77,15 @@ export async function runCheckoutBench(options: CheckoutBenchOptions): Promise<C
       random: Math.random,
     });
     const groups = processGroups(platform.apps, statuses);
-    const probes = { cpu: new CpuSampler(groups), database, kafkaRecords: () => recordsWritten(admin, Object.values(topics)) };
+    const probes = {
+      cpu: new CpuSampler(groups),
+      database,
+      kafkaRecords: () =>
+        recordsWritten(
+          admin,
+          Object.values(topics).map((topic) => platform.kafkaPrefix + topic),
+        ),
+    };
 
     options.log(`warming up (${shape.warmupSeconds}s)`);
     await runCheckoutStep(2, shape.warmupSeconds, journey, probes, `warmup-${suffix}`);
