@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { isEdgeWorkload, operatorIdentity, type Workload, workloadDescriptor, workloadDescriptors, workloads } from '@meshmart/contracts';
 import { type AppProcess, type StartedWhen, startApp } from './app-process';
+import { runMeshmart } from './meshmart-cli';
 import { MeshHttpsClient } from './mesh-https';
 import { findWorkspaceRoot, type StackEndpoints } from './stack-endpoints';
 
@@ -200,19 +200,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 }
 
-/** Deletes the consumer groups and topics whose names begin with `prefix`: what a platform made under its own prefix. */
+/** Deletes what a platform made under `prefix` on the broker, with `meshmart kafka drop` (as an operator would). */
 async function deleteKafkaNames(brokers: readonly string[], prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'meshmart-platform', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    const ours = groups.map(({ groupId }) => groupId).filter((groupId) => groupId.startsWith(prefix));
-    if (ours.length > 0) await admin.deleteGroups(ours);
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  const run = await runMeshmart(['kafka', 'drop', prefix], { env: { ...process.env, KAFKA_BROKERS: brokers.join(',') } });
+  if (run.code !== 0) throw new Error(`meshmart kafka drop ${prefix} failed (${String(run.code ?? run.signal)}): ${run.stderr || run.stdout}`);
 }
 
 /** Drops databases (closing their connections): what a test that made a throw-away database does after. */

@@ -13,6 +13,7 @@ import { stopDemoLoad } from './demo/demo-load';
 import { runDemo } from './demo/demo';
 import { runLoadCommand } from './load/load-command';
 import { runDlqCommand } from './dlq/dlq-command';
+import { runKafkaCommand } from './kafka/kafka-command';
 import { runFaultCommand } from './traffic/fault-command';
 import { runTrafficCommand } from './traffic/traffic-command';
 import { trafficTarget } from './traffic/traffic-target';
@@ -34,6 +35,7 @@ const usage = `usage: meshmart <command>
   prometheus-sd   keep a Prometheus file-SD file equal to the etcd registry (run by \`stack up\`)
   load            drive the public API with simulated shoppers, live progress and a summary (meshmart load --help)
   dlq             list, show and replay messages parked on <topic>.dlq (meshmart dlq --help)
+  kafka           drop <prefix>: delete the topics and consumer groups a platform made under its KAFKA_PREFIX
   traffic         apply -f FILE | get [service] | delete <service>: traffic policies, live (meshmart traffic --help)
   fault           <service> --abort 503 --percent 20 --for 60s | --delay 2s --percent 10: a fault that expires by itself
   bench mesh      CPU per call and latency of one mesh hop, against bare mTLS and Istio [--duration S] [--concurrency N] [--rounds N] [--rate R] [--out DIR]
@@ -128,6 +130,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'traffic') return runTrafficCommand(argv.slice(1), trafficTarget(process.env, loadStackSettings(root).ports.etcd));
   if (command === 'fault') return runFaultCommand(argv.slice(1), trafficTarget(process.env, loadStackSettings(root).ports.etcd));
   if (command === 'dlq') return runDlqCommand(argv.slice(1), kafkaBrokers(loadStackSettings(root).ports.kafka));
+  if (command === 'kafka') return runKafkaCommand(argv.slice(1), kafkaBrokers(loadStackSettings(root).ports.kafka));
   console.error(usage);
   return command === undefined || command === 'help' ? 0 : 2;
 }

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdRegistry, type ServiceView } from '@meshmart/mesh/tools';
-import { type AppProcess, type Platform, startPlatform } from '@meshmart/platform';
-import { runMeshmart, useStack } from '@meshmart/testing';
+import { type AppProcess, type Platform, runMeshmart, startPlatform } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { demoCanary, stableVersionEnv, startDemoCanary } from './demo-canary';
 import { alive, serviceRecord, stopDetachedServices, writeDemoServices } from './demo-state';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
-import { runMeshmart, useStack } from '@meshmart/testing';
+import { type AppProcess, makeCertificates, runMeshmart, serviceEnv, startApp } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 import { readDemoServices, serviceRecord, writeDemoServices } from './demo-state';
 import { InstanceSupervisor } from './instance-supervisor';
 

@@ -3,7 +3,8 @@ import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, outboxProducerConfig, type RunningConsumer, startEventConsumer } from '@meshmart/messaging';
-import { eventually, runMeshmart, useStack } from '@meshmart/testing';
+import { runMeshmart } from '@meshmart/platform';
+import { eventually, useStack } from '@meshmart/testing';
 
 /** Each CLI run compiles the CLI and joins a throwaway group: seconds on a loaded machine, so the tests give them room. */
 const CLI_TEST_MS = 60_000;

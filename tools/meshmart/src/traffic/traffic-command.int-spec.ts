@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrafficPolicyStore } from '@meshmart/mesh/tools';
-import { findWorkspaceRoot } from '@meshmart/platform';
-import { runMeshmart, useStack } from '@meshmart/testing';
+import { findWorkspaceRoot, runMeshmart } from '@meshmart/platform';
+import { useStack } from '@meshmart/testing';
 
 /**
  * `meshmart traffic` and `meshmart fault` run as an operator runs them (the real CLI, a child

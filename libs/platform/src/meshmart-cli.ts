@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { findWorkspaceRoot } from '@meshmart/platform';
+import { findWorkspaceRoot } from './stack-endpoints';
 
 export interface MeshmartRun {
   /** The exit code; null when the run was killed (`signal` says by what). */
@@ -19,9 +19,9 @@ export interface MeshmartRunOptions {
 
 /**
  * Runs the `meshmart` CLI as an operator would (a child process of the same Node), without
- * blocking this one: a spec that holds a Kafka consumer, a platform's pipes or etcd watches
- * keeps serving them while the CLI runs. (A synchronous spawn held a consumer's heartbeats
- * past its session timeout on a loaded machine, and the group redelivered.)
+ * blocking this one: a platform's pipes, or a spec's Kafka consumer or etcd watches, keep being
+ * served while the CLI runs. (A synchronous spawn held a consumer's heartbeats past its session
+ * timeout on a loaded machine, and the group redelivered.)
  * @example const { code, stdout } = await runMeshmart(['dlq', 'list', topic], { env });
  */
 export function runMeshmart(args: readonly string[], options: MeshmartRunOptions = {}): Promise<MeshmartRun> {
