@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type CommandOutput, textTable, UsageError, usageMistake } from './command-line';
+import { type CommandOutput, readCommandLine, textTable, UsageError, usageMistake } from './command-line';
 
-function capture(): CommandOutput & { errors: string[] } {
+function capture(): CommandOutput & { errors: string[]; infos: string[] } {
   const errors: string[] = [];
-  return { errors, info: () => undefined, error: (line) => errors.push(line) };
+  const infos: string[] = [];
+  return { errors, infos, info: (line) => infos.push(line), error: (line) => errors.push(line) };
 }
 
 describe('usageMistake', () => {
@@ -32,6 +33,33 @@ describe('usageMistake', () => {
     expect(() => usageMistake('dlq', failure, io)).toThrow(failure);
     expect(() => usageMistake('dlq', new TypeError('a bug'), io)).toThrow('a bug');
     expect(io.errors).toEqual([]);
+  });
+});
+
+describe('readCommandLine', () => {
+  const parse = (argv: readonly string[]) => {
+    if (argv[0] !== 'drop') throw new UsageError(`unknown action "${argv[0] ?? ''}"`);
+    return { prefix: argv[1] };
+  };
+
+  it('hands back what the parser made of the arguments', () => {
+    const io = capture();
+    expect(readCommandLine('kafka', 'usage: …', ['drop', 'e2e-1.'], parse, io)).toEqual({ parsed: { prefix: 'e2e-1.' } });
+    expect([io.infos, io.errors]).toEqual([[], []]);
+  });
+
+  it('prints the usage for --help or help, exit 0, without parsing', () => {
+    for (const argv of [['--help'], ['help'], ['drop', '--help']]) {
+      const io = capture();
+      expect(readCommandLine('kafka', 'usage: meshmart kafka drop <prefix>', argv, parse, io)).toEqual({ exitCode: 0 });
+      expect(io.infos).toEqual(['usage: meshmart kafka drop <prefix>']);
+    }
+  });
+
+  it('answers a mistake with one line and exit 2', () => {
+    const io = capture();
+    expect(readCommandLine('kafka', 'usage: …', ['list'], parse, io)).toEqual({ exitCode: 2 });
+    expect(io.errors).toEqual(['meshmart kafka: unknown action "list" (meshmart kafka --help)']);
   });
 });
 

@@ -19,6 +19,33 @@ export function usageMistake(command: string, error: unknown, output: CommandOut
   return 2;
 }
 
+/**
+ * A command's own arguments read as every command reads them: `--help` (or `help`) prints
+ * `usage` and ends with 0; a mistake `parse` throws (a `UsageError`, or one of `parseArgs`)
+ * prints one line and ends with 2 (`usageMistake`).
+ * @returns what `parse` made of the arguments, or the exit code to return.
+ * @example
+ * const line = readCommandLine('dlq', dlqUsage, argv, parseDlqArgs, output);
+ * if ('exitCode' in line) return line.exitCode;
+ */
+export function readCommandLine<T>(
+  command: string,
+  usage: string,
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => T,
+  output: CommandOutput,
+): { parsed: T } | { exitCode: 0 | 2 } {
+  if (argv.includes('--help') || argv[0] === 'help') {
+    output.info(usage);
+    return { exitCode: 0 };
+  }
+  try {
+    return { parsed: parse(argv) };
+  } catch (error) {
+    return { exitCode: usageMistake(command, error, output) };
+  }
+}
+
 function isParseArgsError(error: unknown): boolean {
   return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
 }

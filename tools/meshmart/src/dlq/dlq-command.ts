@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic } from '@meshmart/contracts';
 import { createKafka, deadLetterHeader } from '@meshmart/messaging';
-import { type CommandOutput, consoleOutput, textTable, UsageError, usageMistake } from '../command-line/command-line';
+import { type CommandOutput, consoleOutput, textTable, UsageError, readCommandLine } from '../command-line/command-line';
 import { DeadLetterTopicMissing, type ParkedMessage, readDeadLetters } from './dead-letter-log';
 import { replayDeadLetters } from './dead-letter-replay';
 import { redactedPayload } from './redacted-payload';
@@ -25,16 +25,9 @@ type DlqRequest =
  * @returns the exit code: 0 done, 1 failed (broker, missing topic or offset), 2 bad command line.
  */
 export async function runDlqCommand(argv: readonly string[], brokers: readonly string[], output: CommandOutput = consoleOutput): Promise<number> {
-  if (argv.includes('--help') || argv[0] === 'help') {
-    output.info(dlqUsage);
-    return 0;
-  }
-  let request: DlqRequest;
-  try {
-    request = parseDlqArgs(argv);
-  } catch (error) {
-    return usageMistake('dlq', error, output);
-  }
+  const line = readCommandLine('dlq', dlqUsage, argv, parseDlqArgs, output);
+  if ('exitCode' in line) return line.exitCode;
+  const request = line.parsed;
   const kafka = createKafka({ clientId: 'meshmart-dlq', brokers, logLevel: logLevel.NOTHING, retries: 3 });
   try {
     return await run(kafka, request, output);

@@ -1,6 +1,6 @@
 import { type Kafka, logLevel } from 'kafkajs';
 import { createKafka, KafkaNames } from '@meshmart/messaging';
-import { type CommandOutput, consoleOutput, UsageError, usageMistake } from '../command-line/command-line';
+import { type CommandOutput, consoleOutput, UsageError, readCommandLine } from '../command-line/command-line';
 
 export const kafkaUsage = `usage: meshmart kafka drop <prefix>
 
@@ -15,16 +15,9 @@ export const kafkaUsage = `usage: meshmart kafka drop <prefix>
  * @returns the exit code: 0 done (also when nothing had the prefix), 2 bad command line.
  */
 export async function runKafkaCommand(argv: readonly string[], brokers: readonly string[], output: CommandOutput = consoleOutput): Promise<number> {
-  if (argv.includes('--help') || argv[0] === 'help') {
-    output.info(kafkaUsage);
-    return 0;
-  }
-  let prefix: string;
-  try {
-    prefix = parseKafkaArgs(argv);
-  } catch (error) {
-    return usageMistake('kafka', error, output);
-  }
+  const line = readCommandLine('kafka', kafkaUsage, argv, parseKafkaArgs, output);
+  if ('exitCode' in line) return line.exitCode;
+  const prefix = line.parsed;
   const kafka = createKafka({ clientId: 'meshmart-kafka', brokers, logLevel: logLevel.NOTHING, retries: 3 });
   const dropped = await dropKafkaNames(kafka, prefix);
   output.info(`kafka: dropped ${dropped.topics.length} topics and ${dropped.groups.length} consumer groups under "${prefix}"`);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { durationSchema, TrafficPolicyStore } from '@meshmart/mesh/tools';
-import { type CommandOutput, consoleOutput, UsageError, usageMistake } from '../command-line/command-line';
+import { type CommandOutput, consoleOutput, UsageError, readCommandLine } from '../command-line/command-line';
 import type { TrafficTarget } from './traffic-target';
 
 export const faultUsage = `usage: meshmart fault <service> (--abort STATUS | --delay DURATION) --percent P [--for DURATION]
@@ -25,16 +25,9 @@ type FaultRequest = { service: string; clear: true } | { service: string; clear:
  * @returns the exit code: 0 done, 1 nothing to clear, 2 bad command line.
  */
 export async function runFaultCommand(argv: readonly string[], target: TrafficTarget, output: CommandOutput = consoleOutput): Promise<number> {
-  if (argv.includes('--help') || argv[0] === 'help') {
-    output.info(faultUsage);
-    return 0;
-  }
-  let request: FaultRequest;
-  try {
-    request = parseFaultArgs(argv);
-  } catch (error) {
-    return usageMistake('fault', error, output);
-  }
+  const line = readCommandLine('fault', faultUsage, argv, parseFaultArgs, output);
+  if ('exitCode' in line) return line.exitCode;
+  const request = line.parsed;
   const store = new TrafficPolicyStore({ endpoints: target.etcd, namespace: target.namespace });
   try {
     if (request.clear) {

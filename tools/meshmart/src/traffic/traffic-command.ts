@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { InvalidTrafficPolicy, TrafficPolicyStore, type StoredFault, type StoredTrafficPolicy } from '@meshmart/mesh/tools';
-import { type CommandOutput, consoleOutput, textTable, UsageError, usageMistake } from '../command-line/command-line';
+import { type CommandOutput, consoleOutput, textTable, UsageError, readCommandLine } from '../command-line/command-line';
 import type { TrafficTarget } from './traffic-target';
 
 export const trafficUsage = `usage: meshmart traffic <apply|get|delete> …
@@ -24,24 +24,21 @@ type TrafficRequest = { action: 'apply'; file: string } | { action: 'get'; servi
  * @returns the exit code: 0 done, 1 not found, 2 bad command line or invalid policy.
  */
 export async function runTrafficCommand(argv: readonly string[], target: TrafficTarget, output: CommandOutput = consoleOutput): Promise<number> {
-  if (argv.includes('--help') || argv[0] === 'help') {
-    output.info(trafficUsage);
-    return 0;
-  }
-  let request: TrafficRequest;
-  let document: unknown;
-  try {
-    request = parseTrafficArgs(argv);
-    if (request.action === 'apply') document = readPolicyFile(request.file);
-  } catch (error) {
-    return usageMistake('traffic', error, output);
-  }
+  // An unreadable policy file is a mistake of the command line too.
+  const line = readCommandLine('traffic', trafficUsage, argv, readTrafficRequest, output);
+  if ('exitCode' in line) return line.exitCode;
+  const { request, document } = line.parsed;
   const store = new TrafficPolicyStore({ endpoints: target.etcd, namespace: target.namespace });
   try {
     return await run(store, request, document, output);
   } finally {
     store.close();
   }
+}
+
+function readTrafficRequest(argv: readonly string[]): { request: TrafficRequest; document: unknown } {
+  const request = parseTrafficArgs(argv);
+  return { request, document: request.action === 'apply' ? readPolicyFile(request.file) : undefined };
 }
 
 async function run(store: TrafficPolicyStore, request: TrafficRequest, document: unknown, output: CommandOutput): Promise<number> {
