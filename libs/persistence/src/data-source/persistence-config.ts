@@ -24,7 +24,7 @@ export const persistenceConfigSchema = z.object({
    */
   KAFKA_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100')
+    .regex(/^[A-Za-z0-9._-]{0,99}[.-]$/, 'letters, digits, ".", "_" and "-", at most 100, ending in "." or "-"')
     .optional(),
 });
 export type PersistenceConfig = z.infer<typeof persistenceConfigSchema>;

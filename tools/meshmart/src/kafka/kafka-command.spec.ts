@@ -16,6 +16,9 @@ describe('meshmart kafka: its command line', () => {
     [['drop', 'orders'], '"orders" must end in "." or "-", so that it names one platform\'s topics and groups'],
     [['drop', '.'], '"." must end in "." or "-", so that it names one platform\'s topics and groups'],
     [['drop', 'e2e/x.'], '"e2e/x." cannot begin Kafka names: letters, digits, ".", "_" and "-" only, at most 100'],
+    [['drop', 'orders.'], '"orders." begins orders.v1, a name every platform uses: give the platform\'s own prefix'],
+    [['drop', 'order-service.'], '"order-service." begins order-service., a name every platform uses: give the platform\'s own prefix'],
+    [['drop', 'order-'], '"order-" begins order-service., a name every platform uses: give the platform\'s own prefix'],
   ])('refuses %j: %s', (argv, message) => {
     expect(() => parseKafkaArgs(argv)).toThrow(new UsageError(message));
   });
