@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloads } from '@meshmart/contracts';
 import { mtlsAgent, spiffeId, WorkloadIdentity, workloadFiles } from '@meshmart/mesh';
 import { EtcdRegistry } from '@meshmart/mesh/tools';
-import { type AppProcess, makeCertificates, serviceEnv, startApp } from '@meshmart/platform';
+import { type AppProcess, makeCertificates, runMeshmart, serviceEnv, startApp } from '@meshmart/platform';
 import { useStack } from '@meshmart/testing';
 
 const namespace = `e2e${randomUUID().slice(0, 6)}`;
+const kafkaPrefix = `${namespace}.`;
 const certDir = mkdtempSync(join(tmpdir(), 'meshmart-e2e-certs-'));
 let env: Record<string, string>;
 let registry: EtcdRegistry;
@@ -39,7 +40,12 @@ beforeAll(async () => {
   const stack = await useStack();
   // The real CLI makes the mesh CA and every workload's certificate, as the demo does.
   makeCertificates(certDir, namespace, [...workloads, 'e2e-client']);
-  env = { ...serviceEnv(stack, { certDir, namespace }), GATEWAY_JWT_SECRET: 'health-check-key-of-at-least-32-chars' };
+  env = {
+    ...serviceEnv(stack, { certDir, namespace }),
+    GATEWAY_JWT_SECRET: 'health-check-key-of-at-least-32-chars',
+    // Topics and consumer groups of its own: a running demo's groups are left alone.
+    KAFKA_PREFIX: kafkaPrefix,
+  };
   registry = new EtcdRegistry({ endpoints: stack.etcd.endpoints, prefix: `meshmart/${namespace}/services/` });
   client = await WorkloadIdentity.load(workloadFiles(certDir, 'e2e-client'));
 });
@@ -47,6 +53,8 @@ beforeAll(async () => {
 afterAll(async () => {
   client.close();
   await registry.close();
+  const dropped = await runMeshmart(['kafka', 'drop', kafkaPrefix], { env: { ...process.env, KAFKA_BROKERS: env['KAFKA_BROKERS'] } });
+  expect(dropped.code, dropped.stderr).toBe(0);
   rmSync(certDir, { recursive: true, force: true });
 });
 
