@@ -132,6 +132,25 @@ describe('tracing in one process', () => {
   });
 });
 
+describe('a start while the last shutdown still flushes', () => {
+  it('makes a tracing of its own, which the finishing shutdown leaves registered', async () => {
+    const first = startTracing({ serviceName: 'first', serviceInstanceId: 'first-1', exporters: [new InMemorySpanExporter()] });
+    const stopping = first.shutdown();
+    const exporter = new InMemorySpanExporter();
+    const second = startTracing({ serviceName: 'second', serviceInstanceId: 'second-1', exporters: [exporter] });
+    await stopping;
+    try {
+      await withClientSpan('GET after the first stopped', {}, async () => undefined);
+      await second.forceFlush();
+      expect(exporter.getFinishedSpans().map((span) => [span.name, span.resource.attributes['service.name']])).toEqual([
+        ['GET after the first stopped', 'second'],
+      ]);
+    } finally {
+      await second.shutdown();
+    }
+  });
+});
+
 describe('tracing without an exporter', () => {
   it('still gives spans real ids and propagates them, and can start again after a shutdown', async () => {
     const quiet = startTracing({ serviceName: 'quiet', serviceInstanceId: 'quiet-1' });

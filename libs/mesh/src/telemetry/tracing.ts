@@ -50,9 +50,11 @@ let running: { tracing: RunningTracing; holders: number } | undefined;
  * callees join the caller's trace) but no span is recorded: a tracer that only makes ids stands
  * in for the SDK, so a process that exports nothing spends nothing on spans.
  * Exporters are batched; `forceFlush()` or `shutdown()` sends what is buffered. A process has
- * one tracing: a second start (a test bed's second runtime) shares the one running, and only
- * the last holder's `shutdown()` stops it; a second start that names exporters is reported as a
- * telemetry failure, since they cannot be added. A start that fails reports the failure and
+ * one tracing: a second start (a test bed's second runtime) shares the one running, with the
+ * first start's resource (its `service.name`) and exporters, and only the last holder's
+ * `shutdown()` stops it; a second start that names exporters is reported as a telemetry
+ * failure, since they cannot be added. A start while the last holder's shutdown still flushes
+ * makes a tracing of its own. A start that fails reports the failure and
  * returns a handle that does nothing.
  *
  * @example
@@ -67,6 +69,8 @@ export function startTracing(options: TracingOptions): RunningTracing {
     }
     return share(running);
   }
+  // A shutdown still flushing leaves its globals registered, and the API refuses a second registration.
+  unregisterGlobals();
   try {
     const processors = (options.exporters ?? []).map((exporter) => new BatchSpanProcessor({ exporter }));
     if (processors.length === 0) {
@@ -120,7 +124,10 @@ function share(shared: { tracing: RunningTracing; holders: number }): RunningTra
       if (released) return;
       released = true;
       shared.holders -= 1;
-      if (shared.holders === 0) await shared.tracing.shutdown();
+      if (shared.holders > 0) return;
+      // At once, not after the flush: a start from now on makes a tracing of its own.
+      if (running === shared) running = undefined;
+      await shared.tracing.shutdown();
     },
   };
 }
@@ -133,8 +140,7 @@ function propagationOnly(): RunningTracing {
   return {
     forceFlush: () => Promise.resolve(),
     shutdown: () => {
-      unregisterGlobals();
-      running = undefined;
+      unregisterGlobalsUnlessRestarted();
       return Promise.resolve();
     },
   };
@@ -157,8 +163,7 @@ function runningTracing(provider: TracerProvider, processors: SpanProcessor[]): 
         } catch (error) {
           reportTelemetryFailure('shut down tracing', error);
         } finally {
-          unregisterGlobals();
-          running = undefined;
+          unregisterGlobalsUnlessRestarted();
         }
       })();
       return stopping;
@@ -168,6 +173,11 @@ function runningTracing(provider: TracerProvider, processors: SpanProcessor[]): 
 
 // A provider's shutdown leaves it, the propagator and the context manager registered, and the
 // API refuses a second registration; clearing them lets tracing start again in this process.
+/** After a shutdown's flush: the globals go, unless a tracing started meanwhile registered its own. */
+function unregisterGlobalsUnlessRestarted(): void {
+  if (running === undefined) unregisterGlobals();
+}
+
 function unregisterGlobals(): void {
   trace.disable();
   propagation.disable();
