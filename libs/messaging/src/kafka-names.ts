@@ -3,8 +3,8 @@
  * `e2e-3fa1c2.`) goes before every topic and consumer group it uses, so two platforms on one
  * broker (the demo and the e2e tests on the local stack) neither read each other's events nor
  * split each other's groups. Empty, the default, leaves the names as written (`orders.v1`,
- * `order-service.checkout-saga`). Outbox rows, routes and handlers keep the written names; only
- * what reaches the broker is prefixed.
+ * `order-service.checkout-saga`). Outbox rows and `@EventPattern` routes keep the written names;
+ * what reaches the broker is prefixed (and so is the topic a `KafkaEventContext` shows).
  */
 export class KafkaNames {
   /** No prefix: the names as written. */

@@ -22,7 +22,7 @@ export interface KafkaEventServerOptions {
    * `PersistenceStartup.startEventConsumer`, which also waits for the service's database).
    */
   start: (consumer: EventConsumerSpec) => BackgroundConsumer;
-  /** The platform's names on the broker: its groups and topics carry the prefix, routes and handlers do not. Default: none. */
+  /** The platform's names on the broker: its groups and topics carry the prefix, routes do not (a `KafkaEventContext` shows the topic as read). Default: none. */
   names?: KafkaNames;
 }
 
