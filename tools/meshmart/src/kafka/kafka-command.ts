@@ -50,20 +50,19 @@ export function parseKafkaArgs(argv: readonly string[]): string {
   return prefix;
 }
 
-/** What the platform's services put under their prefix: the event topics and their dead-letter topics, and `<workload>.` groups. */
+/** What the platform's services put under their prefix: the event topics and their dead-letter topics, whole, and groups beginning `<workload>.`. */
+const writtenTopics: readonly string[] = [...Object.values(topics), ...Object.values(topics).map(deadLetterTopic)];
+const groupBeginnings: readonly string[] = workloads.map((workload) => `${workload}.`);
+
 function writtenNames(): string[] {
-  const eventTopics = Object.values(topics);
-  return [...eventTopics, ...eventTopics.map(deadLetterTopic), ...workloads.map((workload) => `${workload}.`)];
+  return [...writtenTopics, ...groupBeginnings];
 }
 
 /** Whether `name` on the broker is one of the platform's own under `names`' prefix. */
 function isPlatformName(names: KafkaNames, name: string): boolean {
   if (!name.startsWith(names.prefix)) return false;
   const written = names.asWritten(name);
-  const eventTopics: string[] = Object.values(topics);
-  return (
-    eventTopics.includes(written) || eventTopics.map(deadLetterTopic).includes(written) || workloads.some((workload) => written.startsWith(`${workload}.`))
-  );
+  return writtenTopics.includes(written) || groupBeginnings.some((beginning) => written.startsWith(beginning));
 }
 
 /**
